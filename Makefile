@@ -1,0 +1,43 @@
+# Preflight: setup, build, test.
+#
+# `make test` is what CI runs on a fresh machine, so it installs everything it needs:
+# libmongoc (Debian's libmongoc-dev) and xmllint with apt when they are missing, and the
+# SecantusDB scratch server, pinned in requirements.txt, into .venv/.
+
+SWIFT   ?= swift
+PYTHON  ?= python3
+VENV    := .venv
+# apt-get needs root; use sudo when we are not root and it exists.
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
+.PHONY: setup system-packages python-packages build release test clean
+
+setup: system-packages python-packages
+
+system-packages:
+	@if ! pkg-config --exists libmongoc-1.0 2>/dev/null || ! command -v xmllint >/dev/null; then \
+		echo "Installing libmongoc-dev, libxml2-utils and pkg-config with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			libmongoc-dev libxml2-utils pkg-config; \
+	fi
+
+python-packages: $(VENV)/.installed
+
+# Re-installs only when the pinned requirements change.
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+build: setup
+	$(SWIFT) build
+
+release: setup
+	$(SWIFT) build -c release
+
+test: setup
+	$(SWIFT) test
+
+clean:
+	rm -rf .build $(VENV)

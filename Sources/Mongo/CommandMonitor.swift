@@ -1,0 +1,71 @@
+import CMongoC
+
+/// Receives every command a pool's clients send, with its reply or failure and duration.
+///
+/// Set it when the pool is made; libmongoc calls it on whichever thread ran the command,
+/// so the handler must be thread-safe.
+public final class CommandMonitor: Sendable {
+    let handler: @Sendable (CommandEvent) -> Void
+
+    public init(_ handler: @escaping @Sendable (CommandEvent) -> Void) {
+        self.handler = handler
+    }
+
+    /// Installs the three callbacks on `pool`, with `self` as their context.
+    /// The pool keeps `self` alive for as long as the callbacks can fire.
+    func install(on pool: OpaquePointer) -> Bool {
+        guard let callbacks = mongoc_apm_callbacks_new() else { return false }
+        defer { mongoc_apm_callbacks_destroy(callbacks) }
+        mongoc_apm_set_command_started_cb(callbacks) { event in
+            guard let event, let monitor = CommandMonitor.from(mongoc_apm_command_started_get_context(event)) else { return }
+            let command = (try? BSONDocument(copying: mongoc_apm_command_started_get_command(event))) ?? [:]
+            monitor.handler(
+                CommandEvent(
+                    commandName: String(cString: mongoc_apm_command_started_get_command_name(event)),
+                    requestID: mongoc_apm_command_started_get_request_id(event),
+                    operationID: mongoc_apm_command_started_get_operation_id(event),
+                    host: CommandMonitor.host(mongoc_apm_command_started_get_host(event)),
+                    outcome: .started(
+                        command: command,
+                        databaseName: String(cString: mongoc_apm_command_started_get_database_name(event)))))
+        }
+        mongoc_apm_set_command_succeeded_cb(callbacks) { event in
+            guard let event, let monitor = CommandMonitor.from(mongoc_apm_command_succeeded_get_context(event)) else { return }
+            let reply = (try? BSONDocument(copying: mongoc_apm_command_succeeded_get_reply(event))) ?? [:]
+            monitor.handler(
+                CommandEvent(
+                    commandName: String(cString: mongoc_apm_command_succeeded_get_command_name(event)),
+                    requestID: mongoc_apm_command_succeeded_get_request_id(event),
+                    operationID: mongoc_apm_command_succeeded_get_operation_id(event),
+                    host: CommandMonitor.host(mongoc_apm_command_succeeded_get_host(event)),
+                    outcome: .succeeded(reply: reply, microseconds: mongoc_apm_command_succeeded_get_duration(event))))
+        }
+        mongoc_apm_set_command_failed_cb(callbacks) { event in
+            guard let event, let monitor = CommandMonitor.from(mongoc_apm_command_failed_get_context(event)) else { return }
+            var error = bson_error_t()
+            mongoc_apm_command_failed_get_error(event, &error)
+            let reply = (try? BSONDocument(copying: mongoc_apm_command_failed_get_reply(event))) ?? [:]
+            monitor.handler(
+                CommandEvent(
+                    commandName: String(cString: mongoc_apm_command_failed_get_command_name(event)),
+                    requestID: mongoc_apm_command_failed_get_request_id(event),
+                    operationID: mongoc_apm_command_failed_get_operation_id(event),
+                    host: CommandMonitor.host(mongoc_apm_command_failed_get_host(event)),
+                    outcome: .failed(
+                        message: MongoError(error).message, reply: reply,
+                        microseconds: mongoc_apm_command_failed_get_duration(event))))
+        }
+        return mongoc_client_pool_set_apm_callbacks(pool, callbacks, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    private static func from(_ context: UnsafeMutableRawPointer?) -> CommandMonitor? {
+        context.map { Unmanaged<CommandMonitor>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    private static func host(_ host: UnsafePointer<mongoc_host_list_t>?) -> String {
+        guard let host else { return "" }
+        return withUnsafeBytes(of: host.pointee.host_and_port) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import CMongoC
+
+/// A thread-safe pool of libmongoc clients for one URI.
+///
+/// Each client is used by one thread at a time: borrow one with `withClient`. libmongoc's
+/// calls block, so call this from a thread of your own, not from Swift's cooperative pool.
+/// Close the pool explicitly with `close()` once every borrowed client is back.
+public final class ConnectionPool: @unchecked Sendable {
+    // @unchecked: mongoc_client_pool_t is documented thread-safe; the Swift fields are
+    // immutable apart from `closed`, which is guarded by `lock`.
+    private let pool: OpaquePointer
+    private let uri: OpaquePointer
+    /// Kept alive here because libmongoc holds an unretained pointer to it.
+    private let monitor: CommandMonitor?
+    private let lock = Mutex()
+    private var closed = false
+
+    /// The URI with any password replaced, safe to print.
+    public let redactedURI: String
+
+    /// Opens a pool. Nothing connects until a client runs its first command.
+    /// - Parameters:
+    ///   - uri: a `mongodb://` or `mongodb+srv://` connection string.
+    ///   - monitor: receives every command the pool's clients send.
+    /// - Throws: `MongoError` of kind `.client` for a malformed URI.
+    public init(uri uriString: String, monitor: CommandMonitor? = nil) throws(MongoError) {
+        initializeLibmongoc()
+        var error = bson_error_t()
+        guard let uri = mongoc_uri_new_with_error(uriString, &error) else {
+            throw MongoError(
+                kind: .client,
+                message: "The connection string \(URIRedaction.redact(uriString)) is not valid: \(MongoError(error).message)")
+        }
+        guard let pool = mongoc_client_pool_new(uri) else {
+            mongoc_uri_destroy(uri)
+            throw MongoError(kind: .client, message: "libmongoc could not create a client pool for \(URIRedaction.redact(uriString)).")
+        }
+        self.uri = uri
+        self.pool = pool
+        self.monitor = monitor
+        self.redactedURI = URIRedaction.redact(uriString)
+        // All of this must happen before the first pop: libmongoc refuses it afterwards.
+        mongoc_client_pool_set_error_api(pool, Int32(MONGOC_ERROR_API_VERSION_2))
+        // Returns false when the URI already names an app; the user's choice wins.
+        _ = mongoc_client_pool_set_appname(pool, "preflight")
+        if let monitor, !monitor.install(on: pool) {
+            mongoc_client_pool_destroy(pool)
+            mongoc_uri_destroy(uri)
+            throw MongoError(kind: .client, message: "libmongoc refused the command monitoring callbacks.")
+        }
+    }
+
+    /// Lends a client to `body` and returns it to the pool afterwards. Blocks while the
+    /// pool is exhausted (libmongoc's `maxPoolSize`, 100 by default).
+    ///
+    /// The client, and any cursor or session made from it, must not escape `body`.
+    public func withClient<T>(_ body: (MongoClient) throws -> T) throws -> T {
+        let pointer: OpaquePointer? = lock.withLock { closed ? nil : mongoc_client_pool_pop(pool) }
+        guard let pointer else {
+            throw MongoError(kind: .client, message: "The connection pool for \(redactedURI) is closed.")
+        }
+        defer { mongoc_client_pool_push(pool, pointer) }
+        return try body(MongoClient(pointer))
+    }
+
+    /// Closes every connection. Call once, after all borrowed clients are back.
+    public func close() {
+        lock.withLock {
+            guard !closed else { return }
+            closed = true
+            mongoc_client_pool_destroy(pool)
+            mongoc_uri_destroy(uri)
+        }
+    }
+
+    deinit {
+        assert(closed, "ConnectionPool for \(redactedURI) was not closed")
+        if !closed {
+            mongoc_client_pool_destroy(pool)
+            mongoc_uri_destroy(uri)
+        }
+    }
+}

@@ -1,0 +1,215 @@
+import CMongoC
+import Foundation
+
+/// MongoDB Extended JSON v2: read through libbson's parser, written here.
+///
+/// Reading keeps libbson's rules (plain integers are int32 when they fit, else int64;
+/// numbers with a fraction or exponent are doubles; key order as written) and adds what a
+/// test tool needs on top: every error located by line and column, and trailing content
+/// after the document rejected rather than silently ignored.
+public enum ExtendedJSON {
+    public enum Mode: Sendable {
+        /// Every value typed explicitly: `{"$numberInt": "1"}`. Lossless.
+        case canonical
+        /// Natural JSON where it is unambiguous: `1`, `"2026-01-27T20:00:00Z"` dates.
+        case relaxed
+    }
+
+    /// Parses one JSON object.
+    /// - Throws: `ExtendedJSONError` with the line and column of the first problem.
+    public static func parseDocument(_ text: String) throws(ExtendedJSONError) -> BSONDocument {
+        try parseDocument(Array(text.utf8))
+    }
+
+    /// Parses one JSON object from UTF-8 bytes.
+    public static func parseDocument(_ bytes: [UInt8]) throws(ExtendedJSONError) -> BSONDocument {
+        guard firstSignificantByte(bytes) == UInt8(ascii: "{") else {
+            throw error(bytes, at: firstSignificantOffset(bytes), "expected a JSON object (`{`)")
+        }
+        return try parseTopLevel(bytes)
+    }
+
+    /// Parses a JSON object or array: `.document` or `.array`.
+    public static func parseValue(_ bytes: [UInt8]) throws(ExtendedJSONError) -> BSON {
+        switch firstSignificantByte(bytes) {
+        case UInt8(ascii: "{"):
+            return .document(try parseTopLevel(bytes))
+        case UInt8(ascii: "["):
+            // libbson reads a top-level array as a document keyed "0", "1", …
+            return .array(try parseTopLevel(bytes).values)
+        default:
+            throw error(bytes, at: firstSignificantOffset(bytes), "expected a JSON object (`{`) or array (`[`)")
+        }
+    }
+
+    private static func parseTopLevel(_ bytes: [UInt8]) throws(ExtendedJSONError) -> BSONDocument {
+        // Fast path: the whole buffer at once. Only when it fails is the text read again a
+        // byte at a time, because then the bytes consumed tell where libbson stopped.
+        if let document = try? read(bytes, chunkSize: max(bytes.count, 1)) {
+            return document
+        }
+        do {
+            return try read(bytes, chunkSize: 1)
+        } catch let failure as ReadFailure {
+            throw error(bytes, at: max(failure.consumed - 1, 0), failure.message)
+        } catch {
+            throw ExtendedJSONError(line: 1, column: 1, offset: 0, message: "\(error)")
+        }
+    }
+
+    private struct ReadFailure: Error {
+        var consumed: Int
+        var message: String
+    }
+
+    /// What the byte reader callback reads from: the bytes, how far it got, the chunk size.
+    private final class Source {
+        let bytes: [UInt8]
+        let chunkSize: Int
+        var position = 0
+
+        init(bytes: [UInt8], chunkSize: Int) {
+            self.bytes = bytes
+            self.chunkSize = chunkSize
+        }
+    }
+
+    private static func read(_ bytes: [UInt8], chunkSize: Int) throws -> BSONDocument {
+        let source = Source(bytes: bytes, chunkSize: chunkSize)
+        let handle = Unmanaged.passRetained(source)
+        guard
+            let reader = bson_json_reader_new(
+                handle.toOpaque(),
+                { context, buffer, size in
+                    guard let context, let buffer else { return 0 }
+                    let source = Unmanaged<Source>.fromOpaque(context).takeUnretainedValue()
+                    let count = min(size, source.chunkSize, source.bytes.count - source.position)
+                    guard count > 0 else { return 0 }
+                    source.bytes.withUnsafeBufferPointer {
+                        buffer.update(from: $0.baseAddress! + source.position, count: count)
+                    }
+                    source.position += count
+                    return count
+                },
+                { context in
+                    if let context { Unmanaged<Source>.fromOpaque(context).release() }
+                },
+                true, 0)
+        else {
+            handle.release()
+            throw ReadFailure(consumed: 0, message: "libbson could not create a JSON reader")
+        }
+        defer { bson_json_reader_destroy(reader) }
+
+        guard let document = bson_new() else {
+            throw ReadFailure(consumed: 0, message: "libbson could not allocate a document")
+        }
+        defer { bson_destroy(document) }
+        var bsonError = bson_error_t()
+        let status = bson_json_reader_read(reader, document, &bsonError)
+        if status < 0 {
+            throw ReadFailure(consumed: source.position, message: describe(bsonError))
+        }
+        if status == 0 {
+            throw ReadFailure(consumed: source.position, message: "the input holds no JSON value")
+        }
+        let result = try BSONDocument(copying: document)
+
+        // Anything but white space after the first value is an error: libbson alone would
+        // ignore it, and a half-understood file must never run.
+        let endOfValue = source.position
+        guard let extra = bson_new() else { return result }
+        defer { bson_destroy(extra) }
+        let next = bson_json_reader_read(reader, extra, &bsonError)
+        if next != 0 {
+            let at = chunkSize == 1 ? endOfValue : source.position
+            throw ReadFailure(consumed: at, message: "unexpected content after the end of the JSON value")
+        }
+        return result
+    }
+
+    /// libbson's messages, minus the byte position (replaced by line and column) and with
+    /// its parser's token names spelled out.
+    private static func describe(_ error: bson_error_t) -> String {
+        var message = withUnsafeBytes(of: error.message) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        if message == "Incomplete JSON" {
+            return "unexpected end of input: an object, array or string is not closed"
+        }
+        if let range = message.range(of: ", position ") {
+            let rest = message[range.upperBound...]
+            let code = rest.drop { $0 != ":" }.dropFirst().trimmingCharacters(in: CharacterSet(charactersIn: " \""))
+            let token = message[..<range.lowerBound].replacingOccurrences(of: "Got parse error at ", with: "")
+            message = "unexpected \(token)" + (parserHints[code].map { ": \($0)" } ?? "")
+        }
+        return message
+    }
+
+    private static let parserHints: [String: String] = [
+        "STRAY_TOKEN": "a value or key was expected (is there a trailing comma?)",
+        "SPECIAL_EXPECTED": "expected a value (a string, number, object, array, true, false or null)",
+        "SPECIAL_INCOMPLETE": "true, false or null is misspelled",
+        "BRACKET_MISMATCH": "a closing bracket or brace does not match the one opened",
+        "ESCAPE_INVALID": "invalid escape sequence in a string",
+        "MISSING_TOKEN": "a comma or colon is missing",
+        "PAIR_KEY": "a key was expected (keys are double-quoted strings)",
+        "TRAILING_COMMA": "a trailing comma is not allowed in JSON",
+        "WEIRD_WHITESPACE": "unexpected character (strings must be double-quoted)",
+        "CANT_INSERT": "a value was expected (is there a missing comma?)",
+        "STRING_OUTSIDE_CONTAINER": "a value was expected",
+        "HKEY_EXPECTED": "a key was expected (keys are double-quoted strings)",
+        "MISSING_COMMA": "a comma is missing",
+        "INVALID_NUMBER": "invalid number",
+        "EXPONENT_EXPECTED": "a number's exponent is incomplete",
+        "DIGIT_EXPECTED": "a digit was expected",
+    ]
+
+    private static func firstSignificantOffset(_ bytes: [UInt8]) -> Int {
+        var offset = 0
+        // Skip a UTF-8 byte order mark and white space.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { offset = 3 }
+        while offset < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[offset]) { offset += 1 }
+        return offset
+    }
+
+    private static func firstSignificantByte(_ bytes: [UInt8]) -> UInt8? {
+        let offset = firstSignificantOffset(bytes)
+        return offset < bytes.count ? bytes[offset] : nil
+    }
+
+    private static func error(_ bytes: [UInt8], at offset: Int, _ message: String) -> ExtendedJSONError {
+        let (line, column) = TextPosition.lineAndColumn(of: offset, in: bytes)
+        return ExtendedJSONError(line: line, column: column, offset: offset, message: message)
+    }
+}
+
+/// A JSON text that could not be read, located the way editors count: lines and columns
+/// from 1, columns in characters.
+public struct ExtendedJSONError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+    /// Byte offset of the problem in the input.
+    public var offset: Int
+    public var message: String
+
+    public var description: String { "\(line):\(column): \(message)" }
+}
+
+/// Turns byte offsets into line and column.
+public enum TextPosition {
+    public static func lineAndColumn(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
+        var line = 1
+        var column = 1
+        for byte in bytes.prefix(min(offset, bytes.count)) {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                // Count characters, not bytes: skip UTF-8 continuation bytes.
+                column += 1
+            }
+        }
+        return (line, column)
+    }
+}

@@ -1,0 +1,120 @@
+import CMongoC
+
+extension MongoCollection {
+    /// Creates one index with `createIndexes`. `options` holds the index options (`name`,
+    /// `unique`, `partialFilterExpression`, `expireAfterSeconds`, …); without a `name`
+    /// the server's convention is used (`status_1_billed_1`).
+    /// - Returns: the index's name.
+    @discardableResult
+    public func createIndex(_ keys: BSONDocument, options: BSONDocument = [:], session: ClientSession? = nil)
+        throws(MongoError) -> String
+    {
+        var index = options
+        index.prepend("key", .document(keys))
+        let name = options["name"]?.stringValue ?? Self.defaultIndexName(keys)
+        index["name"] = .string(name)
+        try client.runCommand(
+            ["createIndexes": .string(self.name), "indexes": [.document(index)]], on: database, session: session)
+        return name
+    }
+
+    /// The name the server gives an index when none is given: `field_direction` joined by `_`.
+    static func defaultIndexName(_ keys: BSONDocument) -> String {
+        keys.elements.map { key, value in
+            let direction: String
+            switch value {
+            case .string(let text): direction = text
+            case .double(let number): direction = number.rounded() == number ? String(Int64(number)) : String(number)
+            default: direction = value.integerValue.map(String.init) ?? value.extendedJSON()
+            }
+            return "\(key)_\(direction)"
+        }.joined(separator: "_")
+    }
+
+    public func dropIndex(_ indexName: String, session: ClientSession? = nil) throws(MongoError) {
+        try client.runCommand(
+            ["dropIndexes": .string(name), "index": .string(indexName)], on: database, session: session)
+    }
+
+    /// Drops the collection; a collection that does not exist is already dropped.
+    public func drop(session: ClientSession? = nil) throws(MongoError) {
+        do {
+            try client.runCommand(["drop": .string(name)], on: database, session: session)
+        } catch let error where error.code == 26 {
+            // NamespaceNotFound: servers before 7.0 report it, 7.0 and later succeed.
+        }
+    }
+
+    /// Creates the collection; `options` are `create`'s (`validator`, `capped`, …).
+    public func create(options: BSONDocument = [:], session: ClientSession? = nil) throws(MongoError) {
+        var command = options
+        command.prepend("create", .string(name))
+        try client.runCommand(command, on: database, session: session)
+    }
+
+    /// Runs `requests` as one bulk write (`ordered` in `options`, true by default).
+    public func bulkWrite(_ requests: [WriteModel], options: BSONDocument = [:], session: ClientSession? = nil)
+        throws(MongoError) -> BulkWriteResult
+    {
+        guard !requests.isEmpty else {
+            throw MongoError(kind: .client, message: "bulkWrite needs at least one request.")
+        }
+        let reply = try withHandle { (handle) throws(MongoError) in
+            try withArguments([], options: options, session: session) { (_, opts) throws(MongoError) in
+                guard let bulk = mongoc_collection_create_bulk_operation_with_opts(handle, opts) else {
+                    throw MongoError(kind: .client, message: "libmongoc could not create a bulk operation.")
+                }
+                defer { mongoc_bulk_operation_destroy(bulk) }
+                for request in requests {
+                    try Self.add(request, to: bulk)
+                }
+                var error = bson_error_t()
+                let (serverID, reply) = try ReplyStorage.capture { reply in
+                    mongoc_bulk_operation_execute(bulk, reply, &error)
+                }
+                guard serverID != 0 else { throw MongoError(error, reply: reply) }
+                return reply
+            }
+        }
+        return BulkWriteResult(reply: reply)
+    }
+
+    private static func add(_ request: WriteModel, to bulk: OpaquePointer) throws(MongoError) {
+        var owned: [OpaquePointer] = []
+        defer { owned.forEach { bson_destroy($0) } }
+        func make(_ document: BSONDocument) throws(MongoError) -> OpaquePointer {
+            let pointer = try document.makeBSON()
+            owned.append(pointer)
+            return pointer
+        }
+        func makeUpdate(_ update: BSON) throws(MongoError) -> OpaquePointer {
+            let pointer = try makeUpdateBSON(update)
+            owned.append(pointer)
+            return pointer
+        }
+        try checked { error in
+            // Each added request is copied by libmongoc, so the arguments can go right after.
+            do {
+                switch request {
+                case .insertOne(let document):
+                    return mongoc_bulk_operation_insert_with_opts(bulk, try make(document), nil, error)
+                case .updateOne(let filter, let update, let options):
+                    return mongoc_bulk_operation_update_one_with_opts(
+                        bulk, try make(filter), try makeUpdate(update), try make(options), error)
+                case .updateMany(let filter, let update, let options):
+                    return mongoc_bulk_operation_update_many_with_opts(
+                        bulk, try make(filter), try makeUpdate(update), try make(options), error)
+                case .replaceOne(let filter, let replacement, let options):
+                    return mongoc_bulk_operation_replace_one_with_opts(
+                        bulk, try make(filter), try make(replacement), try make(options), error)
+                case .deleteOne(let filter, let options):
+                    return mongoc_bulk_operation_remove_one_with_opts(bulk, try make(filter), try make(options), error)
+                case .deleteMany(let filter, let options):
+                    return mongoc_bulk_operation_remove_many_with_opts(bulk, try make(filter), try make(options), error)
+                }
+            } catch {
+                return false
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import CMongoC
+
+extension MongoCollection {
+    /// Runs a find and lends its cursor to `body`.
+    /// - Parameter options: `sort`, `projection`, `skip`, `limit`, `hint`, `batchSize`, …
+    public func withFind<T>(
+        _ filter: BSONDocument = [:], options: BSONDocument = [:], session: ClientSession? = nil,
+        _ body: (MongoCursor) throws -> T
+    ) throws -> T {
+        let cursor = try openCursor(session: session) { handle, opts in
+            let filterBSON = try filter.makeBSON()
+            defer { bson_destroy(filterBSON) }
+            return mongoc_collection_find_with_opts(handle, filterBSON, try opts(options), nil)
+        }
+        return try body(cursor)
+    }
+
+    /// Runs a find and returns every document.
+    public func find(_ filter: BSONDocument = [:], options: BSONDocument = [:], session: ClientSession? = nil)
+        throws(MongoError) -> [BSONDocument]
+    {
+        do {
+            return try withFind(filter, options: options, session: session) { try $0.all() }
+        } catch let error as MongoError {
+            throw error
+        } catch {
+            throw MongoError(kind: .client, message: "\(error)")
+        }
+    }
+
+    /// Runs an aggregation and lends its cursor to `body`.
+    /// - Parameter options: `allowDiskUse`, `batchSize`, `hint`, `let`, …
+    public func withAggregate<T>(
+        _ pipeline: [BSON], options: BSONDocument = [:], session: ClientSession? = nil,
+        _ body: (MongoCursor) throws -> T
+    ) throws -> T {
+        let cursor = try openCursor(session: session) { handle, opts in
+            let command: BSONDocument = ["pipeline": .array(pipeline)]
+            let pipelineBSON = try command.makeBSON()
+            defer { bson_destroy(pipelineBSON) }
+            return mongoc_collection_aggregate(handle, MONGOC_QUERY_NONE, pipelineBSON, try opts(options), nil)
+        }
+        return try body(cursor)
+    }
+
+    /// Runs an aggregation and returns every document.
+    public func aggregate(_ pipeline: [BSON], options: BSONDocument = [:], session: ClientSession? = nil)
+        throws(MongoError) -> [BSONDocument]
+    {
+        do {
+            return try withAggregate(pipeline, options: options, session: session) { try $0.all() }
+        } catch let error as MongoError {
+            throw error
+        } catch {
+            throw MongoError(kind: .client, message: "\(error)")
+        }
+    }
+
+    /// Every index of the collection, as `listIndexes` reports them.
+    public func listIndexes(session: ClientSession? = nil) throws(MongoError) -> [BSONDocument] {
+        do {
+            let cursor = try openCursor(session: session) { handle, opts in
+                mongoc_collection_find_indexes_with_opts(handle, try opts([:]))
+            }
+            return try cursor.all()
+        } catch let error as MongoError {
+            throw error
+        } catch {
+            throw MongoError(kind: .client, message: "\(error)")
+        }
+    }
+
+    /// Opens a cursor, handing `open` the collection handle and a function that makes the
+    /// opts `bson_t` (kept alive until the cursor is created; libmongoc copies it).
+    private func openCursor(
+        session: ClientSession?,
+        _ open: (OpaquePointer, (BSONDocument) throws -> OpaquePointer) throws -> OpaquePointer?
+    ) throws -> MongoCursor {
+        guard let handle = mongoc_client_get_collection(client.pointer, database, name) else {
+            throw MongoError(kind: .client, message: "libmongoc could not open collection \(database).\(name).")
+        }
+        var made: [OpaquePointer] = []
+        defer { made.forEach { bson_destroy($0) } }
+        let pointer: OpaquePointer?
+        do {
+            pointer = try open(handle) { options in
+                let opts = try OperationOptions(options, session: session).makeBSON()
+                made.append(opts)
+                return opts
+            }
+        } catch {
+            mongoc_collection_destroy(handle)
+            throw error
+        }
+        guard let pointer else {
+            mongoc_collection_destroy(handle)
+            throw MongoError(kind: .client, message: "libmongoc could not open a cursor on \(database).\(name).")
+        }
+        // A cursor whose options were invalid carries the error already: surface it now.
+        var error = bson_error_t()
+        if mongoc_cursor_error(pointer, &error) {
+            mongoc_cursor_destroy(pointer)
+            mongoc_collection_destroy(handle)
+            throw MongoError(error)
+        }
+        return MongoCursor(cursor: pointer, collection: handle)
+    }
+
+    /// The number of documents matching `filter` (the CRUD spec's countDocuments: an
+    /// aggregation, so it is exact and honours sessions and transactions).
+    /// - Parameter options: `skip`, `limit`, `hint`, …
+    public func countDocuments(_ filter: BSONDocument = [:], options: BSONDocument = [:], session: ClientSession? = nil)
+        throws(MongoError) -> Int64
+    {
+        try withHandle { (handle) throws(MongoError) in
+            try withArguments([filter], options: options, session: session) { (arguments, opts) throws(MongoError) in
+                var error = bson_error_t()
+                let (count, reply) = try ReplyStorage.capture { reply in
+                    mongoc_collection_count_documents(handle, arguments[0], opts, nil, reply, &error)
+                }
+                guard count >= 0 else { throw MongoError(error, reply: reply) }
+                return count
+            }
+        }
+    }
+
+    /// The distinct values of `key` among documents matching `filter`.
+    public func distinct(_ key: String, filter: BSONDocument = [:], session: ClientSession? = nil)
+        throws(MongoError) -> [BSON]
+    {
+        let reply = try client.runCommand(
+            ["distinct": .string(name), "key": .string(key), "query": .document(filter)], on: database,
+            session: session)
+        return reply["values"]?.arrayValue ?? []
+    }
+}

@@ -1,0 +1,44 @@
+import CMongoC
+
+/// A collection on a borrowed client. Each operation takes `options` spelled as the
+/// server's command fields and an optional session, and throws `MongoError`.
+public struct MongoCollection {
+    let client: MongoClient
+    public let database: String
+    public let name: String
+
+    /// Lends libmongoc's collection handle for one operation.
+    func withHandle<T>(_ body: (OpaquePointer) throws(MongoError) -> T) throws(MongoError) -> T {
+        guard let handle = mongoc_client_get_collection(client.pointer, database, name) else {
+            throw MongoError(kind: .client, message: "libmongoc could not open collection \(database).\(name).")
+        }
+        defer { mongoc_collection_destroy(handle) }
+        return try body(handle)
+    }
+
+    /// Builds the `bson_t`s for an operation's arguments and options, lends them, destroys them.
+    func withArguments<T>(
+        _ documents: [BSONDocument], options: BSONDocument, session: ClientSession?,
+        _ body: ([OpaquePointer], OpaquePointer) throws(MongoError) -> T
+    ) throws(MongoError) -> T {
+        var pointers: [OpaquePointer] = []
+        defer { pointers.forEach { bson_destroy($0) } }
+        for document in documents {
+            pointers.append(try document.makeBSON())
+        }
+        let opts = try OperationOptions(options, session: session).makeBSON()
+        defer { bson_destroy(opts) }
+        return try body(pointers, opts)
+    }
+
+    /// An update is a document of operators or an aggregation pipeline (an array).
+    static func makeUpdateBSON(_ update: BSON) throws(MongoError) -> OpaquePointer {
+        switch update {
+        case .document(let document): return try document.makeBSON()
+        case .array(let stages): return try BSONDocument.makeArrayBSON(stages)
+        default:
+            throw MongoError(
+                kind: .client, message: "An update must be a document or a pipeline array, not \(update.typeAlias).")
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import CMongoC
+
+// The one place where libmongoc's errors become `MongoError`. With error API version 2
+// (set on every pool), server-side errors arrive in the MONGOC_ERROR_SERVER domain and
+// write concern errors in MONGOC_ERROR_WRITE_CONCERN, with the server's code.
+
+extension MongoError {
+    /// Builds the error from libmongoc's `bson_error_t` and the server reply, if any.
+    init(_ error: bson_error_t, reply: BSONDocument? = nil) {
+        let message = withUnsafeBytes(of: error.message) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        let reply = reply.flatMap { $0.isEmpty ? nil : $0 }
+        let labels = reply?["errorLabels"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let code = Int32(bitPattern: error.code)
+
+        switch error.domain {
+        case MONGOC_ERROR_SERVER.rawValue:
+            if let writeError = reply?["writeErrors"]?.arrayValue?.first?.documentValue {
+                self.init(
+                    kind: .write, code: writeError["code"]?.integerValue.map { Int32(truncatingIfNeeded: $0) } ?? code,
+                    codeName: writeError["codeName"]?.stringValue,
+                    message: writeError["errmsg"]?.stringValue ?? message, labels: labels, reply: reply)
+            } else {
+                self.init(
+                    kind: .server, code: code, codeName: reply?["codeName"]?.stringValue, message: message,
+                    labels: labels, reply: reply)
+            }
+        case MONGOC_ERROR_WRITE_CONCERN.rawValue:
+            let concernError = reply?["writeConcernError"]?.documentValue
+            self.init(
+                kind: .writeConcern, code: code, codeName: concernError?["codeName"]?.stringValue,
+                message: message, labels: labels, reply: reply)
+        case MONGOC_ERROR_STREAM.rawValue, MONGOC_ERROR_PROTOCOL.rawValue:
+            self.init(kind: .network, code: code, message: message, labels: labels, reply: reply)
+        case MONGOC_ERROR_SERVER_SELECTION.rawValue:
+            self.init(kind: .serverSelection, code: code, message: message, labels: labels, reply: reply)
+        default:
+            self.init(kind: .client, code: code, message: message, labels: labels, reply: reply)
+        }
+    }
+}
+
+/// Runs a libmongoc call that reports failure through `bson_error_t` and a reply.
+///
+/// - Returns: the reply, when `body` returned true.
+/// - Throws: the `MongoError` built from the error and reply, when it returned false.
+func checkedReply(_ body: (OpaquePointer, UnsafeMutablePointer<bson_error_t>) -> Bool) throws(MongoError)
+    -> BSONDocument
+{
+    var error = bson_error_t()
+    let (succeeded, reply) = try ReplyStorage.capture { reply in body(reply, &error) }
+    guard succeeded else { throw MongoError(error, reply: reply) }
+    return reply
+}
+
+/// Runs a libmongoc call that reports failure through `bson_error_t` alone.
+func checked(_ body: (UnsafeMutablePointer<bson_error_t>) -> Bool) throws(MongoError) {
+    var error = bson_error_t()
+    guard body(&error) else { throw MongoError(error) }
+}

@@ -1,0 +1,20 @@
+import CMongoC
+
+/// Storage for the "uninitialized `bson_t *reply`" argument that many libmongoc calls fill in.
+///
+/// `bson_new` cannot serve: libmongoc re-initializes the reply, which would leak the
+/// heap-allocated struct. So the struct lives in 128-byte-aligned raw memory that is
+/// initialized empty first (so that destroying it is valid even if libmongoc never wrote
+/// it) and destroyed, then freed, once the reply has been copied out.
+enum ReplyStorage {
+    /// Lends an empty reply to `body`, then returns `body`'s result and the reply's contents.
+    static func capture<T>(_ body: (OpaquePointer) -> T) throws(MongoError) -> (T, BSONDocument) {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: cmongoc_bson_size(), alignment: 128)
+        defer { raw.deallocate() }
+        let reply = OpaquePointer(raw)
+        bson_init(reply)
+        defer { bson_destroy(reply) }
+        let result = body(reply)
+        return (result, try BSONDocument(copying: reply))
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import PreflightCore
+
+/// The one place where failures become exit codes: the message goes to standard error,
+/// and the `ExitCode` returned is what `run()` throws.
+enum CommandFailure {
+    static func exit(_ message: String, _ code: PreflightExitCode) -> ExitCode {
+        Console.standardError("Error: " + message)
+        return ExitCode(code.rawValue)
+    }
+
+    static func exit(_ error: Error, _ code: PreflightExitCode) -> ExitCode {
+        exit((error as? LocalizedError)?.errorDescription ?? "\(error)", code)
+    }
+}
+
+enum Console {
+    /// Writes a line to standard error, unbuffered.
+    static func standardError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import PreflightCore
+
+@main
+struct Preflight: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preflight",
+        abstract: "Test the data layer of a MongoDB application before it ships.",
+        discussion: """
+            Preflight runs JSON scenario files against a live MongoDB (--uri) or a scratch \
+            server it starts itself, and reports in JUnit XML.
+
+            Exit codes: 0 everything passed; 1 a test failed (NO-GO); 2 an input file is \
+            invalid (nothing was run); 3 the environment failed (no server, scratch server \
+            would not start, report not writable); 64 command-line usage.
+            """,
+        version: PreflightVersion.current,
+        subcommands: [ScratchCommand.self]
+    )
+}

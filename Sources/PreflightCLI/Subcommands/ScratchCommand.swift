@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import PreflightCore
+
+struct ScratchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scratch",
+        abstract: "Start a scratch MongoDB server, print its URI, and keep it up until Ctrl-C.",
+        discussion: """
+            The server listens on 127.0.0.1 only and keeps its data in a fresh temporary \
+            directory. The URI is the first line on standard output, so a script can read it:
+
+              uri=$(preflight scratch | head -1)
+
+            Ctrl-C, SIGTERM, or Preflight dying in any way (even kill -9) stops the server and \
+            removes its directory. mongod on PATH is used first, started as a one-member replica \
+            set with test commands enabled; otherwise SecantusDB from .venv/ (installed by \
+            `make setup`), PREFLIGHT_SECANTUSD, or PATH.
+
+            Exits 0 when stopped with Ctrl-C or SIGTERM, 3 when no server could be started \
+            or the server died.
+            """
+    )
+
+    @Option(
+        name: .customLong("scratch"),
+        help: ArgumentHelp(
+            "Which server: mongod, secantus, or the path of a server binary.", valueName: "mongod|secantus|PATH"))
+    var choice: String?
+
+    @Option(help: ArgumentHelp("Seconds to wait for the server to answer ping.", valueName: "seconds"))
+    var readinessTimeout: Double = 30
+
+    func validate() throws {
+        guard readinessTimeout > 0 else {
+            throw ValidationError("--readiness-timeout must be a positive number of seconds.")
+        }
+    }
+
+    func run() throws {
+        let registry = ScratchRegistry.shared
+        // Ctrl-C is how this command is meant to end: stop the server, then exit 0.
+        registry.stopOnSignals { _ in Foundation.exit(PreflightExitCode.passed.rawValue) }
+        let server: ScratchServer
+        do {
+            server = try ScratchServer.start(
+                choice.map(ScratchChoice.init(argument:)) ?? .automatic, readinessTimeout: readinessTimeout)
+        } catch {
+            throw CommandFailure.exit(error, .environment)
+        }
+        // Unbuffered, so a script reading the first line sees it at once.
+        FileHandle.standardOutput.write(Data((server.uri + "\n").utf8))
+        Console.standardError("""
+            Scratch server ready: \(server.commandLine)
+            Data directory: \(server.directory) (removed when the server stops)
+            Press Ctrl-C to stop.
+            """)
+        while server.isRunning {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        // The supervisor is gone without being asked to stop: the server died under us.
+        let tail = server.logTail.suffix(40).map { "  " + $0 }.joined(separator: "\n")
+        server.stop()
+        throw CommandFailure.exit(
+            "The scratch server stopped unexpectedly.\nThe last lines of its log:\n\(tail)", .environment)
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import Mongo
+
+/// A throwaway MongoDB server on 127.0.0.1 in a fresh temporary directory, gone (process
+/// and directory) when `stop()` is called, when Preflight is interrupted, and when
+/// Preflight dies.
+public final class ScratchServer: @unchecked Sendable {
+    // @unchecked: `port` is set once, before `start` returns; `stopped` is guarded by `lock`.
+    public let flavor: ScratchFlavor
+    /// The port on 127.0.0.1: chosen beforehand for mongod, read from SecantusDB's log.
+    public private(set) var port: Int
+    /// `mongodb://127.0.0.1:PORT/?directConnection=true`
+    public var uri: String { "mongodb://127.0.0.1:\(port)/?directConnection=true" }
+    /// The temporary directory holding the server's data; removed when it stops.
+    public let directory: String
+    /// The server's command line, for reports.
+    public let commandLine: String
+
+    private let supervisor: Process
+    private let log: ServerLog
+    private let lock = NSLock()
+    private var stopped = false
+
+    private init(
+        flavor: ScratchFlavor, port: Int, directory: String, commandLine: String, supervisor: Process, log: ServerLog
+    ) {
+        self.flavor = flavor
+        self.port = port
+        self.directory = directory
+        self.commandLine = commandLine
+        self.supervisor = supervisor
+        self.log = log
+    }
+
+    /// Starts a server and waits until it answers `ping` (and, for mongod, until its
+    /// replica set has a writable primary).
+    /// - Parameters:
+    ///   - choice: which server (`--scratch`).
+    ///   - readinessTimeout: how long to wait for readiness before giving up.
+    ///   - environment: where `PATH` and `PREFLIGHT_SECANTUSD` come from.
+    ///   - searchRoots: directories whose `.venv/bin` is searched for `secantusd-py`;
+    ///     by default the working directory and those above Preflight's executable.
+    /// - Throws: `ScratchError` when no server is found, or it exits or is late.
+    public static func start(
+        _ choice: ScratchChoice = .automatic, readinessTimeout: TimeInterval = 30,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        searchRoots: [String]? = nil
+    ) throws -> ScratchServer {
+        let flavor = try ScratchFlavor.locate(
+            choice, environment: environment, searchRoots: searchRoots ?? defaultSearchRoots())
+        let directory = try makeTemporaryDirectory()
+        do {
+            try flavor.prepare(directory: directory)
+            let port = if case .mongod = flavor { try FreePort.find() } else { 0 }
+            let arguments = [flavor.executable] + flavor.arguments(directory: directory, port: port)
+            let server = try launch(flavor: flavor, arguments: arguments, directory: directory, port: port)
+            ScratchRegistry.shared.add(server)
+            do {
+                try server.waitUntilReady(deadline: Date().addingTimeInterval(readinessTimeout))
+            } catch {
+                server.stop()
+                throw error
+            }
+            return server
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+    }
+
+    private static func launch(flavor: ScratchFlavor, arguments: [String], directory: String, port: Int) throws
+        -> ScratchServer
+    {
+        let commandLine = arguments.map(shellQuoted).joined(separator: " ")
+        let (executable, supervisorArguments) = ScratchSupervisor.commandLine(directory: directory, server: arguments)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = supervisorArguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        let log = ServerLog()
+        try SpawnThread.shared.run {
+            do {
+                try process.run()
+            } catch {
+                throw ScratchError.couldNotStart(commandLine: commandLine, reason: error.localizedDescription)
+            }
+        }
+        // Only the child needs the write end; keeping it open here would hide the end of output.
+        try? output.fileHandleForWriting.close()
+        log.drain(output.fileHandleForReading)
+        return ScratchServer(
+            flavor: flavor, port: port, directory: directory, commandLine: commandLine, supervisor: process, log: log)
+    }
+
+    /// Stops the server and removes its directory; waits until both are gone. Idempotent.
+    public func stop() {
+        let alreadyStopped: Bool = lock.withLock {
+            defer { stopped = true }
+            return stopped
+        }
+        guard !alreadyStopped else { return }
+        ScratchRegistry.shared.remove(self)
+        if supervisor.isRunning {
+            supervisor.terminate()
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while supervisor.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        if supervisor.isRunning {
+            // The supervisor should never hang; if it does, kill it and the server directly.
+            if let pid = log.pid { kill(pid, SIGKILL) }
+            kill(supervisor.processIdentifier, SIGKILL)
+            supervisor.waitUntilExit()
+        }
+        log.waitForEnd(until: Date().addingTimeInterval(2))
+        if FileManager.default.fileExists(atPath: directory) {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
+    /// The last 40 lines the server logged.
+    public var logTail: [String] { log.tail }
+
+    /// Whether the server (its supervisor) is still running.
+    public var isRunning: Bool { supervisor.isRunning }
+
+    deinit {
+        stop()
+    }
+}
+
+extension ScratchServer {
+    private func waitUntilReady(deadline: Date) throws {
+        let start = Date()
+        if case .secantus = flavor {
+            guard let reported = log.waitForPort(until: deadline) else {
+                throw notReady(start: start, waitingFor: "its `listening on HOST:PORT` log line")
+            }
+            port = reported
+        }
+        let pool = try ConnectionPool(uri: uri + "&serverSelectionTimeoutMS=1000&connectTimeoutMS=1000")
+        defer { pool.close() }
+        while true {
+            guard supervisor.isRunning else { throw notReady(start: start, waitingFor: "") }
+            if (try? pool.withClient { try $0.runCommand(["ping": 1], on: "admin") }) != nil { break }
+            guard Date() < deadline else { throw notReady(start: start, waitingFor: "a successful ping") }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        if case .mongod = flavor {
+            try ReplicaSetInitiator(pool: pool, host: "127.0.0.1:\(port)").initiate(until: deadline) {
+                self.notReady(start: start, waitingFor: "a writable primary")
+            }
+        }
+    }
+
+    /// The error for a server that exited or is late.
+    private func notReady(start: Date, waitingFor: String) -> ScratchError {
+        let elapsed = Date().timeIntervalSince(start)
+        // The output ending means the server exited and the supervisor is cleaning up:
+        // give it a moment so that the report has the exit status, not "still starting".
+        log.waitForEnd(until: Date().addingTimeInterval(0.2))
+        let exitDeadline = Date().addingTimeInterval(2)
+        while log.isClosed && supervisor.isRunning && Date() < exitDeadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        if !supervisor.isRunning {
+            return .exited(
+                commandLine: commandLine, status: supervisor.terminationStatus, elapsed: elapsed,
+                logTail: log.tail)
+        }
+        return .timedOut(commandLine: commandLine, waitingFor: waitingFor, elapsed: elapsed, logTail: log.tail)
+    }
+
+    private static func defaultSearchRoots() -> [String] {
+        var roots = [FileManager.default.currentDirectoryPath]
+        // Preflight built in a checkout lives at .build/<config>/preflight: the checkout's
+        // .venv is a few levels up.
+        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        for _ in 0..<5 {
+            roots.append(directory.path)
+            directory.deleteLastPathComponent()
+        }
+        return roots
+    }
+
+    private static func makeTemporaryDirectory() throws -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((base + "/preflight-scratch-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw ScratchError.couldNotStart(commandLine: "", reason: "could not create a temporary directory in \(base)")
+        }
+        return String(cString: made)
+    }
+
+    private static func shellQuoted(_ argument: String) -> String {
+        let safe = argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:".contains($0) }
+        return safe ? argument : "'" + argument.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+    }
+}
