@@ -163,6 +163,12 @@ extension BSON {
 
     fileprivate func append(to document: OpaquePointer, key: String) throws(MongoError) {
         let keyLength = Int32(key.utf8.count)
+        // libbson takes these as C strings: a NUL would silently cut them short.
+        for text in cStringParts where text.utf8.contains(0) {
+            throw MongoError(
+                kind: .client,
+                message: "The \(typeAlias) value under key \"\(key)\" holds a NUL byte, which BSON cannot store in it.")
+        }
         let appended: Bool
         switch self {
         case .double(let value):
@@ -255,4 +261,16 @@ private struct BSONIterator {
     var pointer: OpaquePointer { OpaquePointer(raw) }
 
     func deallocate() { raw.deallocate() }
+}
+
+extension BSON {
+    /// The parts of this value that libbson's append functions read as NUL-terminated strings.
+    fileprivate var cStringParts: [String] {
+        switch self {
+        case .regex(let pattern, let options): [pattern, options]
+        case .dbPointer(let ref, _): [ref]
+        case .javascript(let code), .javascriptWithScope(let code, _): [code]
+        default: []
+        }
+    }
 }

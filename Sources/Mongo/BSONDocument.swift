@@ -48,7 +48,8 @@ public struct BSONDocument: Sendable, Hashable {
         elements.contains { $0.key == key }
     }
 
-    /// Same keys in the same order with identical values: the byte-level equality of BSON.
+    /// Same keys in the same order with equal values (see `BSON ==`). Key order matters:
+    /// MongoDB treats `{a: 1, b: 1}` and `{b: 1, a: 1}` as different documents.
     public static func == (lhs: BSONDocument, rhs: BSONDocument) -> Bool {
         lhs.elements.count == rhs.elements.count
             && zip(lhs.elements, rhs.elements).allSatisfy { $0.key == $1.key && $0.value == $1.value }

@@ -5,8 +5,9 @@ import Foundation
 ///
 /// Reading keeps libbson's rules (plain integers are int32 when they fit, else int64;
 /// numbers with a fraction or exponent are doubles; key order as written) and adds what a
-/// test tool needs on top: every error located by line and column, and trailing content
-/// after the document rejected rather than silently ignored.
+/// test tool needs on top: every error located by line and column, trailing content
+/// after the document rejected rather than silently ignored, and the `$type` query
+/// operator accepted (see `TypeOperatorEscape`).
 public enum ExtendedJSON {
     public enum Mode: Sendable {
         /// Every value typed explicitly: `{"$numberInt": "1"}`. Lossless.
@@ -43,15 +44,21 @@ public enum ExtendedJSON {
     }
 
     private static func parseTopLevel(_ bytes: [UInt8]) throws(ExtendedJSONError) -> BSONDocument {
+        // libbson does not skip a UTF-8 byte order mark; blanking it keeps every offset.
+        var bytes = bytes
+        if bytes.starts(with: byteOrderMark) { bytes.replaceSubrange(0..<3, with: [0x20, 0x20, 0x20]) }
+        let escaped = TypeOperatorEscape(bytes)
         // Fast path: the whole buffer at once. Only when it fails is the text read again a
         // byte at a time, because then the bytes consumed tell where libbson stopped.
-        if let document = try? read(bytes, chunkSize: max(bytes.count, 1)) {
-            return document
+        if let document = try? read(escaped.bytes, chunkSize: max(escaped.bytes.count, 1)) {
+            return escaped.restore(document)
         }
         do {
-            return try read(bytes, chunkSize: 1)
+            return escaped.restore(try read(escaped.bytes, chunkSize: 1))
         } catch let failure as ReadFailure {
-            throw error(bytes, at: max(failure.consumed - 1, 0), failure.message)
+            // Input that ends too soon has no bad byte: the problem is at the end.
+            let offset = failure.atEnd ? bytes.count : escaped.originalOffset(max(failure.consumed - 1, 0))
+            throw error(bytes, at: offset, failure.message)
         } catch {
             throw ExtendedJSONError(line: 1, column: 1, offset: 0, message: "\(error)")
         }
@@ -60,7 +67,12 @@ public enum ExtendedJSON {
     private struct ReadFailure: Error {
         var consumed: Int
         var message: String
+        /// The input ended before the value did.
+        var atEnd = false
     }
+
+    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+    private static let incomplete = "unexpected end of input: an object, array or string is not closed"
 
     /// What the byte reader callback reads from: the bytes, how far it got, the chunk size.
     private final class Source {
@@ -108,7 +120,8 @@ public enum ExtendedJSON {
         var bsonError = bson_error_t()
         let status = bson_json_reader_read(reader, document, &bsonError)
         if status < 0 {
-            throw ReadFailure(consumed: source.position, message: describe(bsonError))
+            let message = describe(bsonError)
+            throw ReadFailure(consumed: source.position, message: message, atEnd: message == incomplete)
         }
         if status == 0 {
             throw ReadFailure(consumed: source.position, message: "the input holds no JSON value")
@@ -135,13 +148,19 @@ public enum ExtendedJSON {
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
         if message == "Incomplete JSON" {
-            return "unexpected end of input: an object, array or string is not closed"
+            return incomplete
         }
-        if let range = message.range(of: ", position ") {
-            let rest = message[range.upperBound...]
-            let code = rest.drop { $0 != ":" }.dropFirst().trimmingCharacters(in: CharacterSet(charactersIn: " \""))
-            let token = message[..<range.lowerBound].replacingOccurrences(of: "Got parse error at ", with: "")
-            message = "unexpected \(token)" + (parserHints[code].map { ": \($0)" } ?? "")
+        // The parser's own errors come as `Got parse error at "x", position 12: "CODE"` or
+        // `error near position 6: "CODE"`: the position becomes line and column, the code words.
+        guard let range = message.range(of: "position ") else { return message }
+        let code = message[range.upperBound...].drop { $0 != ":" }.dropFirst()
+            .trimmingCharacters(in: CharacterSet(charactersIn: " \""))
+        let hint = parserHints[code] ?? code.lowercased().replacingOccurrences(of: "_", with: " ")
+        if message.hasPrefix("Got parse error at ") {
+            let token = message[..<range.lowerBound].dropFirst("Got parse error at ".count).dropLast(2)
+            message = "unexpected \(token): \(hint)"
+        } else {
+            message = hint
         }
         return message
     }
@@ -163,12 +182,16 @@ public enum ExtendedJSON {
         "INVALID_NUMBER": "invalid number",
         "EXPONENT_EXPECTED": "a number's exponent is incomplete",
         "DIGIT_EXPECTED": "a digit was expected",
+        "VALUE_EXPECTED": "a value was expected",
+        "LEVELS_EXCEEDED": "objects and arrays are nested too deeply (libbson reads at most 98 levels)",
+        "UESCAPE_TOOSHORT": "a \\u escape needs four hexadecimal digits",
+        "INVALID_CODEPOINT": "a \\u escape is not a valid Unicode code point",
     ]
 
     private static func firstSignificantOffset(_ bytes: [UInt8]) -> Int {
         var offset = 0
         // Skip a UTF-8 byte order mark and white space.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { offset = 3 }
+        if bytes.starts(with: byteOrderMark) { offset = 3 }
         while offset < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[offset]) { offset += 1 }
         return offset
     }
@@ -198,10 +221,12 @@ public struct ExtendedJSONError: Error, Sendable, Equatable, CustomStringConvert
 
 /// Turns byte offsets into line and column.
 public enum TextPosition {
+    /// Columns count Unicode scalars; a byte order mark at the start takes none, as in editors.
     public static func lineAndColumn(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
         var line = 1
         var column = 1
-        for byte in bytes.prefix(min(offset, bytes.count)) {
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        for byte in bytes.prefix(min(offset, bytes.count)).dropFirst(start) {
             if byte == UInt8(ascii: "\n") {
                 line += 1
                 column = 1

@@ -1,9 +1,20 @@
 import CMongoC
+import Foundation
 
 /// libmongoc wants `mongoc_init()` once per process before anything else. A global `let`
 /// is initialized lazily and exactly once, thread-safely, which is just that.
 /// `mongoc_cleanup()` is left to process exit: it must not run while any client lives.
-private let libmongocInitialized: Void = mongoc_init()
+private let libmongocInitialized: Void = {
+    mongoc_init()
+    // libmongoc's default handler prints every level, DEBUG included, on the console
+    // Preflight's reports are written to. Keep warnings and worse, on standard error.
+    mongoc_log_set_handler(
+        { level, domain, message, _ in
+            guard level.rawValue <= MONGOC_LOG_LEVEL_WARNING.rawValue, let message else { return }
+            let text = "libmongoc: \(domain.map { String(cString: $0) } ?? ""): \(String(cString: message))\n"
+            FileHandle.standardError.write(Data(text.utf8))
+        }, nil)
+}()
 
 func initializeLibmongoc() {
     _ = libmongocInitialized

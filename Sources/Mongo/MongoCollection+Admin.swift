@@ -53,6 +53,7 @@ extension MongoCollection {
     }
 
     /// Runs `requests` as one bulk write (`ordered` in `options`, true by default).
+    @discardableResult
     public func bulkWrite(_ requests: [WriteModel], options: BSONDocument = [:], session: ClientSession? = nil)
         throws(MongoError) -> BulkWriteResult
     {

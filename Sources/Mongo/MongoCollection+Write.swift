@@ -3,6 +3,7 @@ import CMongoC
 extension MongoCollection {
     /// Inserts one document. An `_id` is generated first when the document has none, so
     /// the id that was stored can be reported.
+    @discardableResult
     public func insertOne(_ document: BSONDocument, options: BSONDocument = [:], session: ClientSession? = nil)
         throws(MongoError) -> InsertOneResult
     {
@@ -18,6 +19,7 @@ extension MongoCollection {
     }
 
     /// Inserts documents in one batch (`ordered` in `options`, true by default).
+    @discardableResult
     public func insertMany(_ documents: [BSONDocument], options: BSONDocument = [:], session: ClientSession? = nil)
         throws(MongoError) -> InsertManyResult
     {
@@ -40,18 +42,21 @@ extension MongoCollection {
             insertedCount: reply["insertedCount"]?.integerValue ?? Int64(documents.count))
     }
 
+    @discardableResult
     public func updateOne(
         filter: BSONDocument, update: BSON, options: BSONDocument = [:], session: ClientSession? = nil
     ) throws(MongoError) -> UpdateResult {
         try runUpdate(filter: filter, update: update, options: options, session: session, call: mongoc_collection_update_one)
     }
 
+    @discardableResult
     public func updateMany(
         filter: BSONDocument, update: BSON, options: BSONDocument = [:], session: ClientSession? = nil
     ) throws(MongoError) -> UpdateResult {
         try runUpdate(filter: filter, update: update, options: options, session: session, call: mongoc_collection_update_many)
     }
 
+    @discardableResult
     public func replaceOne(
         filter: BSONDocument, replacement: BSONDocument, options: BSONDocument = [:], session: ClientSession? = nil
     ) throws(MongoError) -> UpdateResult {
@@ -78,12 +83,14 @@ extension MongoCollection {
         return UpdateResult(reply: reply)
     }
 
+    @discardableResult
     public func deleteOne(filter: BSONDocument, options: BSONDocument = [:], session: ClientSession? = nil)
         throws(MongoError) -> DeleteResult
     {
         try runDelete(filter: filter, options: options, session: session, call: mongoc_collection_delete_one)
     }
 
+    @discardableResult
     public func deleteMany(filter: BSONDocument, options: BSONDocument = [:], session: ClientSession? = nil)
         throws(MongoError) -> DeleteResult
     {
