@@ -19,13 +19,7 @@ extension MongoCollection {
     public func find(_ filter: BSONDocument = [:], options: BSONDocument = [:], session: ClientSession? = nil)
         throws(MongoError) -> [BSONDocument]
     {
-        do {
-            return try withFind(filter, options: options, session: session) { try $0.all() }
-        } catch let error as MongoError {
-            throw error
-        } catch {
-            throw MongoError(kind: .client, message: "\(error)")
-        }
+        try narrowed { try withFind(filter, options: options, session: session) { try $0.all() } }
     }
 
     /// Runs an aggregation and lends its cursor to `body`.
@@ -47,22 +41,23 @@ extension MongoCollection {
     public func aggregate(_ pipeline: [BSON], options: BSONDocument = [:], session: ClientSession? = nil)
         throws(MongoError) -> [BSONDocument]
     {
-        do {
-            return try withAggregate(pipeline, options: options, session: session) { try $0.all() }
-        } catch let error as MongoError {
-            throw error
-        } catch {
-            throw MongoError(kind: .client, message: "\(error)")
-        }
+        try narrowed { try withAggregate(pipeline, options: options, session: session) { try $0.all() } }
     }
 
     /// Every index of the collection, as `listIndexes` reports them.
     public func listIndexes(session: ClientSession? = nil) throws(MongoError) -> [BSONDocument] {
-        do {
+        try narrowed {
             let cursor = try openCursor(session: session) { handle, opts in
                 mongoc_collection_find_indexes_with_opts(handle, try opts([:]))
             }
             return try cursor.all()
+        }
+    }
+
+    /// Runs `body`, whose closures throw untyped errors, where only `MongoError` can occur.
+    private func narrowed<T>(_ body: () throws -> T) throws(MongoError) -> T {
+        do {
+            return try body()
         } catch let error as MongoError {
             throw error
         } catch {
