@@ -35,11 +35,8 @@ public final class ConnectionPool: @unchecked Sendable {
             mongoc_uri_destroy(uri)
             throw MongoError(kind: .client, message: "libmongoc could not create a client pool for \(URIRedaction.redact(uriString)).")
         }
-        self.uri = uri
-        self.pool = pool
-        self.monitor = monitor
-        self.redactedURI = URIRedaction.redact(uriString)
-        // All of this must happen before the first pop: libmongoc refuses it afterwards.
+        // All of this must happen before the first pop: libmongoc refuses it afterwards. It
+        // happens before the stored properties are set, so a failure here never reaches deinit.
         mongoc_client_pool_set_error_api(pool, Int32(MONGOC_ERROR_API_VERSION_2))
         // Returns false when the URI already names an app; the user's choice wins.
         _ = mongoc_client_pool_set_appname(pool, "preflight")
@@ -48,6 +45,10 @@ public final class ConnectionPool: @unchecked Sendable {
             mongoc_uri_destroy(uri)
             throw MongoError(kind: .client, message: "libmongoc refused the command monitoring callbacks.")
         }
+        self.uri = uri
+        self.pool = pool
+        self.monitor = monitor
+        self.redactedURI = URIRedaction.redact(uriString)
     }
 
     /// Lends a client to `body` and returns it to the pool afterwards. Blocks while the

@@ -81,41 +81,47 @@ extension MongoCollection {
     }
 
     private static func add(_ request: WriteModel, to bulk: OpaquePointer) throws(MongoError) {
-        var owned: [OpaquePointer] = []
-        defer { owned.forEach { bson_destroy($0) } }
-        func make(_ document: BSONDocument) throws(MongoError) -> OpaquePointer {
-            let pointer = try document.makeBSON()
-            owned.append(pointer)
-            return pointer
-        }
-        func makeUpdate(_ update: BSON) throws(MongoError) -> OpaquePointer {
-            let pointer = try makeUpdateBSON(update)
-            owned.append(pointer)
-            return pointer
-        }
+        // Every argument is built before the C call, so that an encoding error reaches the
+        // caller as itself. libmongoc copies what it is given: the arguments go right after.
+        let (documents, update) = try arguments(of: request)
+        defer { (documents + [update].compactMap { $0 }).forEach { bson_destroy($0) } }
         try checked { error in
-            // Each added request is copied by libmongoc, so the arguments can go right after.
-            do {
-                switch request {
-                case .insertOne(let document):
-                    return mongoc_bulk_operation_insert_with_opts(bulk, try make(document), nil, error)
-                case .updateOne(let filter, let update, let options):
-                    return mongoc_bulk_operation_update_one_with_opts(
-                        bulk, try make(filter), try makeUpdate(update), try make(options), error)
-                case .updateMany(let filter, let update, let options):
-                    return mongoc_bulk_operation_update_many_with_opts(
-                        bulk, try make(filter), try makeUpdate(update), try make(options), error)
-                case .replaceOne(let filter, let replacement, let options):
-                    return mongoc_bulk_operation_replace_one_with_opts(
-                        bulk, try make(filter), try make(replacement), try make(options), error)
-                case .deleteOne(let filter, let options):
-                    return mongoc_bulk_operation_remove_one_with_opts(bulk, try make(filter), try make(options), error)
-                case .deleteMany(let filter, let options):
-                    return mongoc_bulk_operation_remove_many_with_opts(bulk, try make(filter), try make(options), error)
-                }
-            } catch {
-                return false
+            switch request {
+            case .insertOne:
+                mongoc_bulk_operation_insert_with_opts(bulk, documents[0], nil, error)
+            case .updateOne:
+                mongoc_bulk_operation_update_one_with_opts(bulk, documents[0], update, documents[1], error)
+            case .updateMany:
+                mongoc_bulk_operation_update_many_with_opts(bulk, documents[0], update, documents[1], error)
+            case .replaceOne:
+                mongoc_bulk_operation_replace_one_with_opts(bulk, documents[0], documents[1], documents[2], error)
+            case .deleteOne:
+                mongoc_bulk_operation_remove_one_with_opts(bulk, documents[0], documents[1], error)
+            case .deleteMany:
+                mongoc_bulk_operation_remove_many_with_opts(bulk, documents[0], documents[1], error)
             }
+        }
+    }
+
+    /// The request's documents as `bson_t`s in argument order, and its update if it has one.
+    private static func arguments(of request: WriteModel) throws(MongoError) -> ([OpaquePointer], OpaquePointer?) {
+        let documents: [BSONDocument]
+        var update: BSON?
+        switch request {
+        case .insertOne(let document): documents = [document]
+        case .updateOne(let filter, let change, let options), .updateMany(let filter, let change, let options):
+            documents = [filter, options]
+            update = change
+        case .replaceOne(let filter, let replacement, let options): documents = [filter, replacement, options]
+        case .deleteOne(let filter, let options), .deleteMany(let filter, let options): documents = [filter, options]
+        }
+        var made: [OpaquePointer] = []
+        do {
+            for document in documents { made.append(try document.makeBSON()) }
+            return (made, try update.map(makeUpdateBSON))
+        } catch {
+            made.forEach { bson_destroy($0) }
+            throw error
         }
     }
 }

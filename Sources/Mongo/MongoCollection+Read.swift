@@ -91,12 +91,15 @@ extension MongoCollection {
             mongoc_collection_destroy(handle)
             throw MongoError(kind: .client, message: "libmongoc could not open a cursor on \(database).\(name).")
         }
-        // A cursor whose options were invalid carries the error already: surface it now.
+        // A cursor that failed at once (bad options; an aggregate's first batch) carries the
+        // error and the server's reply, whose labels a transaction retry needs.
         var error = bson_error_t()
-        if mongoc_cursor_error(pointer, &error) {
+        var reply: OpaquePointer?
+        if mongoc_cursor_error_document(pointer, &error, &reply) {
+            let failure = MongoError(error, reply: reply.flatMap { try? BSONDocument(copying: $0) })
             mongoc_cursor_destroy(pointer)
             mongoc_collection_destroy(handle)
-            throw MongoError(error)
+            throw failure
         }
         return MongoCursor(cursor: pointer, collection: handle)
     }

@@ -27,16 +27,19 @@ extension MongoError {
                     labels: labels, reply: reply)
             }
         case MONGOC_ERROR_WRITE_CONCERN.rawValue:
+            // A command reply has `writeConcernError`; a write's reply, `writeConcernErrors`.
             let concernError = reply?["writeConcernError"]?.documentValue
+                ?? reply?["writeConcernErrors"]?.arrayValue?.first?.documentValue
             self.init(
                 kind: .writeConcern, code: code, codeName: concernError?["codeName"]?.stringValue,
                 message: message, labels: labels, reply: reply)
+        // The rest are libmongoc's own codes, not the server's: kept apart as driverCode.
         case MONGOC_ERROR_STREAM.rawValue, MONGOC_ERROR_PROTOCOL.rawValue:
-            self.init(kind: .network, code: code, message: message, labels: labels, reply: reply)
+            self.init(kind: .network, message: message, labels: labels, reply: reply, driverCode: error.code)
         case MONGOC_ERROR_SERVER_SELECTION.rawValue:
-            self.init(kind: .serverSelection, code: code, message: message, labels: labels, reply: reply)
+            self.init(kind: .serverSelection, message: message, labels: labels, reply: reply, driverCode: error.code)
         default:
-            self.init(kind: .client, code: code, message: message, labels: labels, reply: reply)
+            self.init(kind: .client, message: message, labels: labels, reply: reply, driverCode: error.code)
         }
     }
 }

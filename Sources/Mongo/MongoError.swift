@@ -19,8 +19,11 @@ public struct MongoError: Error, Sendable, CustomStringConvertible {
     }
 
     public var kind: Kind
-    /// The server's error code, or libmongoc's own code for client-side errors.
+    /// The server's error code; nil when the server sent none (network, server selection
+    /// and client errors), so that it is never mistaken for one.
     public var code: Int32?
+    /// libmongoc's own error code for errors raised in the driver (`mongoc-error.h`).
+    public var driverCode: UInt32?
     /// The name MongoDB gives `code` (`DuplicateKey` for 11000), from the reply or the
     /// table of known codes.
     public var codeName: String?
@@ -31,11 +34,12 @@ public struct MongoError: Error, Sendable, CustomStringConvertible {
 
     public init(
         kind: Kind, code: Int32? = nil, codeName: String? = nil, message: String, labels: [String] = [],
-        reply: BSONDocument? = nil
+        reply: BSONDocument? = nil, driverCode: UInt32? = nil
     ) {
         self.kind = kind
         self.code = code
-        self.codeName = codeName ?? code.flatMap { kind == .client ? nil : ServerErrorCodes.name(for: $0) }
+        self.driverCode = driverCode
+        self.codeName = codeName ?? code.flatMap(ServerErrorCodes.name(for:))
         self.message = message
         self.labels = labels
         self.reply = reply
@@ -47,7 +51,7 @@ public struct MongoError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         var text = message
-        if let code, kind != .client {
+        if let code {
             text += " (\(codeName.map { "\($0), " } ?? "")code \(code))"
         }
         return text

@@ -226,6 +226,18 @@ final class CollectionOperationTests: ScratchServerTestCase {
         }
     }
 
+    func testABulkRequestThatCannotBeEncodedSaysWhy() throws {
+        try withClient { client in
+            XCTAssertThrowsError(
+                try orders(client).bulkWrite([.updateOne(filter: ["_id": 1], update: "not an update")])
+            ) { error in
+                let error = error as? MongoError
+                XCTAssertEqual(error?.kind, .client)
+                XCTAssertTrue(error?.message.contains("must be a document or a pipeline") ?? false, "\(String(describing: error))")
+            }
+        }
+    }
+
     func testIndexesCanBeCreatedListedAndDropped() throws {
         try withClient { client in
             try orders(client).insertOne(["_id": 1])

@@ -26,7 +26,11 @@ final class FailPointTests: ScratchServerTestCase {
         }
         try withoutRetries { client in
             XCTAssertThrowsError(try client.collection("orders", in: database).find()) { error in
-                XCTAssertEqual((error as? MongoError)?.kind, .network, "\(error)")
+                let error = error as? MongoError
+                XCTAssertEqual(error?.kind, .network, "\(String(describing: error))")
+                XCTAssertNil(error?.code, "a network error has no server code")
+                XCTAssertNil(error?.codeName, "and so no server code name")
+                XCTAssertNotNil(error?.driverCode)
             }
             // The pool recovers: the next operation reconnects.
             XCTAssertEqual(try client.collection("orders", in: database).find(), [])

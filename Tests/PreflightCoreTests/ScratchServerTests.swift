@@ -26,6 +26,34 @@ final class ScratchServerTests: XCTestCase {
         server.stop()  // idempotent
     }
 
+    /// The worst case for signal inheritance: Preflight ignoring TERM and HUP (as it does
+    /// while its own handlers take over) and the start called from a Dispatch thread, which
+    /// blocks them. The supervisor must still be able to receive both, or neither `stop()`
+    /// nor the parent-death signal could reach it.
+    func testTheSupervisorCanBeSignalledWhateverPreflightIgnoresOrBlocks() throws {
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGHUP, SIG_IGN)
+        defer {
+            signal(SIGTERM, SIG_DFL)
+            signal(SIGHUP, SIG_DFL)
+        }
+        let root = self.root
+        let server = try DispatchQueue.global().sync { try ScratchServer.start(.secantus, searchRoots: [root]) }
+        defer { server.stop() }
+        let supervisor = try XCTUnwrap(
+            ProcessTable.pids(mentioning: "preflight-scratch " + server.directory).first { pid in
+                ProcessTable.status(of: pid)["Name"] == "sh"
+            })
+        let status = ProcessTable.status(of: supervisor)
+        let termAndHup: UInt64 = 1 << (UInt64(SIGTERM) - 1) | 1 << (UInt64(SIGHUP) - 1)
+        let ignored = try XCTUnwrap(UInt64(status["SigIgn"] ?? "", radix: 16))
+        let blocked = try XCTUnwrap(UInt64(status["SigBlk"] ?? "", radix: 16))
+        XCTAssertEqual(ignored & termAndHup, 0, "the supervisor ignores TERM or HUP")
+        XCTAssertEqual(blocked & termAndHup, 0, "the supervisor blocks TERM or HUP")
+        let caught = try XCTUnwrap(UInt64(status["SigCgt"] ?? "", radix: 16))
+        XCTAssertEqual(caught & termAndHup, termAndHup, "the supervisor's trap is in place")
+    }
+
     func testAServerThatExitsIsReportedWithStatusCommandAndLog() throws {
         let fake = try FakeServer(script: """
             echo "starting fake server"
@@ -133,6 +161,17 @@ final class TemporaryDirectory {
 
 /// Linux's process table, read from /proc.
 enum ProcessTable {
+    /// The `Key:\tvalue` lines of /proc/PID/status.
+    static func status(of pid: Int32) -> [String: String] {
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        var fields: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2 { fields[String(parts[0])] = parts[1].trimmingCharacters(in: .whitespaces) }
+        }
+        return fields
+    }
+
     /// Processes whose command line contains `text`.
     static func pids(mentioning text: String) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []

@@ -8,9 +8,10 @@ struct ScratchCommand: ParsableCommand {
         abstract: "Start a scratch MongoDB server, print its URI, and keep it up until Ctrl-C.",
         discussion: """
             The server listens on 127.0.0.1 only and keeps its data in a fresh temporary \
-            directory. The URI is the first line on standard output, so a script can read it:
+            directory. The URI is the first line on standard output, so a script can read it \
+            while the server keeps running (bash):
 
-              uri=$(preflight scratch | head -1)
+              read -r uri < <(preflight scratch)
 
             Ctrl-C, SIGTERM, or Preflight dying in any way (even kill -9) stops the server and \
             removes its directory. mongod on PATH is used first, started as a one-member replica \
@@ -38,9 +39,10 @@ struct ScratchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let registry = ScratchRegistry.shared
-        // Ctrl-C is how this command is meant to end: stop the server, then exit 0.
-        registry.stopOnSignals { _ in Foundation.exit(PreflightExitCode.passed.rawValue) }
+        // Ctrl-C is how this command is meant to end. The handler only wakes this thread,
+        // which stops the server and returns: one thread decides how the process ends.
+        let interrupted = DispatchSemaphore(value: 0)
+        ScratchRegistry.shared.handleSignals { _ in interrupted.signal() }
         let server: ScratchServer
         do {
             server = try ScratchServer.start(
@@ -56,7 +58,10 @@ struct ScratchCommand: ParsableCommand {
             Press Ctrl-C to stop.
             """)
         while server.isRunning {
-            Thread.sleep(forTimeInterval: 0.2)
+            if interrupted.wait(timeout: .now() + 0.2) == .success {
+                server.stop()
+                return
+            }
         }
         // The supervisor is gone without being asked to stop: the server died under us.
         let tail = server.logTail.suffix(40).map { "  " + $0 }.joined(separator: "\n")

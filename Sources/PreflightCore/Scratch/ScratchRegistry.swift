@@ -24,18 +24,26 @@ public final class ScratchRegistry: @unchecked Sendable {
         running.forEach { $0.stop() }
     }
 
-    /// On SIGINT, SIGTERM or SIGHUP: stop every scratch server, run `then` (which should
-    /// exit; by default the process exits with 128 + the signal's number, as shells expect).
-    public func stopOnSignals(then: (@Sendable (Int32) -> Void)? = nil) {
+    /// One queue for every signal, so two handlers never run (and exit) at once.
+    private let signalQueue = DispatchQueue(label: "preflight-signals")
+
+    /// Handles SIGINT, SIGTERM and SIGHUP from now on. By default every scratch server is
+    /// stopped and the process exits with 128 + the signal's number, as shells expect;
+    /// a `handler` replaces that and takes charge of stopping and exiting itself.
+    public func handleSignals(_ handler: (@Sendable (Int32) -> Void)? = nil) {
         lock.withLock {
             guard sources.isEmpty else { return }
             for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
                 // Ignore the default action so the dispatch source sees the signal instead.
                 signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: signalQueue)
                 source.setEventHandler { [self] in
-                    self.stopAll()
-                    if let then { then(signalNumber) } else { exit(128 + signalNumber) }
+                    if let handler {
+                        handler(signalNumber)
+                    } else {
+                        self.stopAll()
+                        exit(128 + signalNumber)
+                    }
                 }
                 source.resume()
                 sources.append(source)

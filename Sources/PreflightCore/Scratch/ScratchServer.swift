@@ -191,10 +191,11 @@ extension ScratchServer {
     private static func makeTemporaryDirectory() throws -> String {
         let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((base + "/preflight-scratch-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else {
+        guard mkdtemp(&template) != nil else {
             throw ScratchError.couldNotStart(commandLine: "", reason: "could not create a temporary directory in \(base)")
         }
-        return String(cString: made)
+        // mkdtemp fills in the template itself.
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private static func shellQuoted(_ argument: String) -> String {

@@ -11,6 +11,11 @@ import Foundation
 /// to flush, and a graceful SecantusDB shutdown takes two seconds. The trap first points
 /// the shell's own output at /dev/null: when Preflight is dead nobody reads the pipe, and
 /// the shell's "Killed" notice would otherwise kill it with SIGPIPE before it cleans up.
+///
+/// A shell cannot trap a signal that was ignored when it started, and a spawned child
+/// inherits ignored signals (Preflight ignores TERM and HUP while its own handlers take
+/// over). So the shell is started through `env --default-signal=TERM,HUP` (coreutils),
+/// and `SpawnThread` spawns with an empty signal mask.
 enum ScratchSupervisor {
     static let script = """
         dir=$1; shift
@@ -33,7 +38,7 @@ enum ScratchSupervisor {
 
     /// The supervisor's executable and arguments for running `server` in `directory`.
     static func commandLine(directory: String, server: [String]) -> (executable: String, arguments: [String]) {
-        let shell = ["/bin/sh", "-c", script, "preflight-scratch", directory] + server
+        let shell = ["/usr/bin/env", "--default-signal=TERM,HUP", "--", "/bin/sh", "-c", script, "preflight-scratch", directory] + server
         if FileManager.default.isExecutableFile(atPath: setpriv) {
             return (setpriv, ["--pdeathsig", "TERM", "--"] + shell)
         }

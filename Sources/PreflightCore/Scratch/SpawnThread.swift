@@ -6,6 +6,9 @@ import Foundation
 /// not the process. Swift's cooperative pool and Dispatch retire idle threads, so a server
 /// spawned from one of them could be killed in the middle of a run. Spawning from this
 /// thread, which never exits, ties the signal to the life of Preflight itself.
+///
+/// A child also inherits the spawning thread's signal mask, and Dispatch's threads block
+/// TERM, HUP and INT: this thread unblocks everything, so the supervisor can be stopped.
 final class SpawnThread: @unchecked Sendable {
     // @unchecked: `pending` is guarded by `condition`.
     static let shared = SpawnThread()
@@ -20,6 +23,9 @@ final class SpawnThread: @unchecked Sendable {
     }
 
     private func loop() {
+        var nothing = sigset_t()
+        sigemptyset(&nothing)
+        pthread_sigmask(SIG_SETMASK, &nothing, nil)
         while true {
             condition.lock()
             while pending.isEmpty { condition.wait() }
