@@ -17,6 +17,30 @@ final class ScratchCommandTests: XCTestCase {
         XCTAssertEqual(ProcessTable.pids(mentioning: directory), [])
     }
 
+    /// A background job of a shell script starts with SIGINT ignored; `kill -INT` must still stop it.
+    func testSigintStopsItEvenWhenItStartedWithSigintIgnored() throws {
+        let run = try ScratchCommandRun(ignoringSigint: true)
+        let (_, directory) = try run.waitUntilReady()
+        kill(run.process.processIdentifier, SIGINT)
+        let deadline = Date().addingTimeInterval(15)
+        while run.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertFalse(run.process.isRunning, "SIGINT was lost")
+        run.process.waitUntilExit()
+        XCTAssertEqual(run.process.terminationStatus, 0, run.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory))
+        XCTAssertEqual(ProcessTable.pids(mentioning: directory), [])
+    }
+
+    func testSigtermAlsoStopsItCleanly() throws {
+        let run = try ScratchCommandRun()
+        let (_, directory) = try run.waitUntilReady()
+        run.process.terminate()
+        run.process.waitUntilExit()
+        XCTAssertEqual(run.process.terminationStatus, 0, run.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory))
+        XCTAssertEqual(ProcessTable.pids(mentioning: directory), [])
+    }
+
     func testKillNineOfPreflightStillStopsTheServerAndRemovesItsDirectory() throws {
         let run = try ScratchCommandRun()
         let (_, directory) = try run.waitUntilReady()
@@ -55,10 +79,18 @@ final class ScratchCommandRun {
     let process = Process()
     private let output: TemporaryDirectory
 
-    init(arguments: [String] = []) throws {
+    /// - Parameter ignoringSigint: start it as a shell script's background job would be,
+    ///   with SIGINT ignored (`exec` keeps the process id, so signals reach Preflight itself).
+    init(arguments: [String] = [], ignoringSigint: Bool = false) throws {
         output = try TemporaryDirectory()
-        process.executableURL = URL(fileURLWithPath: try Self.preflightExecutable())
-        process.arguments = ["scratch"] + arguments
+        let executable = try Self.preflightExecutable()
+        if ignoringSigint {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "trap '' INT; exec \"$0\" scratch \"$@\"", executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["scratch"] + arguments
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: ScratchServerTestCase.packageRoot)
         guard FileManager.default.createFile(atPath: output.path + "/out", contents: nil),
             FileManager.default.createFile(atPath: output.path + "/err", contents: nil)

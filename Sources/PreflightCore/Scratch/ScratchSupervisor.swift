@@ -13,9 +13,10 @@ import Foundation
 /// the shell's "Killed" notice would otherwise kill it with SIGPIPE before it cleans up.
 ///
 /// A shell cannot trap a signal that was ignored when it started, and a spawned child
-/// inherits ignored signals (Preflight ignores TERM and HUP while its own handlers take
-/// over). So the shell is started through `env --default-signal=TERM,HUP` (coreutils),
-/// and `SpawnThread` spawns with an empty signal mask.
+/// inherits ignored signals (Preflight may itself have been started with them ignored,
+/// and a library user may ignore them). So the shell is started through
+/// `env --default-signal=TERM,HUP` (coreutils), and `SpawnThread` spawns with an empty
+/// signal mask.
 enum ScratchSupervisor {
     static let script = """
         dir=$1; shift
