@@ -169,6 +169,12 @@ extension BSON {
                 kind: .client,
                 message: "The \(typeAlias) value under key \"\(key)\" holds a NUL byte, which BSON cannot store in it.")
         }
+        // libbson silently drops regex options BSON does not define; refuse them instead.
+        if case .regex(_, let options) = self, let unknown = options.first(where: { !"ilmsux".contains($0) }) {
+            throw MongoError(
+                kind: .client,
+                message: "The regex under key \"\(key)\" has option \"\(unknown)\"; BSON regex options are i, l, m, s, u and x.")
+        }
         let appended: Bool
         switch self {
         case .double(let value):

@@ -217,4 +217,14 @@ final class BSONDocumentTests: XCTestCase {
         XCTAssertEqual(ServerFacts.components("7.0.14"), [7, 0, 14])
         XCTAssertEqual(ServerFacts.components("8.0.0-rc3"), [8, 0, 0])
     }
+
+    func testRegexOptionsBSONDoesNotDefineAreRefusedNotDropped() throws {
+        let document: BSONDocument = ["r": .regex(pattern: "a", options: "iq")]
+        XCTAssertThrowsError(try document.withBSONPointer { _ in }) { error in
+            let message = (error as? MongoError)?.message ?? ""
+            XCTAssertTrue(message.contains("option \"q\""), message)
+        }
+        let valid: BSONDocument = ["r": .regex(pattern: "a", options: "xusmli")]
+        XCTAssertNoThrow(try valid.withBSONPointer { _ in })
+    }
 }

@@ -289,6 +289,17 @@ final class CollectionOperationTests: ScratchServerTestCase {
         }
     }
 
+    func testTheServerSeesTheApplicationNamePreflight() throws {
+        try withClient { client in
+            let reply = try client.runCommand(
+                ["aggregate": 1, "pipeline": [["$currentOp": ["allUsers": true, "idleConnections": true]]], "cursor": [:]],
+                on: "admin")
+            let operations = reply["cursor"]?.documentValue?["firstBatch"]?.arrayValue?.compactMap(\.documentValue) ?? []
+            let ours = operations.first { $0["command"]?.documentValue?.keys.first == "aggregate" }
+            XCTAssertEqual(ours?["appName"], "preflight", "\(operations)")
+        }
+    }
+
     func testServerFactsDescribeTheScratchServer() throws {
         try withClient { client in
             let facts = try client.serverFacts()

@@ -53,6 +53,26 @@ final class FailPointTests: ScratchServerTestCase {
         }
     }
 
+    func testAWriteConcernErrorKeepsItsKindCodeAndName() throws {
+        try withClient { client in
+            try client.runCommand(
+                ["configureFailPoint": "failCommand", "mode": ["times": 1],
+                 "data": ["failCommands": ["insert"],
+                          "writeConcernError": ["code": 64, "codeName": "WriteConcernFailed", "errmsg": "waiting for replication timed out"]]],
+                on: "admin")
+        }
+        try withoutRetries { client in
+            XCTAssertThrowsError(try client.collection("orders", in: database).insertOne(["_id": 1])) { error in
+                let error = error as? MongoError
+                XCTAssertEqual(error?.kind, .writeConcern, "\(String(describing: error))")
+                XCTAssertEqual(error?.code, 64)
+                XCTAssertEqual(error?.codeName, "WriteConcernFailed")
+            }
+            // The write itself was applied: only its acknowledgement failed.
+            XCTAssertEqual(try client.collection("orders", in: database).countDocuments(), 1)
+        }
+    }
+
     func testErrorLabelsFromTheServerAreKept() throws {
         try withClient { client in
             try client.runCommand(
