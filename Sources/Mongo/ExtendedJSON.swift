@@ -97,11 +97,13 @@ public enum ExtendedJSON {
                     let source = Unmanaged<Source>.fromOpaque(context).takeUnretainedValue()
                     let count = min(size, source.chunkSize, source.bytes.count - source.position)
                     guard count > 0 else { return 0 }
-                    source.bytes.withUnsafeBufferPointer {
-                        buffer.update(from: $0.baseAddress! + source.position, count: count)
+                    let copied = source.bytes.withUnsafeBufferPointer { bytes -> Int in
+                        guard let base = bytes.baseAddress else { return 0 }
+                        buffer.update(from: base + source.position, count: count)
+                        return count
                     }
-                    source.position += count
-                    return count
+                    source.position += copied
+                    return copied
                 },
                 { context in
                     if let context { Unmanaged<Source>.fromOpaque(context).release() }

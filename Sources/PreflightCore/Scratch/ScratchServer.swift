@@ -3,7 +3,7 @@ import Mongo
 
 /// A throwaway MongoDB server on 127.0.0.1 in a fresh temporary directory, gone (process
 /// and directory) when `stop()` is called, when Preflight is interrupted, and when
-/// Preflight dies.
+/// Preflight dies. `ScratchRegistry` holds every server until it is stopped.
 public final class ScratchServer: @unchecked Sendable {
     // @unchecked: `port` is set once, before `start` returns; `stopped` is guarded by `lock`.
     public let flavor: ScratchFlavor
@@ -127,10 +127,6 @@ public final class ScratchServer: @unchecked Sendable {
 
     /// Whether the server (its supervisor) is still running.
     public var isRunning: Bool { supervisor.isRunning }
-
-    deinit {
-        stop()
-    }
 }
 
 extension ScratchServer {

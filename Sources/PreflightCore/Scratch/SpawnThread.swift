@@ -47,11 +47,11 @@ final class SpawnThread: @unchecked Sendable {
         condition.signal()
         condition.unlock()
         done.wait()
-        return try box.result!.get()
+        return try box.result.get()
     }
 }
 
 /// Carries a result across the thread hop; written once before the semaphore is signalled.
 private final class ResultBox<T>: @unchecked Sendable {
-    var result: Result<T, Error>?
+    var result: Result<T, Error> = .failure(CancellationError())
 }
