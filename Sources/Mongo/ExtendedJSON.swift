@@ -44,10 +44,11 @@ public enum ExtendedJSON {
     }
 
     private static func parseTopLevel(_ bytes: [UInt8]) throws(ExtendedJSONError) -> BSONDocument {
-        // libbson does not skip a UTF-8 byte order mark; blanking it keeps every offset.
-        var bytes = bytes
-        if bytes.starts(with: byteOrderMark) { bytes.replaceSubrange(0..<3, with: [0x20, 0x20, 0x20]) }
-        let escaped = TypeOperatorEscape(bytes)
+        // libbson does not skip a UTF-8 byte order mark: it reads a copy with the mark
+        // blanked, which keeps every offset, while errors are located in the original text.
+        var readable = bytes
+        if readable.starts(with: byteOrderMark) { readable.replaceSubrange(0..<3, with: [0x20, 0x20, 0x20]) }
+        let escaped = TypeOperatorEscape(readable)
         // Fast path: the whole buffer at once. Only when it fails is the text read again a
         // byte at a time, because then the bytes consumed tell where libbson stopped.
         if let document = try? read(escaped.bytes, chunkSize: max(escaped.bytes.count, 1)) {

@@ -219,4 +219,16 @@ final class ExtendedJSONErrorTests: XCTestCase {
             XCTAssertEqual(position.column, column, "offset \(offset)")
         }
     }
+
+    /// Editors show a byte order mark as nothing, so columns on the first line do not count it.
+    func testAByteOrderMarkTakesNoColumnInErrorPositions() {
+        XCTAssertThrowsError(try ExtendedJSON.parseDocument("\u{FEFF}{\"a\": tru}")) { error in
+            let error = error as? ExtendedJSONError
+            XCTAssertEqual(error?.line, 1)
+            XCTAssertEqual(error?.column, 10, "the `}` that cuts `tru` short, as without the mark")
+        }
+        XCTAssertThrowsError(try ExtendedJSON.parseDocument("{\"a\": tru}")) { error in
+            XCTAssertEqual((error as? ExtendedJSONError)?.column, 10)
+        }
+    }
 }
