@@ -47,7 +47,7 @@ public enum ExtendedJSON {
         // libbson does not skip a UTF-8 byte order mark: it reads a copy with the mark
         // blanked, which keeps every offset, while errors are located in the original text.
         var readable = bytes
-        if readable.starts(with: byteOrderMark) { readable.replaceSubrange(0..<3, with: [0x20, 0x20, 0x20]) }
+        if readable.starts(with: JSONBytes.byteOrderMark) { readable.replaceSubrange(0..<3, with: [0x20, 0x20, 0x20]) }
         let escaped = TypeOperatorEscape(readable)
         // Fast path: the whole buffer at once. Only when it fails is the text read again a
         // byte at a time, because then the bytes consumed tell where libbson stopped.
@@ -72,7 +72,6 @@ public enum ExtendedJSON {
         var atEnd = false
     }
 
-    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
     private static let incomplete = "unexpected end of input: an object, array or string is not closed"
 
     /// What the byte reader callback reads from: the bytes, how far it got, the chunk size.
@@ -194,8 +193,8 @@ public enum ExtendedJSON {
     private static func firstSignificantOffset(_ bytes: [UInt8]) -> Int {
         var offset = 0
         // Skip a UTF-8 byte order mark and white space.
-        if bytes.starts(with: byteOrderMark) { offset = 3 }
-        while offset < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[offset]) { offset += 1 }
+        if bytes.starts(with: JSONBytes.byteOrderMark) { offset = 3 }
+        while offset < bytes.count, JSONBytes.whitespace.contains(bytes[offset]) { offset += 1 }
         return offset
     }
 
@@ -228,7 +227,7 @@ public enum TextPosition {
     public static func lineAndColumn(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
         var line = 1
         var column = 1
-        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let start = bytes.starts(with: JSONBytes.byteOrderMark) ? 3 : 0
         for byte in bytes.prefix(min(offset, bytes.count)).dropFirst(start) {
             if byte == UInt8(ascii: "\n") {
                 line += 1
@@ -240,4 +239,11 @@ public enum TextPosition {
         }
         return (line, column)
     }
+}
+
+/// Bytes with a meaning of their own in JSON text.
+enum JSONBytes {
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+    /// Space, tab, line feed, carriage return: JSON's only white space.
+    static let whitespace: [UInt8] = [0x20, 0x09, 0x0A, 0x0D]
 }

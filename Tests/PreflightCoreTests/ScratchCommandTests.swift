@@ -11,10 +11,7 @@ final class ScratchCommandTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: directory))
 
         kill(run.process.processIdentifier, SIGINT)
-        run.process.waitUntilExit()
-        XCTAssertEqual(run.process.terminationStatus, 0, run.standardError)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: directory))
-        XCTAssertEqual(ProcessTable.pids(mentioning: directory), [])
+        assertStoppedCleanly(run, directory: directory)
     }
 
     /// A background job of a shell script starts with SIGINT ignored; `kill -INT` must still stop it.
@@ -25,20 +22,14 @@ final class ScratchCommandTests: XCTestCase {
         let deadline = Date().addingTimeInterval(15)
         while run.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         XCTAssertFalse(run.process.isRunning, "SIGINT was lost")
-        run.process.waitUntilExit()
-        XCTAssertEqual(run.process.terminationStatus, 0, run.standardError)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: directory))
-        XCTAssertEqual(ProcessTable.pids(mentioning: directory), [])
+        assertStoppedCleanly(run, directory: directory)
     }
 
     func testSigtermAlsoStopsItCleanly() throws {
         let run = try ScratchCommandRun()
         let (_, directory) = try run.waitUntilReady()
         run.process.terminate()
-        run.process.waitUntilExit()
-        XCTAssertEqual(run.process.terminationStatus, 0, run.standardError)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: directory))
-        XCTAssertEqual(ProcessTable.pids(mentioning: directory), [])
+        assertStoppedCleanly(run, directory: directory)
     }
 
     func testKillNineOfPreflightStillStopsTheServerAndRemovesItsDirectory() throws {
@@ -72,6 +63,14 @@ final class ScratchCommandTests: XCTestCase {
         run.process.waitUntilExit()
         XCTAssertEqual(run.process.terminationStatus, 64)
     }
+}
+
+/// The run ended with exit 0 and left neither a server process nor its directory.
+func assertStoppedCleanly(_ run: ScratchCommandRun, directory: String, line: UInt = #line) {
+    run.process.waitUntilExit()
+    XCTAssertEqual(run.process.terminationStatus, 0, run.standardError, line: line)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: directory), line: line)
+    XCTAssertEqual(ProcessTable.pids(mentioning: directory), [], line: line)
 }
 
 /// The built `preflight scratch`, with its output going to files the test can read while it runs.
