@@ -9,10 +9,12 @@ nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
 
 /// Turns signals into calls on a thread of Preflight's own: the self-pipe trick.
 ///
-/// Dispatch's signal sources miss signals that were ignored when Preflight started (a
-/// background job of a shell script starts with SIGINT ignored) and depend on every
-/// thread's mask. A plain `sigaction` handler that writes the signal's number to a pipe
-/// has neither problem, and a caught signal is reset to its default in every child.
+/// Dispatch's signal sources need the signal set to SIG_IGN first; libdispatch installs
+/// its own handler later, on another thread, so a signal in between is lost, and what it
+/// receives depends on every thread's mask. A plain `sigaction` handler that writes the
+/// signal's number to a pipe is in place when `install` returns, runs on whichever thread
+/// the kernel picks, also takes over a signal ignored when Preflight started, and is
+/// reset to the default in every child.
 enum SignalPipe {
     /// Installs handlers for `signals`; `handler` is called for each delivery, one at a
     /// time, on a dedicated thread. Only the first call installs anything.
