@@ -242,8 +242,8 @@ public enum TextPosition {
 }
 
 /// Bytes with a meaning of their own in JSON text.
-enum JSONBytes {
-    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+public enum JSONBytes {
+    public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
     /// Space, tab, line feed, carriage return: JSON's only white space.
-    static let whitespace: [UInt8] = [0x20, 0x09, 0x0A, 0x0D]
+    public static let whitespace: [UInt8] = [0x20, 0x09, 0x0A, 0x0D]
 }

@@ -15,6 +15,6 @@ struct Preflight: ParsableCommand {
             would not start, report not writable); 64 command-line usage.
             """,
         version: PreflightVersion.current,
-        subcommands: [ScratchCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, ScratchCommand.self]
     )
 }

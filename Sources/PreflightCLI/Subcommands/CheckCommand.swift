@@ -1,0 +1,34 @@
+import ArgumentParser
+import PreflightCore
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate scenario files offline; no server needed.",
+        discussion: """
+            Reads every scenario file (folders are searched recursively for *.json), the \
+            libraries it includes and its fixture files, and reports every problem: malformed \
+            JSON as FILE:LINE:COLUMN, structural problems with the JSON path \
+            (tests[2].steps[0].filter) and the nearest known name for a misspelt key, action, \
+            operator, variable or procedure. This is the same validation `preflight run` does \
+            before it sends anything.
+
+            Other JSON in a scenario folder is recognised and left alone: fixture data (JSON \
+            arrays), JSON Schemas, compat specs, migrations and checklists.
+
+            Exits 0 when every file is valid, 2 when any is not, 64 on bad usage.
+            """)
+
+    @OptionGroup var scenarioOptions: ScenarioOptions
+
+    func run() throws {
+        let catalog = try scenarioOptions.catalog()
+        for scenario in catalog.scenarios {
+            print("✓ \(scenario.file): \(scenario.tests.count) test\(scenario.tests.count == 1 ? "" : "s") (\(scenario.mode.rawValue))")
+        }
+        for library in catalog.libraries { print("✓ \(library): library") }
+        for other in catalog.otherFiles { print("· \(other.file): \(other.kind), not a scenario") }
+        let tests = catalog.scenarios.reduce(0) { $0 + $1.tests.count }
+        print("\(catalog.scenarios.count) scenario file\(catalog.scenarios.count == 1 ? "" : "s") valid, \(tests) test\(tests == 1 ? "" : "s").")
+    }
+}

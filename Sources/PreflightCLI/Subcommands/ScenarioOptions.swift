@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import Mongo
+import PreflightCore
+
+/// The options that choose and parameterise scenarios, shared by `run` and `check`.
+struct ScenarioOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp(
+        "Scenario files, or folders searched recursively for *.json (default: scenarios).", valueName: "paths"))
+    var paths: [String] = []
+
+    @Option(
+        name: .customLong("var"),
+        help: ArgumentHelp(
+            "Set a variable, replacing the file's `vars` entry: the value is read as JSON when it parses as JSON (--var limit=10, --var 'ids=[1,2]'), else as a string (--var month=2026-01). Repeatable.",
+            valueName: "name=value"))
+    var variables: [String] = []
+
+    var searchPaths: [String] { paths.isEmpty ? ["scenarios"] : paths }
+
+    func validate() throws {
+        _ = try variableOverrides()
+    }
+
+    /// `--var` values as a document, in the order given (a later one wins).
+    func variableOverrides() throws -> BSONDocument {
+        var document = BSONDocument()
+        for assignment in variables {
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+                throw ValidationError("--var takes name=value, got \"\(assignment)\".")
+            }
+            let name = String(assignment[..<equals])
+            let text = String(assignment[assignment.index(after: equals)...])
+            guard name.first.map({ $0 == "_" || $0.isLetter }) == true, name.allSatisfy({ $0 == "_" || $0.isLetter || $0.isNumber }) else {
+                throw ValidationError("--var \(name): a variable name uses letters, digits and _, starting with a letter or _.")
+            }
+            document[name] = Self.value(text)
+        }
+        return document
+    }
+
+    /// JSON when it parses as JSON (Extended JSON included), else the text itself.
+    static func value(_ text: String) -> BSON {
+        (try? ExtendedJSON.parseDocument("{\"value\": \(text)}"))?["value"] ?? .string(text)
+    }
+
+    /// Loads and validates everything; on any problem prints all of them and exits 2.
+    func catalog() throws -> ScenarioCatalog {
+        let catalog = ScenarioCatalog.load(searchPaths, loader: ScenarioLoader(variableOverrides: try variableOverrides()))
+        guard catalog.errors.isEmpty else {
+            for error in catalog.errors { Console.standardError(error.description) }
+            let files = Set(catalog.errors.map(\.file)).count
+            throw CommandFailure.exit(
+                "\(catalog.errors.count) problem\(catalog.errors.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"); nothing was run.",
+                .invalidInput)
+        }
+        return catalog
+    }
+}
+
+/// Where and how results are reported.
+struct ReportOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Where to write the JUnit XML report (written atomically, every run).", valueName: "path"))
+    var junit: String = "reports/junit.xml"
+
+    @Flag(help: "Add file and line to test cases and each test's own output (GitLab, CircleCI and GitHub annotations read them; outside the two strict JUnit schemas).")
+    var junitExtended = false
+
+    @Flag(name: .shortAndLong, help: "Print only failures and the summary.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Also print every test's steps and the commands it sent (credentials redacted).")
+    var verbose = false
+
+    @Flag(help: "No colour in the console report (also when NO_COLOR is set, or output is not a terminal).")
+    var noColor = false
+
+    func validate() throws {
+        if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together.") }
+    }
+
+    var verbosity: ConsoleReport.Verbosity { quiet ? .quiet : (verbose ? .verbose : .normal) }
+}
+
+/// Which server: a live one by URI, or a scratch one.
+struct ServerOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Run against this server (mongodb:// or mongodb+srv://) instead of a scratch one. Sandbox scenarios write only to pf_<run-id>_<n> databases they create and drop.",
+        valueName: "uri"))
+    var uri: String?
+
+    @Option(
+        name: .customLong("scratch"),
+        help: ArgumentHelp(
+            "Which scratch server to start when there is no --uri: mongod, secantus, or the path of a server binary.",
+            valueName: "mongod|secantus|PATH"))
+    var scratch: String?
+
+    @Option(help: ArgumentHelp("Seconds to wait for a scratch server to answer ping.", valueName: "seconds"))
+    var readinessTimeout: Double = 30
+
+    func validate() throws {
+        if uri != nil && scratch != nil { throw ValidationError("--uri and --scratch cannot be used together: --uri names the server.") }
+        if readinessTimeout <= 0 { throw ValidationError("--readiness-timeout must be a positive number of seconds.") }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// The console report (DESIGN §9): a line per test as it finishes, a failure's details
+/// under it, and the closing `N passed, N failed, N skipped`.
+public final class ConsoleReport: RunObserver {
+    public enum Verbosity: Sendable {
+        /// Failures and the summary only.
+        case quiet
+        case normal
+        /// Also every test's steps and the commands it sent.
+        case verbose
+    }
+
+    private let verbosity: Verbosity
+    private let color: Bool
+    private let write: (String) -> Void
+
+    /// - Parameters:
+    ///   - color: ANSI colour; the caller decides (a terminal, and no `NO_COLOR`).
+    ///   - write: where lines go; standard output by default.
+    public init(verbosity: Verbosity = .normal, color: Bool = false, write: @escaping (String) -> Void = ConsoleReport.standardOutput) {
+        self.verbosity = verbosity
+        self.color = color
+        self.write = write
+    }
+
+    public static func standardOutput(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// Colour only on a terminal, never with `NO_COLOR` (https://no-color.org) set.
+    public static func wantsColor(noColorFlag: Bool) -> Bool {
+        !noColorFlag && isatty(STDOUT_FILENO) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    }
+
+    public func suiteStarted(_ scenario: Scenario) {
+        if verbosity != .quiet { write(paint("\(scenario.file) — \(scenario.name)", .bold)) }
+    }
+
+    public func testFinished(_ result: TestResult, in scenario: Scenario) {
+        let time = String(format: "%.3f s", locale: Locale(identifier: "en_US_POSIX"), result.duration)
+        switch result.outcome {
+        case .passed:
+            if verbosity != .quiet { write("  " + paint("✓", .green) + " \(result.name) (\(time))") }
+        case .failed(let problem), .errored(let problem):
+            let isError = if case .errored = result.outcome { true } else { false }
+            let prefix = verbosity == .quiet ? "  \(scenario.file): " : "  "
+            write(prefix + paint("✗", .red) + " \(result.name) (\(time))" + (isError ? " — error" : ""))
+            write(indent(problem.message, by: 6))
+            let details = problem.details.components(separatedBy: "\n\ncommands and steps:\n").first ?? ""
+            if !details.isEmpty { write(paint(indent(details, by: 6), .dim)) }
+        case .skipped(let reason):
+            if verbosity != .quiet { write("  " + paint("↷", .yellow) + " \(result.name) — skipped: \(reason)") }
+        }
+        if verbosity == .verbose, !result.output.isEmpty {
+            write(paint(indent(result.output, by: 6), .dim))
+        }
+    }
+
+    public func suiteFinished(_ suite: SuiteResult) {
+        if verbosity != .quiet, !suite.systemErr.isEmpty { write(indent(suite.systemErr, by: 2)) }
+    }
+
+    /// The closing lines; the very last is `N passed, N failed, N skipped`.
+    public func summary(_ suites: [SuiteResult], duration: TimeInterval) {
+        let passed = suites.reduce(0) { $0 + $1.passed }
+        let failed = suites.reduce(0) { $0 + $1.failures }
+        let errored = suites.reduce(0) { $0 + $1.errors }
+        let skipped = suites.reduce(0) { $0 + $1.skipped }
+        let seconds = String(format: "%.2f", locale: Locale(identifier: "en_US_POSIX"), duration)
+        write("")
+        if errored > 0 { write("\(errored) of the failed test\(errored == 1 ? "" : "s") hit an unexpected error (a server or connection problem) rather than a wrong result.") }
+        write("\(suites.count) file\(suites.count == 1 ? "" : "s") in \(seconds) s")
+        let line = "\(passed) passed, \(failed + errored) failed, \(skipped) skipped"
+        write(paint(line, failed + errored > 0 ? .red : .green))
+    }
+
+    private enum Style: String {
+        case bold = "1", green = "32", red = "31", yellow = "33", dim = "2"
+    }
+
+    private func paint(_ text: String, _ style: Style) -> String {
+        color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    }
+
+    private func indent(_ text: String, by spaces: Int) -> String {
+        let pad = String(repeating: " ", count: spaces)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { pad + $0 }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,34 @@
+import Mongo
+
+/// The wording of failures and errors, in one place so every report reads alike.
+enum Failures {
+    static func mismatch(_ title: String, _ mismatch: Mismatch, expected: BSON, actual: BSON?) -> TestProblem {
+        TestProblem(
+            type: "mismatch", message: "\(title): \(mismatch)",
+            details: """
+                step:     \(title)
+                at:       \(mismatch.path.isEmpty ? "(the result)" : mismatch.path)
+                expected: \(clip(Redaction.redact(expected).extendedJSON(.relaxed)))
+                actual:   \(actual.map { clip(Redaction.redact($0).extendedJSON(.relaxed)) } ?? "(nothing)")
+                """)
+    }
+
+    static func unexpected(_ title: String, _ error: MongoError) -> TestProblem {
+        let type: String
+        switch error.kind {
+        case .network, .serverSelection: type = "networkError"
+        case .client: type = "clientError"
+        default: type = "serverError"
+        }
+        var message = "\(title): \(Redaction.redactText(error.message))"
+        if let code = error.code { message += " (code \(code)\(error.codeName.map { " \($0)" } ?? ""))" }
+        var details = "step: \(title)\nerror: \(error.kind.rawValue) \(Redaction.redactText(error.message))"
+        if !error.labels.isEmpty { details += "\nlabels: \(error.labels.joined(separator: ", "))" }
+        if let reply = error.reply { details += "\nreply: \(clip(Redaction.redact(.document(reply)).extendedJSON(.relaxed)))" }
+        return TestProblem(type: type, message: message, details: details)
+    }
+
+    static func clip(_ text: String) -> String {
+        text.count > 4_000 ? String(text.prefix(3_997)) + "…" : text
+    }
+}

@@ -1,0 +1,166 @@
+import Mongo
+
+/// Sends one operation step to the server and shapes its result the way `expect` and
+/// `save` see it (DESIGN §3's table).
+struct OperationExecutor {
+    let client: MongoClient
+    let session: ClientSession?
+    /// The database the step's collection lives in: the sandbox, or the live database.
+    let database: String
+    /// The scenario's logical database name, which `command … on` may use for the sandbox.
+    let logicalDatabase: String
+
+    /// - Parameter arguments: the step's arguments with variables already substituted.
+    /// - Returns: the result, and whether its documents are root-level for matching.
+    func execute(_ step: OperationStep, arguments: BSONDocument) throws(MongoError) -> (result: BSON, rootLevel: Bool) {
+        let collection = client.collection(step.collection, in: database)
+        let filter = arguments["filter"]?.documentValue ?? [:]
+        var options = BSONDocument()
+        if let timeout = step.timeoutMS { options["maxTimeMS"] = .int64(Int64(timeout)) }
+
+        switch step.action {
+        case .insertOne:
+            let result = try collection.insertOne(arguments["document"]?.documentValue ?? [:], session: session)
+            return (["insertedId": result.insertedID], true)
+        case .insertMany:
+            copy(["ordered"], from: arguments, into: &options)
+            let documents = (arguments["documents"]?.arrayValue ?? []).compactMap(\.documentValue)
+            let result = try collection.insertMany(documents, options: options, session: session)
+            return (["insertedIds": .array(result.insertedIDs), "insertedCount": .int64(result.insertedCount)], true)
+        case .updateOne, .updateMany:
+            copy(["upsert", "arrayFilters", "hint", "collation", "let"], from: arguments, into: &options)
+            let update = arguments["update"] ?? [:]
+            let result = step.action == .updateOne
+                ? try collection.updateOne(filter: filter, update: update, options: options, session: session)
+                : try collection.updateMany(filter: filter, update: update, options: options, session: session)
+            return (.document(Self.document(result)), true)
+        case .replaceOne:
+            copy(["upsert", "hint", "collation", "let"], from: arguments, into: &options)
+            let result = try collection.replaceOne(
+                filter: filter, replacement: arguments["replacement"]?.documentValue ?? [:], options: options, session: session)
+            return (.document(Self.document(result)), true)
+        case .deleteOne, .deleteMany:
+            copy(["hint", "collation", "let"], from: arguments, into: &options)
+            let result = step.action == .deleteOne
+                ? try collection.deleteOne(filter: filter, options: options, session: session)
+                : try collection.deleteMany(filter: filter, options: options, session: session)
+            return (["deletedCount": .int64(result.deletedCount)], true)
+        case .findOneAndUpdate, .findOneAndReplace, .findOneAndDelete:
+            return (try findAndModify(step.action, collection, filter: filter, arguments).map(BSON.document) ?? .null, true)
+        case .find:
+            copy(["sort", "projection", "skip", "limit", "hint", "collation", "batchSize", "let"], from: arguments, into: &options)
+            return (.array(try collection.find(filter, options: options, session: session).map(BSON.document)), true)
+        case .aggregate:
+            copy(["allowDiskUse", "hint", "collation", "batchSize", "let"], from: arguments, into: &options)
+            let pipeline = arguments["pipeline"]?.arrayValue ?? []
+            return (.array(try collection.aggregate(pipeline, options: options, session: session).map(BSON.document)), true)
+        case .count:
+            copy(["skip", "limit", "hint", "collation"], from: arguments, into: &options)
+            return (.int64(try collection.countDocuments(filter, options: options, session: session)), false)
+        case .distinct:
+            var command: BSONDocument = ["distinct": .string(step.collection), "key": arguments["key"] ?? "", "query": .document(filter)]
+            copy(["collation", "maxTimeMS"], from: arguments.merging(options), into: &command)
+            let reply = try client.runCommand(command, on: database, session: session)
+            return (.array(reply["values"]?.arrayValue ?? []), false)
+        case .bulkWrite:
+            copy(["ordered"], from: arguments, into: &options)
+            let requests = (arguments["requests"]?.arrayValue ?? []).compactMap(Self.writeModel)
+            let result = try collection.bulkWrite(requests, options: options, session: session)
+            var upserted = BSONDocument()
+            for (index, id) in result.upsertedIDs.sorted(by: { $0.key < $1.key }) { upserted.append(String(index), id) }
+            return ([
+                "insertedCount": .int64(result.insertedCount), "matchedCount": .int64(result.matchedCount),
+                "modifiedCount": .int64(result.modifiedCount), "deletedCount": .int64(result.deletedCount),
+                "upsertedCount": .int64(result.upsertedCount), "upsertedIds": .document(upserted),
+            ], true)
+        case .createIndex:
+            var indexOptions = arguments
+            indexOptions["key"] = nil
+            let name = try collection.createIndex(arguments["key"]?.documentValue ?? [:], options: indexOptions, session: session)
+            return (["name": .string(name)], true)
+        case .dropIndex:
+            try collection.dropIndex(arguments["name"]?.stringValue ?? "", session: session)
+            return ([:], true)
+        case .listIndexes:
+            return (.array(try collection.listIndexes(session: session).map(BSON.document)), true)
+        case .drop:
+            try collection.drop(session: session)
+            return ([:], true)
+        case .createCollection:
+            try collection.create(options: arguments["options"]?.documentValue ?? [:], session: session)
+            return ([:], true)
+        case .command:
+            var command = arguments
+            if let timeout = step.timeoutMS, command["maxTimeMS"] == nil { command["maxTimeMS"] = .int64(Int64(timeout)) }
+            // The logical name means the sandbox; anything else was checked at load time.
+            let target = step.database.map { $0 == logicalDatabase ? database : $0 } ?? database
+            return (.document(try client.runCommand(command, on: target, session: session)), true)
+        }
+    }
+
+    private func findAndModify(
+        _ action: OperationAction, _ collection: MongoCollection, filter: BSONDocument, _ arguments: BSONDocument
+    ) throws(MongoError) -> BSONDocument? {
+        let sort = arguments["sort"]?.documentValue
+        let projection = arguments["projection"]?.documentValue
+        let upsert = arguments["upsert"]?.boolValue ?? false
+        let returnDocument: ReturnDocument = arguments["returnDocument"]?.stringValue == "after" ? .after : .before
+        switch action {
+        case .findOneAndUpdate:
+            return try collection.findOneAndUpdate(
+                filter: filter, update: arguments["update"] ?? [:], sort: sort, projection: projection, upsert: upsert,
+                returnDocument: returnDocument, session: session)
+        case .findOneAndReplace:
+            return try collection.findOneAndReplace(
+                filter: filter, replacement: arguments["replacement"]?.documentValue ?? [:], sort: sort,
+                projection: projection, upsert: upsert, returnDocument: returnDocument, session: session)
+        default:
+            return try collection.findOneAndDelete(filter: filter, sort: sort, projection: projection, session: session)
+        }
+    }
+
+    private func copy(_ keys: [String], from source: BSONDocument, into target: inout BSONDocument) {
+        for key in keys {
+            if let value = source[key] { target[key] = value }
+        }
+    }
+
+    static func document(_ result: UpdateResult) -> BSONDocument {
+        var document: BSONDocument = [
+            "matchedCount": .int64(result.matchedCount), "modifiedCount": .int64(result.modifiedCount),
+            "upsertedCount": .int64(result.upsertedCount),
+        ]
+        if let id = result.upsertedID { document["upsertedId"] = id }
+        return document
+    }
+
+    /// One `bulkWrite` request, already checked at load time.
+    static func writeModel(_ request: BSON) -> WriteModel? {
+        guard let document = request.documentValue, let kind = document.keys.first,
+            let body = document[kind]?.documentValue
+        else { return nil }
+        let filter = body["filter"]?.documentValue ?? [:]
+        var options = BSONDocument()
+        for key in ["upsert", "arrayFilters", "hint", "collation"] {
+            if let value = body[key] { options[key] = value }
+        }
+        switch kind {
+        case "insertOne": return .insertOne(document: body["document"]?.documentValue ?? [:])
+        case "updateOne": return .updateOne(filter: filter, update: body["update"] ?? [:], options: options)
+        case "updateMany": return .updateMany(filter: filter, update: body["update"] ?? [:], options: options)
+        case "replaceOne": return .replaceOne(filter: filter, replacement: body["replacement"]?.documentValue ?? [:], options: options)
+        case "deleteOne": return .deleteOne(filter: filter, options: options)
+        case "deleteMany": return .deleteMany(filter: filter, options: options)
+        default: return nil
+        }
+    }
+}
+
+extension BSONDocument {
+    /// This document with `other`'s fields added or replaced.
+    func merging(_ other: BSONDocument) -> BSONDocument {
+        var out = self
+        for (key, value) in other { out[key] = value }
+        return out
+    }
+}

@@ -1,0 +1,102 @@
+import Mongo
+
+/// One operation step: substitute variables, send, then hold the outcome to `expect` or
+/// `expectError` and `save` what was asked.
+enum OperationStepRunner {
+    static func run(_ operation: OperationStep, step: Step, _ environment: StepEnvironment) throws {
+        let title = step.title
+        let arguments = try Substitution.document(operation.arguments, environment.scope)
+        let outcome: Result<(result: BSON, rootLevel: Bool), MongoError>
+        do {
+            outcome = .success(try environment.executor.execute(operation, arguments: arguments))
+        } catch {
+            outcome = .failure(error)
+        }
+
+        if let expected = operation.expectError {
+            switch outcome {
+            case .success(let success):
+                throw RunFailure.failed(TestProblem(
+                    type: "expectedError",
+                    message: "\(title): expected an error, but the operation succeeded",
+                    details: "step: \(title)\nresult: \(Failures.clip(Redaction.redact(success.result).extendedJSON(.relaxed)))"))
+            case .failure(let error):
+                if let problem = try ErrorExpectation.check(error, against: expected, scope: environment.scope) {
+                    throw RunFailure.failed(TestProblem(
+                        type: "expectedError", message: "\(title): \(problem)",
+                        details: "step: \(title)\n\(problem)\nerror: \(Redaction.redactText(error.description))"))
+                }
+                environment.log.append("  failed as expected: \(Redaction.redactText(error.message))")
+                return
+            }
+        }
+
+        let result: BSON, rootLevel: Bool
+        switch outcome {
+        case .success(let success):
+            (result, rootLevel) = success
+        case .failure(let error):
+            // In a transaction the error goes up as it is: its labels decide a retry.
+            if environment.session?.isInTransaction == true { throw error }
+            throw RunFailure.errored(Failures.unexpected(title, error))
+        }
+
+        if let expect = operation.expect {
+            let expected = try Substitution.apply(expect, environment.scope)
+            if let mismatch = Matcher().match(expected, result, root: rootLevel, path: "result") {
+                throw RunFailure.failed(Failures.mismatch(title, mismatch, expected: expected, actual: result))
+            }
+        }
+        switch operation.save {
+        case .whole(let name)?:
+            environment.scope.set(name, result)
+        case .paths(let pairs)?:
+            for (variable, path) in pairs {
+                guard let value = ResultPath.value(at: path.split(separator: ".").map(String.init), in: result) else {
+                    throw RunFailure.failed(TestProblem(
+                        type: "save", message: "\(title): cannot save \"\(variable)\": the result has no \"\(path)\"",
+                        details: "result: \(Failures.clip(Redaction.redact(result).extendedJSON(.relaxed)))"))
+                }
+                environment.scope.set(variable, value)
+            }
+        case nil:
+            break
+        }
+    }
+}
+
+/// Holds a failed operation to its `expectError`.
+enum ErrorExpectation {
+    /// - Returns: what did not hold, or nil when the error is the one expected.
+    static func check(_ error: MongoError, against expected: ExpectedError, scope: VariableScope) throws -> String? {
+        let isClientError = [.client, .network, .serverSelection].contains(error.kind)
+        if let wanted = expected.isClientError, wanted != isClientError {
+            return wanted
+                ? "expected a client-side error, got a server error: \(error.message)"
+                : "expected a server error, got a client-side error: \(error.message)"
+        }
+        if let code = expected.code, error.code != code {
+            return "expected error code \(code), got \(error.code.map(String.init) ?? "none"): \(error.message)"
+        }
+        if let codeName = expected.codeName, error.codeName != codeName {
+            return "expected error \(codeName), got \(error.codeName ?? error.code.map { "code \($0)" } ?? "an error without a code"): \(error.message)"
+        }
+        if let contains = expected.contains, !error.message.lowercased().contains(contains.lowercased()) {
+            return "expected an error message containing \"\(contains)\", got \"\(error.message)\""
+        }
+        for label in expected.labels where !error.hasLabel(label) {
+            return "expected the error label \(label), got [\(error.labels.joined(separator: ", "))]"
+        }
+        for label in expected.labelsOmit where error.hasLabel(label) {
+            return "expected no error label \(label), got [\(error.labels.joined(separator: ", "))]"
+        }
+        if let response = expected.response {
+            let expectedResponse = try Substitution.apply(response, scope)
+            let reply = error.reply.map(BSON.document)
+            if let mismatch = Matcher().match(expectedResponse, reply, root: true, path: "response") {
+                return "the error reply does not match: \(mismatch)"
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,20 @@
+/// How a run behaves, from the command line.
+public struct RunOptions: Sendable {
+    /// Keep sandbox databases after the run, for inspection.
+    public var keepDatabases = false
+    /// Stop after the first failed or errored test; the rest are reported skipped.
+    public var failFast = false
+    /// `--database`: the real database live scenarios read, instead of their `database`.
+    public var databaseOverride: String?
+    /// `--var`, for the report's properties (the loader has already applied them).
+    public var variables: [(name: String, value: String)] = []
+
+    public init() {}
+}
+
+/// Hears about a run as it goes, for the console report.
+public protocol RunObserver: AnyObject {
+    func suiteStarted(_ scenario: Scenario)
+    func testFinished(_ result: TestResult, in scenario: Scenario)
+    func suiteFinished(_ suite: SuiteResult)
+}

@@ -1,0 +1,25 @@
+import Mongo
+
+/// Everything a step runs with: its connection, its session when inside a transaction,
+/// its database, its variables, and where it reports.
+struct StepEnvironment {
+    let pool: ConnectionPool
+    let client: MongoClient
+    var session: ClientSession?
+    /// The sandbox, or the live database.
+    let database: String
+    let scenario: Scenario
+    var scope: VariableScope
+    let failPoints: FailPointSwitch
+    let log: TestLog
+
+    var executor: OperationExecutor {
+        OperationExecutor(client: client, session: session, database: database, logicalDatabase: scenario.database)
+    }
+
+    func with(scope: VariableScope) -> StepEnvironment {
+        var copy = self
+        copy.scope = scope
+        return copy
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Mongo
+
+/// Runs steps in order. A step that fails stops its test with a `RunFailure`; inside a
+/// transaction an operation's `MongoError` is thrown as it is, so the transaction's retry
+/// rules can see its labels.
+enum StepRunner {
+    static func run(_ steps: [Step], _ environment: StepEnvironment) throws {
+        for step in steps {
+            try run(step, environment)
+        }
+    }
+
+    static func run(_ step: Step, _ environment: StepEnvironment) throws {
+        environment.log.append("• \(step.title)")
+        switch step.kind {
+        case .operation(let operation):
+            try OperationStepRunner.run(operation, step: step, environment)
+
+        case .run(let name, let arguments):
+            guard let procedure = environment.scenario.procedures[name] else {
+                throw RunFailure.errored(TestProblem(type: "internal", message: "\(step.title): no procedure \"\(name)\""))
+            }
+            let bound = try Substitution.document(arguments, environment.scope)
+            let scope = environment.scope.child(Dictionary(bound.elements.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+            try nested(step) { try run(procedure.steps, environment.with(scope: scope)) }
+
+        case .forEach(let variable, let element, let steps):
+            let value = try environment.scope.resolve(variable)
+            guard let elements = value.arrayValue else {
+                throw RunFailure.failed(TestProblem(type: "variable", message: "\(step.title): \"\(variable)\" is not an array but \(value.extendedJSON(.relaxed).prefix(200))"))
+            }
+            for (index, item) in elements.enumerated() {
+                try nested(step, "[\(index)]") { try run(steps, environment.with(scope: environment.scope.child([element: item]))) }
+            }
+
+        case .repeatSteps(let count, let steps):
+            for iteration in 1...count {
+                try nested(step, " iteration \(iteration) of \(count)") { try run(steps, environment) }
+            }
+
+        case .parallel(let branches):
+            try ParallelBranches.run(branches, step: step, environment)
+
+        case .transaction(let steps, let options, let expectError):
+            try TransactionRunner.run(steps, options: options, expectError: expectError, step: step, environment)
+
+        case .failPoint(let command):
+            guard let name = command["configureFailPoint"]?.stringValue else { return }
+            environment.failPoints.remember(name)
+            do {
+                try environment.client.runCommand(command, on: "admin")
+            } catch {
+                throw RunFailure.errored(TestProblem(type: "serverError", message: "\(step.title): the server refused the fail point: \(error.message)"))
+            }
+
+        case .compat(let spec):
+            throw RunFailure.errored(TestProblem(type: "unsupported", message: "\(step.title): compat spec \(spec) cannot run in this version"))
+
+        case .sleep(let milliseconds):
+            Thread.sleep(forTimeInterval: Double(milliseconds) / 1000)
+
+        case .expectVariable(let name, let expected):
+            let actual = try environment.scope.resolve(name)
+            let expected = try Substitution.apply(expected, environment.scope)
+            if let mismatch = Matcher().match(expected, actual, root: actual.documentValue != nil, path: name) {
+                throw RunFailure.failed(Failures.mismatch(step.title, mismatch, expected: expected, actual: actual))
+            }
+
+        case .check(let name):
+            guard let check = environment.scenario.checks[name] else {
+                throw RunFailure.errored(TestProblem(type: "internal", message: "\(step.title): no check \"\(name)\""))
+            }
+            try CheckRunner.evaluate(name, check, step: step, environment)
+        }
+    }
+
+    /// Runs `body`; a failure inside it is prefixed with this step, so the report reads
+    /// from the outside in: `tests[0].steps[1]: run billing.run: procedures.run.steps[0] …`.
+    static func nested(_ step: Step, _ suffix: String = "", _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let failure as RunFailure {
+            throw failure.prefixed(step.title + suffix)
+        }
+    }
+}
+
+/// Evaluates named checks: a read step with an `expect`, in the test's database.
+enum CheckRunner {
+    static func evaluate(_ name: String, _ check: OperationStep, step: Step?, _ environment: StepEnvironment) throws {
+        let checkStep = Step(kind: .operation(check), label: nil, path: JSONPath.root.key("checks").key(name), file: environment.scenario.file)
+        do {
+            try OperationStepRunner.run(check, step: checkStep, environment)
+        } catch let failure as RunFailure {
+            throw step.map { failure.prefixed($0.title) } ?? failure
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Mongo
+
+/// Replaces `{"$$var": "name.path"}`, `{"$$now": {…}}` and `{"$$newObjectId": {}}` with
+/// values, just before a step runs, so every step sees the variables as they are then.
+enum Substitution {
+    static func apply(_ value: BSON, _ scope: VariableScope) throws(RunFailure) -> BSON {
+        switch value {
+        case .array(let elements):
+            var out: [BSON] = []
+            out.reserveCapacity(elements.count)
+            for element in elements { out.append(try apply(element, scope)) }
+            return .array(out)
+        case .document(let document):
+            if document.count == 1, let (key, argument) = document.elements.first {
+                switch key {
+                case "$$var":
+                    return try scope.resolve(argument.stringValue ?? "")
+                case "$$now":
+                    let offset = argument.documentValue?["offsetSeconds"].flatMap(Self.number) ?? 0
+                    return .datetime(Int64((Date().timeIntervalSince1970 + offset) * 1000))
+                case "$$newObjectId":
+                    return .objectID(ObjectID())
+                default:
+                    break
+                }
+            }
+            var out = BSONDocument()
+            for (key, element) in document { out.append(key, try apply(element, scope)) }
+            return .document(out)
+        default:
+            return value
+        }
+    }
+
+    static func document(_ document: BSONDocument, _ scope: VariableScope) throws(RunFailure) -> BSONDocument {
+        try apply(.document(document), scope).documentValue ?? [:]
+    }
+
+    private static func number(_ value: BSON) -> Double? {
+        switch value {
+        case .int32(let number): Double(number)
+        case .int64(let number): Double(number)
+        case .double(let number): number
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Mongo
+
+/// Runs one scenario's tests, each in a freshly loaded sandbox (or against the live
+/// database), and collects their results.
+final class SuiteRunner {
+    let pool: ConnectionPool
+    let facts: ServerFacts
+    let commandLog: CommandLog
+    let options: RunOptions
+    /// Set once a test fails under `--fail-fast`; shared by every suite of the run.
+    let stop: StopSignal
+    weak var observer: RunObserver?
+
+    init(pool: ConnectionPool, facts: ServerFacts, commandLog: CommandLog, options: RunOptions, stop: StopSignal, observer: RunObserver?) {
+        self.pool = pool
+        self.facts = facts
+        self.commandLog = commandLog
+        self.options = options
+        self.stop = stop
+        self.observer = observer
+    }
+
+    /// - Parameters:
+    ///   - database: the sandbox's name, or the live database.
+    ///   - sandbox: whether `database` is a sandbox this run created (and may drop).
+    func run(_ scenario: Scenario, tests: [ScenarioTest], database: String, sandbox: Bool) -> SuiteResult {
+        let started = Date()
+        var suite = SuiteResult(
+            name: scenario.name, file: scenario.file, classname: SuiteResult.classname(forFile: scenario.file),
+            timestamp: started)
+        observer?.suiteStarted(scenario)
+        let unmet = scenario.requires.unmetReason(on: facts)
+        for test in tests {
+            let result: TestResult
+            if stop.isSet {
+                result = TestResult(name: test.name, line: test.line, outcome: .skipped(reason: "not run: --fail-fast stopped the run after a failure"))
+            } else if let unmet {
+                result = TestResult(name: test.name, line: test.line, outcome: .skipped(reason: unmet))
+            } else if let reason = test.skip {
+                result = TestResult(name: test.name, line: test.line, outcome: .skipped(reason: reason))
+            } else {
+                result = run(test, of: scenario, database: database, sandbox: sandbox)
+            }
+            if options.failFast, case .failed = result.outcome { stop.set() }
+            if options.failFast, case .errored = result.outcome { stop.set() }
+            suite.tests.append(result)
+            observer?.testFinished(result, in: scenario)
+        }
+        suite.duration = Date().timeIntervalSince(started)
+        return suite
+    }
+
+    private func run(_ test: ScenarioTest, of scenario: Scenario, database: String, sandbox: Bool) -> TestResult {
+        let started = Date()
+        let log = TestLog()
+        var failures: [(iteration: Int, failure: RunFailure)] = []
+        for iteration in 1...test.repeatCount {
+            if test.repeatCount > 1 { log.append("— iteration \(iteration) of \(test.repeatCount)") }
+            if let failure = runOnce(test, of: scenario, database: database, sandbox: sandbox, log: log) {
+                failures.append((iteration, failure))
+                log.append("✗ \(failure.problem.message)")
+            }
+        }
+        let duration = Date().timeIntervalSince(started)
+        guard let first = failures.first else {
+            return TestResult(name: test.name, line: test.line, duration: duration, outcome: .passed, output: log.text)
+        }
+        var problem = first.failure.problem
+        if test.repeatCount > 1 {
+            problem.message = "\(failures.count) of \(test.repeatCount) iterations failed; the first (iteration \(first.iteration)): " + problem.message
+        }
+        problem.details += "\n\ncommands and steps:\n" + log.text
+        let erroredOnly = failures.allSatisfy { if case .errored = $0.failure { true } else { false } }
+        return TestResult(
+            name: test.name, line: test.line, duration: duration,
+            outcome: erroredOnly ? .errored(problem) : .failed(problem), output: log.text)
+    }
+
+    /// One iteration: fresh sandbox and fixtures, the steps, then the expectations.
+    private func runOnce(_ test: ScenarioTest, of scenario: Scenario, database: String, sandbox: Bool, log: TestLog) -> RunFailure? {
+        commandLog.attach(log)
+        defer { commandLog.attach(nil) }
+        let failPoints = FailPointSwitch()
+        do {
+            return try pool.withClient { client -> RunFailure? in
+                defer {
+                    for problem in failPoints.switchOff(using: client) { log.append("! " + problem) }
+                }
+                do {
+                    if sandbox { try FixtureLoader.load(scenario.fixtures, into: database, client: client) }
+                    let scope = VariableScope(values: Dictionary(scenario.vars.elements.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+                    let environment = StepEnvironment(
+                        pool: pool, client: client, session: nil, database: database, scenario: scenario, scope: scope,
+                        failPoints: failPoints, log: log)
+                    try StepRunner.run(test.steps, environment)
+                    try CollectionExpectation.check(test.expectCollections, in: database, client: client, scope: scope)
+                    for name in test.checks {
+                        guard let check = scenario.checks[name] else { continue }
+                        try CheckRunner.evaluate(name, check, step: nil, environment)
+                    }
+                    return nil
+                } catch let failure as RunFailure {
+                    return failure
+                } catch let error as MongoError {
+                    return .errored(Failures.unexpected("\(test.path)", error))
+                }
+            }
+        } catch {
+            return .errored(TestProblem(type: "error", message: "\(test.path): \(error)"))
+        }
+    }
+}
+
+/// Set once, read by every suite: `--fail-fast` has seen a failure.
+final class StopSignal: @unchecked Sendable {
+    // @unchecked: `flag` is guarded by `lock`.
+    private let lock = NSLock()
+    private var flag = false
+
+    func set() { lock.withLock { flag = true } }
+    var isSet: Bool { lock.withLock { flag } }
+}

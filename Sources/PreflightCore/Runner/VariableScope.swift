@@ -1,0 +1,60 @@
+import Foundation
+import Mongo
+
+/// Variables visible to a step: its own, then its parents'. A `run`, each `parallel`
+/// branch and each `forEach` iteration get a child scope, so what they save stays in it.
+final class VariableScope: @unchecked Sendable {
+    // @unchecked: `values` is guarded by `lock`; parents are only read while children run.
+    private let parent: VariableScope?
+    private let lock = NSLock()
+    private var values: [String: BSON] = [:]
+
+    init(parent: VariableScope? = nil, values: [String: BSON] = [:]) {
+        self.parent = parent
+        self.values = values
+    }
+
+    func child(_ values: [String: BSON] = [:]) -> VariableScope {
+        VariableScope(parent: self, values: values)
+    }
+
+    func set(_ name: String, _ value: BSON) {
+        lock.withLock { values[name] = value }
+    }
+
+    func value(_ name: String) -> BSON? {
+        lock.withLock { values[name] } ?? parent?.value(name)
+    }
+
+    /// Resolves `name.path`: dotted segments into documents, numeric segments into arrays.
+    func resolve(_ reference: String) throws(RunFailure) -> BSON {
+        let segments = reference.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard let root = value(segments[0]) else {
+            throw .errored(TestProblem(type: "variable", message: "the variable \"\(segments[0])\" has no value here (was the step that saves it skipped?)"))
+        }
+        guard let found = ResultPath.value(at: Array(segments.dropFirst()), in: root) else {
+            throw .errored(TestProblem(type: "variable", message: "the variable \"\(segments[0])\" has no \"\(segments.dropFirst().joined(separator: "."))\": its value is \(root.extendedJSON(.relaxed).prefix(200))"))
+        }
+        return found
+    }
+}
+
+/// Dotted paths into a result: `insertedId`, `0.total`, `upsertedIds.2`.
+enum ResultPath {
+    static func value(at segments: [String], in value: BSON) -> BSON? {
+        var current = value
+        for segment in segments {
+            switch current {
+            case .document(let document):
+                guard let next = document[segment] else { return nil }
+                current = next
+            case .array(let elements):
+                guard let index = Int(segment), elements.indices.contains(index) else { return nil }
+                current = elements[index]
+            default:
+                return nil
+            }
+        }
+        return current
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Mongo
+
+/// An input file read and parsed as Extended JSON, or the located reason it could not be.
+struct InputText {
+    let file: String
+    let bytes: [UInt8]
+    let value: BSON
+
+    /// Reads `file` and parses it as one JSON object or array.
+    static func read(_ file: String) throws(ValidationError) -> InputText {
+        let bytes = try readBytes(file)
+        do {
+            return InputText(file: file, bytes: bytes, value: try ExtendedJSON.parseValue(bytes))
+        } catch {
+            throw ValidationError(file: file, line: error.line, column: error.column, message: error.message)
+        }
+    }
+
+    static func readBytes(_ file: String) throws(ValidationError) -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+            throw ValidationError(file: file, message: "no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw ValidationError(file: file, message: "is a directory, expected a JSON file")
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ValidationError(file: file, message: "cannot be read (permission denied?)")
+        }
+        return [UInt8](data)
+    }
+
+    /// Documents from a fixture file: a JSON array of documents, or NDJSON with one
+    /// document per line — `mongoexport`'s two output shapes.
+    static func documents(_ file: String) throws(ValidationFailure) -> [BSONDocument] {
+        let bytes: [UInt8]
+        do { bytes = try readBytes(file) } catch { throw ValidationFailure([error]) }
+        let start = bytes.starts(with: JSONBytes.byteOrderMark) ? 3 : 0
+        let first = bytes[start...].first { !JSONBytes.whitespace.contains($0) }
+        if first == UInt8(ascii: "[") {
+            let value: BSON
+            do { value = try ExtendedJSON.parseValue(bytes) } catch {
+                throw ValidationFailure([ValidationError(file: file, line: error.line, column: error.column, message: error.message)])
+            }
+            var documents: [BSONDocument] = []
+            var errors: [ValidationError] = []
+            for (index, element) in (value.arrayValue ?? []).enumerated() {
+                if let document = element.documentValue {
+                    documents.append(document)
+                } else {
+                    errors.append(ValidationError(file: file, path: JSONPath.root.index(index), message: "expected a document, got \(Diagnostics.describe(element))"))
+                }
+            }
+            if !errors.isEmpty { throw ValidationFailure(errors) }
+            return documents
+        }
+        var documents: [BSONDocument] = []
+        var errors: [ValidationError] = []
+        var lineNumber = 0
+        for line in bytes[start...].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard line.contains(where: { !JSONBytes.whitespace.contains($0) }) else { continue }
+            do {
+                documents.append(try ExtendedJSON.parseDocument(Array(line)))
+            } catch {
+                errors.append(ValidationError(file: file, line: lineNumber, column: error.column, message: error.message + " (NDJSON: one document per line)"))
+                if errors.count >= 20 { break }
+            }
+        }
+        if !errors.isEmpty { throw ValidationFailure(errors) }
+        return documents
+    }
+}

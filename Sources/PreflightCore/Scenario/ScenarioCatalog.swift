@@ -1,0 +1,125 @@
+import Foundation
+import Mongo
+
+/// The scenario files named on the command line, found, told apart from the other JSON
+/// a scenario folder holds, and validated — all before anything runs.
+public struct ScenarioCatalog: Sendable {
+    /// Valid scenarios, in path order.
+    public var scenarios: [Scenario] = []
+    /// Library files validated on their own (their steps are checked where they are included).
+    public var libraries: [String] = []
+    /// JSON files in searched folders that are not scenarios: fixture data, schemas, and
+    /// the formats other commands read (compat specs, migrations, checklists).
+    public var otherFiles: [(file: String, kind: String)] = []
+    /// Every problem in every file.
+    public var errors: [ValidationError] = []
+
+    /// Finds and validates the files under `paths`: files as given, folders searched
+    /// recursively for `*.json`.
+    public static func load(_ paths: [String], loader: ScenarioLoader) -> ScenarioCatalog {
+        var catalog = ScenarioCatalog()
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                catalog.errors.append(ValidationError(file: path, message: "no such file or directory"))
+                continue
+            }
+            if isDirectory.boolValue {
+                for file in jsonFiles(under: path) { catalog.add(file, explicit: false, loader: loader) }
+            } else {
+                catalog.add(path, explicit: true, loader: loader)
+            }
+        }
+        return catalog
+    }
+
+    /// `*.json` under `directory`, sorted, hidden folders skipped.
+    static func jsonFiles(under directory: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+        var files: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+            if relative.hasSuffix(".json") {
+                files.append(directory.hasSuffix("/") ? directory + relative : directory + "/" + relative)
+            }
+        }
+        return files.sorted()
+    }
+
+    private mutating func add(_ file: String, explicit: Bool, loader: ScenarioLoader) {
+        let input: InputText
+        do { input = try InputText.read(file) } catch {
+            errors.append(error)
+            return
+        }
+        guard let document = input.value.documentValue else {
+            if explicit {
+                errors.append(ValidationError(file: file, line: 1, column: 1, message: "is a JSON array (fixture data?), not a scenario: a scenario file is one JSON object"))
+            } else {
+                otherFiles.append((file, "fixture data"))
+            }
+            return
+        }
+        if let kind = Self.otherKind(document) {
+            if explicit && kind == "JSON Schema" {
+                errors.append(ValidationError(file: file, message: "is a JSON Schema, not a scenario"))
+            } else {
+                otherFiles.append((file, kind))
+            }
+            return
+        }
+        if document["library"] != nil && document["tests"] == nil {
+            do {
+                let library = try Library.load(file)
+                errors += library.errors
+                libraries.append(file)
+            } catch {
+                errors += error.errors
+            }
+            return
+        }
+        do {
+            scenarios.append(try loader.load(document, file: file, bytes: input.bytes))
+        } catch {
+            errors += error.errors
+        }
+    }
+
+    /// The formats that share a scenario folder but are read by other commands.
+    private static func otherKind(_ document: BSONDocument) -> String? {
+        if document["$schema"] != nil || document["$defs"] != nil { return "JSON Schema" }
+        guard document["tests"] == nil else { return nil }
+        if document["compat"] != nil { return "compat spec" }
+        if document["migration"] != nil { return "migration" }
+        if document["checklist"] != nil { return "checklist" }
+        return nil
+    }
+}
+
+/// Which tests a run includes: `--filter` (a substring of the file, scenario or test
+/// name, any case) and `--tag` (on the scenario or the test).
+public struct TestSelection: Sendable {
+    public var filter: String?
+    public var tags: [String]
+
+    public init(filter: String? = nil, tags: [String] = []) {
+        self.filter = filter
+        self.tags = tags
+    }
+
+    public func select(_ scenarios: [Scenario]) -> [(scenario: Scenario, tests: [ScenarioTest])] {
+        scenarios.compactMap { scenario in
+            let tests = scenario.tests.filter { includes($0, of: scenario) }
+            return tests.isEmpty ? nil : (scenario, tests)
+        }
+    }
+
+    func includes(_ test: ScenarioTest, of scenario: Scenario) -> Bool {
+        if let filter, !filter.isEmpty {
+            let haystack = [scenario.file, scenario.name, test.name].map { $0.lowercased() }
+            if !haystack.contains(where: { $0.contains(filter.lowercased()) }) { return false }
+        }
+        if !tags.isEmpty && !tags.contains(where: { (scenario.tags + test.tags).contains($0) }) { return false }
+        return true
+    }
+}

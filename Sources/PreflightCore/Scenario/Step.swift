@@ -1,0 +1,99 @@
+import Mongo
+
+/// One step of a test, procedure or control block, with where it was written.
+public struct Step: Sendable {
+    public indirect enum Kind: Sendable {
+        case operation(OperationStep)
+        /// Runs a procedure with its parameters bound, in a scope of its own.
+        case run(procedure: String, arguments: BSONDocument)
+        /// Runs `steps` once per element of the array variable, the element bound to `as`.
+        case forEach(variable: String, element: String, steps: [Step])
+        case repeatSteps(count: Int, steps: [Step])
+        /// Branches that start together, each on its own connection and in its own scope.
+        case parallel([[Step]])
+        case transaction(steps: [Step], options: TransactionOptions, expectError: ExpectedError?)
+        /// The `configureFailPoint` command, sent to `admin`.
+        case failPoint(BSONDocument)
+        case compat(spec: String)
+        case sleep(milliseconds: Int)
+        case expectVariable(name: String, expect: BSON)
+        case check(name: String)
+    }
+
+    public var kind: Kind
+    /// The step's `name`, when it has one.
+    public var label: String?
+    /// Where the step was written: `tests[0].steps[2]`, `procedures.run.steps[0]`.
+    public var path: JSONPath
+    /// The file the step was written in (a library's steps name the library).
+    public var file: String
+
+    /// How reports name the step: its label, else its path and action.
+    public var title: String {
+        let what: String
+        switch kind {
+        case .operation(let operation):
+            what = operation.action == .command ? "command \(operation.commandName ?? "")" : "\(operation.action.rawValue) \(operation.collection)"
+        case .run(let procedure, _): what = "run \(procedure)"
+        case .forEach(let variable, _, _): what = "forEach \(variable)"
+        case .repeatSteps(let count, _): what = "repeat \(count)"
+        case .parallel(let branches): what = "parallel (\(branches.count) branches)"
+        case .transaction: what = "transaction"
+        case .failPoint: what = "failPoint"
+        case .compat(let spec): what = "compat \(spec)"
+        case .sleep(let milliseconds): what = "sleep \(milliseconds) ms"
+        case .expectVariable(let name, _): what = "expectVar \(name)"
+        case .check(let name): what = "check \(name)"
+        }
+        if let label { return "\(label) (\(path): \(what))" }
+        return "\(path): \(what)"
+    }
+}
+
+/// A collection operation or a command, with its arguments as written (variables not yet
+/// substituted) and what it must produce.
+public struct OperationStep: Sendable {
+    public var action: OperationAction
+    /// The collection; empty for `command`.
+    public var collection: String
+    /// The step's arguments (`filter`, `update`, …); for `command`, the command document.
+    public var arguments: BSONDocument
+    /// For `command`: the database it is sent to when not the scenario's own.
+    public var database: String?
+    public var expect: BSON?
+    public var expectError: ExpectedError?
+    public var save: SaveTarget?
+    public var timeoutMS: Int?
+
+    /// For `command`: the command's name, its first key.
+    public var commandName: String? {
+        action == .command ? arguments.keys.first : nil
+    }
+}
+
+/// What `save` keeps: the whole result under one name, or parts of it under several.
+public enum SaveTarget: Sendable {
+    case whole(String)
+    /// `(variable, dotted path into the result)` pairs, in the order written.
+    case paths([(variable: String, path: String)])
+
+    public var variables: [String] {
+        switch self {
+        case .whole(let name): [name]
+        case .paths(let pairs): pairs.map(\.variable)
+        }
+    }
+}
+
+/// What an `expectError` asks of a failed operation.
+public struct ExpectedError: Sendable {
+    public var code: Int32?
+    public var codeName: String?
+    /// A substring of the error message.
+    public var contains: String?
+    public var labels: [String]
+    public var labelsOmit: [String]
+    public var isClientError: Bool?
+    /// Matched as a root-level document against the server's error reply.
+    public var response: BSON?
+}
