@@ -29,6 +29,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MongoTests", dependencies: ["Mongo"]),
-        .testTarget(name: "PreflightCoreTests", dependencies: ["PreflightCore", "Mongo"]),
+        // Fixtures (scenario files, the JUnit schemas) are read from the source tree by path.
+        .testTarget(name: "PreflightCoreTests", dependencies: ["PreflightCore", "Mongo"], exclude: ["Fixtures"]),
     ]
 )

@@ -3,7 +3,11 @@ import Mongo
 /// The wording of failures and errors, in one place so every report reads alike.
 enum Failures {
     static func mismatch(_ title: String, _ mismatch: Mismatch, expected: BSON, actual: BSON?) -> TestProblem {
-        TestProblem(
+        var mismatch = mismatch
+        if Redaction.isSensitivePath(mismatch.path) {
+            mismatch.message = "the values differ (not shown: the field holds a secret)"
+        }
+        return TestProblem(
             type: "mismatch", message: "\(title): \(mismatch)",
             details: """
                 step:     \(title)

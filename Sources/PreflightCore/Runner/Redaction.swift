@@ -8,7 +8,7 @@ public enum Redaction {
     /// True for keys like `password`, `pwd`, `apiSecret`, `accessToken`.
     public static func isSensitive(_ key: String) -> Bool {
         let lowered = key.lowercased()
-        return ["password", "passwd", "pwd", "secret", "token"].contains { lowered.contains($0) }
+        return sensitiveWords.contains { lowered.contains($0) }
     }
 
     /// `value` with the value of every sensitive key, at any depth, replaced.
@@ -27,11 +27,31 @@ public enum Redaction {
         }
     }
 
-    /// Free text: any connection string in it loses its password.
+    /// Free text, such as a failure message: any connection string loses its password,
+    /// and in JSON written into the text (`"password":"hunter2"`) a sensitive key's value
+    /// is replaced — messages quote documents, and documents may hold secrets.
     public static func redactText(_ text: String) -> String {
-        guard text.contains("mongodb") else { return text }
-        return text.split(separator: " ", omittingEmptySubsequences: false).map { word in
-            word.contains("mongodb://") || word.contains("mongodb+srv://") ? URIRedaction.redact(String(word)) : String(word)
-        }.joined(separator: " ")
+        var out = text
+        if out.contains("mongodb") {
+            out = out.split(separator: " ", omittingEmptySubsequences: false).map { word in
+                word.contains("mongodb://") || word.contains("mongodb+srv://") ? URIRedaction.redact(String(word)) : String(word)
+            }.joined(separator: " ")
+        }
+        guard sensitiveWords.contains(where: { out.lowercased().contains($0) }) else { return out }
+        return out.replacing(sensitiveJSONMember) { match in
+            "\(match.output.1)\"\(placeholder)\""
+        }
+    }
+
+    private static let sensitiveWords = ["password", "passwd", "pwd", "secret", "token"]
+
+    /// `"…password…": value` where the value is a string, a number, true/false/null, or a
+    /// flat object or array; the key part is kept.
+    nonisolated(unsafe) private static let sensitiveJSONMember =
+        /("[^"]*(?i:password|passwd|pwd|secret|token)[^"]*"\s*:\s*)("(?:[^"\\]|\\.)*"|[-0-9.eE+]+|true|false|null|\{[^{}]*\}|\[[^\[\]]*\])/
+
+    /// True when a mismatch path such as `user.password` or `tokens[0]` ends in a secret.
+    public static func isSensitivePath(_ path: String) -> Bool {
+        path.split(whereSeparator: { $0 == "." || $0 == "[" || $0 == "]" }).contains { isSensitive(String($0)) }
     }
 }

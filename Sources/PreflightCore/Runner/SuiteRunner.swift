@@ -32,7 +32,7 @@ final class SuiteRunner {
         observer?.suiteStarted(scenario)
         let unmet = scenario.requires.unmetReason(on: facts)
         for test in tests {
-            let result: TestResult
+            var result: TestResult
             if stop.isSet {
                 result = TestResult(name: test.name, line: test.line, outcome: .skipped(reason: "not run: --fail-fast stopped the run after a failure"))
             } else if let unmet {
@@ -42,6 +42,7 @@ final class SuiteRunner {
             } else {
                 result = run(test, of: scenario, database: database, sandbox: sandbox)
             }
+            result = Self.redacted(result)
             if options.failFast, case .failed = result.outcome { stop.set() }
             if options.failFast, case .errored = result.outcome { stop.set() }
             suite.tests.append(result)
@@ -49,6 +50,22 @@ final class SuiteRunner {
         }
         suite.duration = Date().timeIntervalSince(started)
         return suite
+    }
+
+    /// Every message and log line of a result with secrets replaced: the one place all
+    /// reports (console, JUnit) take their text from.
+    static func redacted(_ result: TestResult) -> TestResult {
+        var result = result
+        func clean(_ problem: TestProblem) -> TestProblem {
+            TestProblem(type: problem.type, message: Redaction.redactText(problem.message), details: Redaction.redactText(problem.details))
+        }
+        switch result.outcome {
+        case .failed(let problem): result.outcome = .failed(clean(problem))
+        case .errored(let problem): result.outcome = .errored(clean(problem))
+        case .passed, .skipped: break
+        }
+        result.output = Redaction.redactText(result.output)
+        return result
     }
 
     private func run(_ test: ScenarioTest, of scenario: Scenario, database: String, sandbox: Bool) -> TestResult {

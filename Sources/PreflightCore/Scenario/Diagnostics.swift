@@ -32,13 +32,16 @@ final class Diagnostics {
         return "\(text) (\(value.typeAlias == "object" ? "document" : value.typeAlias))"
     }
 
-    /// `unknown key "fitler"; did you mean "filter"?`, or the list of keys allowed.
-    static func unknown(_ what: String, _ name: String, among candidates: [String]) -> String {
+    /// ``unknown key `fitler` for `find`; did you mean `filter`?``, or the names allowed.
+    /// - Parameter context: what the name belongs to, e.g. `` for `find` ``.
+    static func unknown(_ what: String, _ name: String, among candidates: [String], context: String = "") -> String {
+        let head = "unknown \(what) `\(name)`\(context)"
         if let suggestion = NearestName.suggestion(for: name, among: candidates) {
-            return "unknown \(what) \"\(name)\"; did you mean \"\(suggestion)\"?"
+            return head + "; did you mean `\(suggestion)`?"
         }
-        let list = candidates.count <= 12 ? candidates.map { "\"\($0)\"" }.joined(separator: ", ") : nil
-        return "unknown \(what) \"\(name)\"" + (list.map { "; expected one of \($0)" } ?? "")
+        if candidates.isEmpty { return head }
+        let list = candidates.count <= 12 ? candidates.map { "`\($0)`" }.joined(separator: ", ") : nil
+        return head + (list.map { "; expected one of \($0)" } ?? "")
     }
 }
 
@@ -56,9 +59,10 @@ struct FieldReader {
     }
 
     /// Reports every key not in `allowed`, suggesting the nearest allowed one.
-    func allowOnly(_ allowed: [String], what: String = "key") {
+    /// - Parameter context: what the keys belong to, e.g. `` for `find` ``.
+    func allowOnly(_ allowed: [String], context: String = "") {
         for key in document.keys where !allowed.contains(key) {
-            diagnostics.error(path.key(key), Diagnostics.unknown(what, key, among: allowed))
+            diagnostics.error(path.key(key), Diagnostics.unknown("key", key, among: allowed, context: context))
         }
     }
 

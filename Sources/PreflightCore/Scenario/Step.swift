@@ -45,7 +45,7 @@ public struct Step: Sendable {
         case .expectVariable(let name, _): what = "expectVar \(name)"
         case .check(let name): what = "check \(name)"
         }
-        if let label { return "\(label) (\(path): \(what))" }
+        if let label { return path.isRoot ? "\(label): \(what)" : "\(label) (\(path): \(what))" }
         return "\(path): \(what)"
     }
 }

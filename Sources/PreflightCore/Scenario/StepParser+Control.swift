@@ -14,7 +14,7 @@ extension StepParser {
                 return nil
             }
             for key in arguments.keys where !params.contains(key) {
-                diagnostics.error(path.key("with").key(key), Diagnostics.unknown("parameter of \"\(name)\"", key, among: params))
+                diagnostics.error(path.key("with").key(key), Diagnostics.unknown("parameter", key, among: params, context: " for `\(name)`"))
             }
             for param in params where !arguments.contains(param) {
                 diagnostics.error(path.key("with"), "\"\(name)\" needs the parameter \"\(param)\"")

@@ -54,7 +54,7 @@ final class StepParser {
             diagnostics.error(
                 path,
                 "a step needs exactly one action (an operation such as \"find\", or a control step such as \"run\")"
-                    + (guess.map { "; did you mean \"\($0)\"?" } ?? (known.map { "; \"\($0)\" is not an action" } ?? "")))
+                    + (guess.map { "; did you mean `\($0)`?" } ?? (known.map { "; `\($0)` is not an action" } ?? "")))
             return nil
         }
         guard actions.count == 1 else {
@@ -77,7 +77,7 @@ final class StepParser {
     func operation(_ action: OperationAction, _ reader: FieldReader, scope: inout Set<String>) -> OperationStep? {
         let document = reader.document, path = reader.path
         if let keys = action.argumentKeys {
-            reader.allowOnly([action.rawValue] + keys + action.commonKeys, what: "key for \"\(action.rawValue)\"")
+            reader.allowOnly([action.rawValue] + keys + action.commonKeys, context: " for `\(action.rawValue)`")
         }
         for key in action.requiredKeys where document[key] == nil {
             diagnostics.error(path, "\"\(action.rawValue)\" needs \"\(key)\"")
@@ -240,7 +240,7 @@ final class StepParser {
                 continue
             }
             let reader = FieldReader(body, at: requestPath.key(kind), diagnostics)
-            reader.allowOnly(shape.allowed, what: "key for \"\(kind)\"")
+            reader.allowOnly(shape.allowed, context: " for `\(kind)`")
             for key in shape.required where body[key] == nil {
                 diagnostics.error(requestPath.key(kind), "\"\(kind)\" needs \"\(key)\"")
             }

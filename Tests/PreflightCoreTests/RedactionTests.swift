@@ -1,0 +1,44 @@
+import Mongo
+import XCTest
+
+@testable import PreflightCore
+
+final class RedactionTests: XCTestCase {
+    func testSensitiveKeysAreReplacedAtAnyDepth() throws {
+        let document = try ExtendedJSON.parseDocument(
+            #"{"user": "ann", "password": "hunter2", "nested": {"apiToken": 42, "list": [{"pwd": "x"}]}, "secretive": {"a": 1}}"#)
+        let redacted = Redaction.redact(.document(document)).extendedJSON(.relaxed)
+        XCTAssertEqual(
+            redacted,
+            #"{"user":"ann","password":"<redacted>","nested":{"apiToken":"<redacted>","list":[{"pwd":"<redacted>"}]},"secretive":"<redacted>"}"#)
+    }
+
+    func testJSONInFreeTextLosesItsSecrets() {
+        let text = #"result[0]: unexpected field "password" … actual: {"name":"ann","password":"hunter2","auth":{"token":123},"keys":{"secret":"s3"}}"#
+        let redacted = Redaction.redactText(text)
+        XCTAssertFalse(redacted.contains("hunter2"), redacted)
+        XCTAssertFalse(redacted.contains("123"), redacted)
+        XCTAssertFalse(redacted.contains("s3"), redacted)
+        XCTAssertTrue(redacted.contains(#""name":"ann""#), redacted)
+        XCTAssertTrue(redacted.contains(#""password":"<redacted>""#), redacted)
+    }
+
+    func testEscapedQuotesInsideASecretDoNotEndTheRedaction() {
+        let redacted = Redaction.redactText(#"{"password": "a\"b, c", "next": 1}"#)
+        XCTAssertEqual(redacted, #"{"password": "<redacted>", "next": 1}"#)
+    }
+
+    func testConnectionStringsInTextLoseTheirPassword() {
+        let redacted = Redaction.redactText("cannot reach mongodb://ann:hunter2@db.example:27017/app now")
+        XCTAssertFalse(redacted.contains("hunter2"), redacted)
+        XCTAssertTrue(redacted.contains("db.example:27017"), redacted)
+    }
+
+    func testMismatchOnASecretFieldShowsNoValues() {
+        let problem = Failures.mismatch(
+            "step", Mismatch(path: "result.user.password", message: #"expected "a", got "hunter2""#),
+            expected: ["password": "a"], actual: ["password": "hunter2"])
+        XCTAssertFalse(problem.message.contains("hunter2"), problem.message)
+        XCTAssertFalse(problem.details.contains("hunter2"), problem.details)
+    }
+}
