@@ -58,7 +58,8 @@ public final class ConsoleReport: RunObserver {
     }
 
     public func suiteFinished(_ suite: SuiteResult) {
-        if verbosity != .quiet, !suite.systemErr.isEmpty { write(indent(suite.systemErr, by: 2)) }
+        let problems = suite.systemErr.trimmingCharacters(in: .newlines)
+        if verbosity != .quiet, !problems.isEmpty { write(indent(problems, by: 2)) }
     }
 
     /// The closing lines; the very last is `N passed, N failed, N skipped`.

@@ -4,7 +4,11 @@ import Mongo
 /// iteration: the whole sandbox is dropped first, so nothing one test wrote is seen by the next.
 enum FixtureLoader {
     static func load(_ fixtures: [Fixture], into database: String, client: MongoClient) throws {
-        try client.dropDatabase(database)
+        do {
+            try client.dropDatabase(database)
+        } catch {
+            throw RunFailure.errored(Failures.unexpected("emptying the sandbox \(database) before the test", error))
+        }
         for fixture in fixtures {
             do {
                 let collection = client.collection(fixture.collection, in: database)
