@@ -26,6 +26,9 @@ struct RunCommand: ParsableCommand {
             failed (no server, scratch server would not start, report not writable); 64 usage, \
             including a --filter or --tag that selects no test.
 
+            The scenario format is described, by example, in the README's "Scenario files"; \
+            scenarios/schema/scenario.schema.json lets editors complete and check the files.
+
             Examples:
               preflight run scenarios/earlybird
               preflight run --uri "$STAGING_URI" --tag billing --var month=2026-01
