@@ -159,8 +159,10 @@ public enum ExtendedJSON {
             .trimmingCharacters(in: CharacterSet(charactersIn: " \""))
         let hint = parserHints[code] ?? code.lowercased().replacingOccurrences(of: "_", with: " ")
         if message.hasPrefix("Got parse error at ") {
+            // libbson quotes the token: `"x"`, and a quote mark as `"""`.
             let token = message[..<range.lowerBound].dropFirst("Got parse error at ".count).dropLast(2)
-            message = "unexpected \(token): \(hint)"
+                .dropFirst().dropLast()
+            message = token == "\"" ? "unexpected '\"': \(hint)" : "unexpected \"\(token)\": \(hint)"
         } else {
             message = hint
         }
@@ -168,7 +170,7 @@ public enum ExtendedJSON {
     }
 
     private static let parserHints: [String: String] = [
-        "STRAY_TOKEN": "a value or key was expected (is there a trailing comma?)",
+        "STRAY_TOKEN": "it cannot follow what comes before it (is a comma or colon missing?)",
         "SPECIAL_EXPECTED": "expected a value (a string, number, object, array, true, false or null)",
         "SPECIAL_INCOMPLETE": "true, false or null is misspelled",
         "BRACKET_MISMATCH": "a closing bracket or brace does not match the one opened",

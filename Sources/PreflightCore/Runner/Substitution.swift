@@ -42,6 +42,7 @@ enum Substitution {
         case .int32(let number): Double(number)
         case .int64(let number): Double(number)
         case .double(let number): number
+        case .decimal128(let number): Double(number.description)
         default: nil
         }
     }

@@ -12,6 +12,20 @@ final class Diagnostics {
         self.sourceMap = sourceMap
     }
 
+    /// Reports every key written twice in one object: libbson keeps both, so the server
+    /// would see a key that validation never looked at.
+    func reportDuplicateKeys() {
+        for duplicate in sourceMap?.duplicateKeys ?? [] {
+            let key = duplicate.path.components.last.map { component -> String in
+                if case .key(let key) = component { return key }
+                return ""
+            } ?? ""
+            errors.append(ValidationError(
+                file: file, line: duplicate.line, column: duplicate.column, path: duplicate.path,
+                message: "the key `\(key)` is written twice in one object; keep one"))
+        }
+    }
+
     func error(_ path: JSONPath, _ message: String) {
         let position = sourceMap?.location(of: path)
         errors.append(ValidationError(file: file, line: position?.line, column: position?.column, path: path, message: message))

@@ -44,15 +44,15 @@ struct InputText {
                 throw ValidationFailure([ValidationError(file: file, line: error.line, column: error.column, message: error.message)])
             }
             var documents: [BSONDocument] = []
-            var errors: [ValidationError] = []
+            let diagnostics = Diagnostics(file: file, sourceMap: SourceMap(bytes))
             for (index, element) in (value.arrayValue ?? []).enumerated() {
                 if let document = element.documentValue {
                     documents.append(document)
                 } else {
-                    errors.append(ValidationError(file: file, path: JSONPath.root.index(index), message: "expected a document, got \(Diagnostics.describe(element))"))
+                    diagnostics.error(JSONPath.root.index(index), "expected a document, got \(Diagnostics.describe(element))")
                 }
             }
-            if !errors.isEmpty { throw ValidationFailure(errors) }
+            if !diagnostics.errors.isEmpty { throw ValidationFailure(diagnostics.errors) }
             return documents
         }
         var documents: [BSONDocument] = []

@@ -10,18 +10,20 @@ struct Library {
     /// Problems in the file's own structure; its steps are checked in each including scenario.
     let errors: [ValidationError]
 
-    static func load(_ file: String) throws(ValidationFailure) -> Library {
+    /// Reads a library file.
+    /// - Returns: nil when the file is a scenario, which the including file must report.
+    /// - Throws: `ValidationFailure` for problems in the library file itself.
+    static func load(_ file: String) throws(ValidationFailure) -> Library? {
         let input: InputText
         do { input = try InputText.read(file) } catch { throw ValidationFailure([error]) }
         let sourceMap = SourceMap(input.bytes)
         let diagnostics = Diagnostics(file: file, sourceMap: sourceMap)
+        diagnostics.reportDuplicateKeys()
         guard let document = input.value.documentValue else {
             throw ValidationFailure([ValidationError(file: file, line: 1, column: 1, message: "expected a library (a JSON object), got a JSON array")])
         }
         let reader = FieldReader(document, at: .root, diagnostics)
-        if document["tests"] != nil && document["library"] == nil {
-            throw ValidationFailure([ValidationError(file: file, message: "is a scenario, not a library: only library files ({\"preflight\": 1, \"library\": \"name\", \"procedures\": …}) can be included")])
-        }
+        if document["tests"] != nil && document["library"] == nil { return nil }
         reader.allowOnly(["preflight", "library", "description", "procedures", "checks"])
         ScenarioLoader.checkVersion(reader)
         let name = reader.string("library", required: true) ?? ""
@@ -51,7 +53,8 @@ struct Library {
             for (index, param) in params.enumerated() where !StepParser.isVariableName(param) {
                 diagnostics.error(procedurePath.key("params").index(index), "\"\(param)\" is not a variable name")
             }
-            _ = reader.array("steps", required: true)
+            // Its type is the step parser's to report, once.
+            _ = reader.require("steps", "a JSON array")
             out.append((name, params, body["steps"], procedurePath))
         }
         return out

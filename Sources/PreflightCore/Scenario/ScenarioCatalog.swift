@@ -70,8 +70,7 @@ public struct ScenarioCatalog: Sendable {
         }
         if document["library"] != nil && document["tests"] == nil {
             do {
-                let library = try Library.load(file)
-                errors += library.errors
+                errors += try Library.load(file)?.errors ?? []
                 libraries.append(file)
             } catch {
                 errors += error.errors

@@ -25,11 +25,15 @@ extension ScenarioLoader {
                 }
                 documents = reader.array("documents") ?? []
                 if let file = reader.string("file") {
-                    let filePath = directory.appendingPathComponent(file).standardized.path
-                    do {
-                        fixture.documents = try InputText.documents(displayPath(filePath))
-                    } catch {
-                        diagnostics.append(error.errors)
+                    let filePath = displayPath(directory.appendingPathComponent(file).standardized.path)
+                    if !FileManager.default.fileExists(atPath: filePath) {
+                        diagnostics.error(fixturePath.key("file"), "no such file: \(filePath) (fixture paths are relative to this file)")
+                    } else {
+                        do {
+                            fixture.documents = try InputText.documents(filePath)
+                        } catch {
+                            diagnostics.append(error.errors)
+                        }
                     }
                 }
                 fixture.options = reader.document("options") ?? [:]
@@ -77,7 +81,8 @@ extension ScenarioLoader {
             if !name.isEmpty && !names.insert(name).inserted {
                 diagnostics.error(testPath.key("name"), "another test in this file is already named \"\(name)\"; test names must be unique")
             }
-            _ = test.array("steps", required: true)
+            // Its type is the step parser's to report, once.
+            _ = test.require("steps", "a JSON array")
             var scope = globals
             let steps = parser.steps(document["steps"], at: testPath.key("steps"), scope: &scope)
             var expectCollections: [(collection: String, documents: [BSON])] = []

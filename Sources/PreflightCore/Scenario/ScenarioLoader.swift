@@ -30,6 +30,7 @@ public struct ScenarioLoader: Sendable {
 
     func load(_ document: BSONDocument, file: String, bytes: [UInt8]) throws(ValidationFailure) -> Scenario {
         let diagnostics = Diagnostics(file: file, sourceMap: SourceMap(bytes))
+        diagnostics.reportDuplicateKeys()
         let reader = FieldReader(document, at: .root, diagnostics)
         reader.allowOnly(Self.topLevelKeys)
         Self.checkVersion(reader)
@@ -50,14 +51,24 @@ public struct ScenarioLoader: Sendable {
             diagnostics.error(JSONPath.root.key("vars").key(key), "\"\(key)\" is not a variable name: use letters, digits and _, starting with a letter or _")
         }
         let requires = Self.requirements(reader.document("requires"), diagnostics)
+        let description = reader.string("description", nonEmpty: false)
+        let tags = reader.strings("tags") ?? []
 
         // Includes first: their procedures and checks are needed to validate the steps.
         let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
         var libraries: [Library] = []
         for (index, include) in (reader.strings("include") ?? []).enumerated() {
-            let includePath = directory.appendingPathComponent(include).standardized.path
+            let includePath = Self.displayPath(directory.appendingPathComponent(include).standardized.path)
+            let at = JSONPath.root.key("include").index(index)
             do {
-                let library = try Library.load(Self.displayPath(includePath))
+                guard FileManager.default.fileExists(atPath: includePath) else {
+                    diagnostics.error(at, "no such file: \(includePath) (include paths are relative to this file)")
+                    continue
+                }
+                guard let library = try Library.load(includePath) else {
+                    diagnostics.error(at, "\(includePath) is a scenario, not a library: only library files ({\"preflight\": 1, \"library\": \"name\", \"procedures\": …}) can be included")
+                    continue
+                }
                 if libraries.contains(where: { $0.name == library.name }) {
                     diagnostics.error(JSONPath.root.key("include").index(index), "the library \"\(library.name)\" is included twice")
                 } else {
@@ -89,10 +100,16 @@ public struct ScenarioLoader: Sendable {
             checkSources.append((check.name, check.document, check.path, diagnostics, file))
         }
 
+        let graph = ProcedureGraph(procedureSources.map { ($0.name, $0.steps) })
+        for source in procedureSources {
+            if let cycle = graph.cycle(from: source.name) {
+                source.diagnostics.error(source.path, "the procedure `\(source.name)` runs itself (\(cycle.joined(separator: " → "))), so it would never end")
+            }
+        }
         var context = StepParser.Context(
             live: mode == .live, logicalDatabase: database, failPointsDeclared: requires.failPoints,
             procedures: Dictionary(procedureSources.map { ($0.name, $0.params) }, uniquingKeysWith: { first, _ in first }),
-            checks: Set(checkSources.map(\.name)), file: file)
+            checks: Set(checkSources.map(\.name)), file: file, transactionalProcedures: graph.transactional)
         // Procedures and checks see the variables around the step that runs them: the
         // file's, and whatever any step of the file saves.
         let globals = Set(vars.keys)
@@ -117,6 +134,12 @@ public struct ScenarioLoader: Sendable {
                 source.diagnostics.error(source.path, "a check is one read operation (find, aggregate, count, distinct) with an \"expect\"")
                 continue
             }
+            let writes = operation.action == .command
+                ? !OperationAction.readOnlyCommands.contains(operation.commandName ?? "") || StepParser.pipelineWrites(operation.arguments["pipeline"])
+                : StepParser.pipelineWrites(operation.arguments["pipeline"])
+            if writes {
+                source.diagnostics.error(source.path, "a check is one read operation (find, aggregate, count, distinct) with an \"expect\"; this one writes")
+            }
             if operation.expect == nil { source.diagnostics.error(source.path, "a check needs an \"expect\": it is an assertion") }
             if operation.save != nil { source.diagnostics.error(source.path.key("save"), "a check only asserts; it cannot save variables") }
             checks[source.name] = operation
@@ -130,7 +153,7 @@ public struct ScenarioLoader: Sendable {
 
         if !diagnostics.errors.isEmpty { throw ValidationFailure(diagnostics.errors) }
         return Scenario(
-            file: file, name: name, description: reader.string("description"), tags: reader.strings("tags") ?? [],
+            file: file, name: name, description: description, tags: tags,
             requires: requires, database: database, mode: mode, vars: vars, fixtures: fixtures, procedures: procedures,
             checks: checks, tests: tests)
     }

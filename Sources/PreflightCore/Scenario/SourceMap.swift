@@ -7,6 +7,9 @@ import Mongo
 /// this only follows its brackets, strings and commas to know where each path begins.
 struct SourceMap: Sendable {
     private var positions: [JSONPath: (line: Int, column: Int)] = [:]
+    /// Keys written twice in one object, where the second one is. libbson keeps both, so
+    /// the server would see both while validation looked at one.
+    private(set) var duplicateKeys: [(path: JSONPath, line: Int, column: Int)] = []
 
     /// Deep enough for every structural key of a scenario; documents deeper than this are
     /// located by their nearest recorded ancestor.
@@ -14,7 +17,7 @@ struct SourceMap: Sendable {
 
     init(_ bytes: [UInt8]) {
         enum Frame {
-            case object(key: String?)
+            case object(key: String?, seen: Set<String>)
             case array(index: Int)
         }
         var stack: [Frame] = []
@@ -26,7 +29,7 @@ struct SourceMap: Sendable {
         func currentPath() -> JSONPath {
             JSONPath(stack.compactMap { frame in
                 switch frame {
-                case .object(let key): key.map { .key($0) }
+                case .object(let key, _): key.map { .key($0) }
                 case .array(let index): .index(index)
                 }
             })
@@ -48,6 +51,7 @@ struct SourceMap: Sendable {
                 column += 1
                 while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
                     if bytes[index] == UInt8(ascii: "\\"), index + 1 < bytes.count {
+                        text.append(bytes[index])
                         text.append(bytes[index + 1])
                         index += 2
                         column += 2
@@ -57,9 +61,12 @@ struct SourceMap: Sendable {
                     text.append(bytes[index])
                     index += 1
                 }
-                if expectingKey, case .object = stack.last {
-                    stack[stack.count - 1] = .object(key: String(decoding: text, as: UTF8.self))
-                    if stack.count <= Self.maximumDepth { positions[currentPath()] = (line0, column0) }
+                if expectingKey, case .object(_, var seen) = stack.last {
+                    let key = Self.unescape(text)
+                    let repeated = !seen.insert(key).inserted
+                    stack[stack.count - 1] = .object(key: key, seen: seen)
+                    if repeated { duplicateKeys.append((currentPath(), line0, column0)) }
+                    if stack.count <= Self.maximumDepth, !repeated { positions[currentPath()] = (line0, column0) }
                     expectingKey = false
                 } else {
                     let saved = (line, column)
@@ -68,8 +75,9 @@ struct SourceMap: Sendable {
                     (line, column) = saved
                 }
             case UInt8(ascii: "{"), UInt8(ascii: "["):
+                if stack.isEmpty { positions[.root] = (line, column) }
                 valueStarts()
-                stack.append(byte == UInt8(ascii: "{") ? .object(key: nil) : .array(index: 0))
+                stack.append(byte == UInt8(ascii: "{") ? .object(key: nil, seen: []) : .array(index: 0))
                 expectingKey = byte == UInt8(ascii: "{")
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 _ = stack.popLast()
@@ -92,6 +100,52 @@ struct SourceMap: Sendable {
             if byte & 0xC0 != 0x80 { column += 1 }
             index += 1
         }
+    }
+
+    /// A key's text with JSON's escapes decoded, so `"caf\u00e9"` is found as `café`.
+    /// The text was already accepted by libbson, so it is well formed.
+    static func unescape(_ raw: [UInt8]) -> String {
+        guard raw.contains(UInt8(ascii: "\\")) else { return String(decoding: raw, as: UTF8.self) }
+        var out = String.UnicodeScalarView()
+        var bytes: [UInt8] = []
+        var pendingHigh: UInt32?
+        func flush() {
+            out.append(contentsOf: String(decoding: bytes, as: UTF8.self).unicodeScalars)
+            bytes = []
+        }
+        var index = 0
+        while index < raw.count {
+            guard raw[index] == UInt8(ascii: "\\"), index + 1 < raw.count else {
+                bytes.append(raw[index])
+                index += 1
+                continue
+            }
+            flush()
+            let escape = raw[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "n"): out.append("\n")
+            case UInt8(ascii: "t"): out.append("\t")
+            case UInt8(ascii: "r"): out.append("\r")
+            case UInt8(ascii: "b"): out.append("\u{8}")
+            case UInt8(ascii: "f"): out.append("\u{C}")
+            case UInt8(ascii: "u"):
+                let hex = String(decoding: raw[index..<min(index + 4, raw.count)], as: UTF8.self)
+                index += 4
+                guard let code = UInt32(hex, radix: 16) else { continue }
+                if (0xD800...0xDBFF).contains(code) {
+                    pendingHigh = code
+                } else if (0xDC00...0xDFFF).contains(code), let high = pendingHigh {
+                    pendingHigh = nil
+                    if let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)) { out.append(scalar) }
+                } else if let scalar = Unicode.Scalar(code) {
+                    out.append(scalar)
+                }
+            default: out.append(Unicode.Scalar(escape))
+            }
+        }
+        flush()
+        return String(out)
     }
 
     private static func continuesScalar(_ byte: UInt8) -> Bool {

@@ -153,6 +153,8 @@ extension StepParser {
             case .transaction: diagnostics.error(step.path, "transactions do not nest")
             case .parallel: diagnostics.error(step.path, "a \"parallel\" step cannot run inside a transaction: each branch has a connection of its own")
             case .repeatSteps(_, let inner), .forEach(_, _, let inner): checkNoNestedTransaction(inner)
+            case .run(let procedure, _) where context.transactionalProcedures.contains(procedure):
+                diagnostics.error(step.path, "the procedure `\(procedure)` runs a transaction or a \"parallel\" step, so it cannot run inside a transaction")
             default: break
             }
         }

@@ -12,6 +12,8 @@ final class StepParser {
         var procedures: [String: [String]]
         var checks: Set<String>
         var file: String
+        /// Procedures that run a transaction or `parallel`, directly or through `run`.
+        var transactionalProcedures: Set<String> = []
     }
 
     static let controlKeys = ["run", "forEach", "repeat", "parallel", "transaction", "failPoint", "compat", "sleep", "expectVar", "check"]
@@ -49,7 +51,9 @@ final class StepParser {
     func step(_ document: BSONDocument, at path: JSONPath, scope: inout Set<String>) -> Step? {
         let actions = document.keys.filter { Self.actionKeys.contains($0) }
         guard let action = actions.first else {
-            let guess = document.keys.lazy.compactMap { NearestName.suggestion(for: $0, among: Self.actionKeys) }.first
+            // Keys every step may carry (`expect`, `name`) are not misspelt actions.
+            let guess = document.keys.lazy.filter { !OperationAction.commonKeys.contains($0) }
+                .compactMap { NearestName.suggestion(for: $0, among: Self.actionKeys) }.first
             let known = document.keys.first { !OperationAction.commonKeys.contains($0) }
             diagnostics.error(
                 path,
@@ -179,7 +183,7 @@ final class StepParser {
         if action == .distinct, let value = arguments["key"], value.stringValue?.isEmpty != false {
             diagnostics.error(path.key("key"), "expected the field name as a non-empty string, got \(Diagnostics.describe(value))")
         }
-        for key in ["pipeline", "arrayFilters", "requests"] {
+        for key in ["pipeline", "arrayFilters", "requests", "documents"] {
             if let value = arguments[key], value.arrayValue == nil {
                 diagnostics.error(path.key(key), "expected a JSON array, got \(Diagnostics.describe(value))")
             }
