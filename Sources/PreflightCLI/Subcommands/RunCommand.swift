@@ -76,7 +76,10 @@ struct RunCommand: ParsableCommand {
 
         let server = try ServerSession.open(serverOptions, options: runOptions())
         defer { server.close() }
-        let console = ConsoleReport(verbosity: reportOptions.verbosity, color: ConsoleReport.wantsColor(noColorFlag: reportOptions.noColor))
+        let console = ConsoleReport(
+            verbosity: reportOptions.verbosity, color: ConsoleReport.wantsColor(noColorFlag: reportOptions.noColor),
+            progress: ConsoleReport.isTerminal)
+        console.begin(total: selection.reduce(0) { $0 + $1.tests.count })
         let suites = server.run.run(selection, observer: console)
 
         let report = JUnitReport(suites: suites, extended: reportOptions.junitExtended)

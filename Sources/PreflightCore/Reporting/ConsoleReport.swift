@@ -14,14 +14,43 @@ public final class ConsoleReport: RunObserver {
     private let verbosity: Verbosity
     private let color: Bool
     private let write: (String) -> Void
+    /// Whether a transient "running …" line may be drawn: on a terminal only, where it
+    /// can be erased; in a CI log it would be noise.
+    private let progress: Bool
+    private var total = 0
+    private var started = 0
 
     /// - Parameters:
     ///   - color: ANSI colour; the caller decides (a terminal, and no `NO_COLOR`).
     ///   - write: where lines go; standard output by default.
-    public init(verbosity: Verbosity = .normal, color: Bool = false, write: @escaping (String) -> Void = ConsoleReport.standardOutput) {
+    ///   - progress: draw a "running …" line while a test runs (a terminal only).
+    public init(
+        verbosity: Verbosity = .normal, color: Bool = false, progress: Bool = false,
+        write: @escaping (String) -> Void = ConsoleReport.standardOutput
+    ) {
         self.verbosity = verbosity
         self.color = color
+        self.progress = progress && verbosity != .quiet
         self.write = write
+    }
+
+    /// Whether standard output is a terminal, where a progress line can be erased.
+    public static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    /// The number of tests the run will report, for the progress line's `[n/total]`.
+    public func begin(total: Int) {
+        self.total = total
+    }
+
+    public func testStarted(_ test: ScenarioTest, in scenario: Scenario) {
+        started += 1
+        guard progress else { return }
+        let line = "  … [\(started)/\(total)] \(test.name)" + (test.repeatCount > 1 ? " (×\(test.repeatCount))" : "")
+        FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + paint(line, .dim)).utf8))
+    }
+
+    private func clearProgress() {
+        if progress { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
     }
 
     public static func standardOutput(_ line: String) {
@@ -38,6 +67,7 @@ public final class ConsoleReport: RunObserver {
     }
 
     public func testFinished(_ result: TestResult, in scenario: Scenario) {
+        clearProgress()
         let time = String(format: "%.3f s", locale: Locale(identifier: "en_US_POSIX"), result.duration)
         switch result.outcome {
         case .passed:

@@ -40,6 +40,7 @@ final class SuiteRunner {
             } else if let reason = test.skip {
                 result = TestResult(name: test.name, line: test.line, outcome: .skipped(reason: reason))
             } else {
+                observer?.testStarted(test, in: scenario)
                 result = run(test, of: scenario, database: database, sandbox: sandbox)
             }
             result = Self.redacted(result)
