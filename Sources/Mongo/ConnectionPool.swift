@@ -17,13 +17,17 @@ public final class ConnectionPool: @unchecked Sendable {
 
     /// The URI with any password replaced, safe to print.
     public let redactedURI: String
+    /// The app name the server sees on every connection (`$currentOp`, logs, and the
+    /// `appName` a `failCommand` fail point can be limited to).
+    public let appName: String
 
     /// Opens a pool. Nothing connects until a client runs its first command.
     /// - Parameters:
     ///   - uri: a `mongodb://` or `mongodb+srv://` connection string.
     ///   - monitor: receives every command the pool's clients send.
+    ///   - appName: the app name to send, unless the URI names one (the user's choice wins).
     /// - Throws: `MongoError` of kind `.client` for a malformed URI.
-    public init(uri uriString: String, monitor: CommandMonitor? = nil) throws(MongoError) {
+    public init(uri uriString: String, monitor: CommandMonitor? = nil, appName: String = "preflight") throws(MongoError) {
         initializeLibmongoc()
         var error = bson_error_t()
         guard let uri = mongoc_uri_new_with_error(uriString, &error) else {
@@ -39,7 +43,8 @@ public final class ConnectionPool: @unchecked Sendable {
         // happens before the stored properties are set, so a failure here never reaches deinit.
         mongoc_client_pool_set_error_api(pool, Int32(MONGOC_ERROR_API_VERSION_2))
         // Returns false when the URI already names an app; the user's choice wins.
-        _ = mongoc_client_pool_set_appname(pool, "preflight")
+        let named = mongoc_uri_get_appname(uri).map { String(cString: $0) }
+        if named == nil { _ = mongoc_client_pool_set_appname(pool, appName) }
         if let monitor, !monitor.install(on: pool) {
             mongoc_client_pool_destroy(pool)
             mongoc_uri_destroy(uri)
@@ -49,6 +54,7 @@ public final class ConnectionPool: @unchecked Sendable {
         self.pool = pool
         self.monitor = monitor
         self.redactedURI = URIRedaction.redact(uriString)
+        self.appName = named ?? appName
     }
 
     /// Lends a client to `body` and returns it to the pool afterwards. Blocks while the

@@ -17,7 +17,10 @@ public final class ScenarioRun: @unchecked Sendable {
         let commandLog = CommandLog()
         self.commandLog = commandLog
         self.options = options
-        let pool = try ConnectionPool(uri: uri, monitor: CommandMonitor { commandLog.record($0) })
+        // An app name of the run's own lets `failCommand` fail points be limited to this
+        // run's connections: on a shared server, nobody else's commands fail.
+        let pool = try ConnectionPool(
+            uri: uri, monitor: CommandMonitor { commandLog.record($0) }, appName: "preflight-" + sandboxes.runID)
         do {
             facts = try pool.withClient { try $0.serverFacts() }
         } catch {

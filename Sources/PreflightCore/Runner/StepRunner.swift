@@ -49,7 +49,7 @@ enum StepRunner {
             guard let name = command["configureFailPoint"]?.stringValue else { return }
             environment.failPoints.remember(name)
             do {
-                try environment.client.runCommand(command, on: "admin")
+                try environment.client.runCommand(FailPointScope.limited(command, to: environment.pool.appName), on: "admin")
             } catch {
                 throw RunFailure.errored(TestProblem(type: "serverError", message: "\(step.title): the server refused the fail point: \(error.message)"))
             }
