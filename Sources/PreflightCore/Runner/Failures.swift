@@ -5,7 +5,7 @@ enum Failures {
     static func mismatch(_ title: String, _ mismatch: Mismatch, expected: BSON, actual: BSON?) -> TestProblem {
         var mismatch = mismatch
         if Redaction.isSensitivePath(mismatch.path) {
-            mismatch.message = "the values differ (not shown: the field holds a secret)"
+            mismatch.message = "expected <redacted>, got <redacted> (the values differ; the field holds a secret)"
         }
         return TestProblem(
             type: "mismatch", message: "\(title): \(mismatch)",

@@ -20,3 +20,8 @@ public protocol RunObserver: AnyObject {
     func testFinished(_ result: TestResult, in scenario: Scenario)
     func suiteFinished(_ suite: SuiteResult)
 }
+
+extension RunObserver {
+    /// Most observers only care about results.
+    public func testStarted(_ test: ScenarioTest, in scenario: Scenario) {}
+}

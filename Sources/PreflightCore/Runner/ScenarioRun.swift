@@ -54,6 +54,7 @@ public final class ScenarioRun: @unchecked Sendable {
                     }
                 } catch {
                     suite = erroredSuite(scenario, tests, error)
+                    if options.failFast { stop.set() }
                     observer?.suiteStarted(scenario)
                     suite.tests.forEach { observer?.testFinished($0, in: scenario) }
                 }

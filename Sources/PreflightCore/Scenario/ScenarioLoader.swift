@@ -55,7 +55,9 @@ public struct ScenarioLoader: Sendable {
         let tags = reader.strings("tags") ?? []
 
         // Includes first: their procedures and checks are needed to validate the steps.
-        let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
+        // Absolute first: corelibs Foundation drops a leading `..` when standardizing a
+        // relative URL, which would lose `../lib/billing.json` run from inside a folder.
+        let directory = URL(fileURLWithPath: file).absoluteURL.deletingLastPathComponent()
         var libraries: [Library] = []
         for (index, include) in (reader.strings("include") ?? []).enumerated() {
             let includePath = Self.displayPath(directory.appendingPathComponent(include).standardized.path)

@@ -1,0 +1,370 @@
+import Foundation
+import Mongo
+import XCTest
+
+@testable import PreflightCore
+
+/// `preflight run` and `preflight check` as CI runs them: the built binary, its exit code,
+/// its console and its JUnit report (DESIGN §8–§9), against the class's scratch server.
+final class RunCommandTests: ScratchServerTestCase {
+    /// The port nobody listens on: a run that reaches the server would fail with exit 3.
+    static let unreachable = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=500"
+    static let summaryLine = #"^\d+ passed, \d+ failed, \d+ skipped$"#
+
+    private var reports: TemporaryDirectory!
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        reports = try TemporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        reports = nil
+        try super.tearDownWithError()
+    }
+
+    var uri: String {
+        get throws { try XCTUnwrap(Self.server, "no scratch server").uri }
+    }
+
+    // MARK: - run
+
+    func testThePassingFolderExitsZeroAndItsReportValidates() throws {
+        let junit = reports.path + "/nested/dir/junit.xml"
+        let result = try preflight(["run", ScenarioFixtures.passing, "--uri", try uri, "--junit", junit])
+        XCTAssertEqual(result.status, 0, result.transcript)
+        XCTAssertEqual(result.lastLine, "34 passed, 0 failed, 3 skipped", result.transcript)
+        assertSummaryLast(result)
+        XCTAssertTrue(result.standardOutput.contains("↷ a skipped test is reported skipped with its reason — skipped: waiting for ticket EB-42"), result.standardOutput)
+
+        JUnitCases.validate(junit)
+        let cases = try JUnitCases.read(junit)
+        XCTAssertEqual(cases.count, 37)
+        XCTAssertEqual(cases.filter { $0.outcome == "passed" }.count, 34)
+        XCTAssertEqual(cases.filter { $0.outcome == "skipped" }.count, 3)
+        XCTAssertEqual(cases.filter { $0.outcome == "failure" || $0.outcome == "error" }.map(\.name), [])
+        try assertNoSandboxRemains()
+    }
+
+    /// A run where everything passes has nothing to say on standard error: a transaction
+    /// that fails as its `expectError` asks is not an error worth a warning.
+    func testAPassingRunWritesNothingOnStandardError() throws {
+        let result = try preflight([
+            "run", ScenarioFixtures.path("passing/transactions-failpoints.json"), "--uri", try uri, "--junit", reports.path + "/junit.xml",
+        ])
+        XCTAssertEqual(result.status, 0, result.transcript)
+        XCTAssertEqual(result.standardError, "", result.transcript)
+    }
+
+    func testAFailingFileExitsOneAndEveryTestIsAFailureInTheReport() throws {
+        let junit = reports.path + "/junit.xml"
+        let result = try preflight(["run", ScenarioFixtures.path("failing/mismatches.json"), "--uri", try uri, "--junit", junit])
+        XCTAssertEqual(result.status, 1, result.transcript)
+        XCTAssertEqual(result.lastLine, "0 passed, 10 failed, 0 skipped", result.transcript)
+        assertSummaryLast(result)
+        // The console names the path and both sides.
+        XCTAssertTrue(result.standardOutput.contains(#"result[0].billed_month: expected "2026-01", got null"#), result.standardOutput)
+
+        JUnitCases.validate(junit)
+        let cases = try JUnitCases.read(junit)
+        XCTAssertEqual(cases.count, 10)
+        for testCase in cases {
+            XCTAssertEqual(testCase.outcome, "failure", testCase.name)
+            XCTAssertFalse(testCase.message?.isEmpty ?? true, testCase.name)
+        }
+        let wrongValue = try XCTUnwrap(cases.first { $0.name == "a wrong value" })
+        XCTAssertTrue(wrongValue.message?.contains(#"billed_month: expected "2026-01", got null"#) ?? false, "\(wrongValue)")
+        try assertNoSandboxRemains()
+    }
+
+    func testTheFailingFolderExitsOneWithAFailureOrAnErrorForEveryTest() throws {
+        let junit = reports.path + "/junit.xml"
+        let result = try preflight(["run", ScenarioFixtures.failing, "--uri", try uri, "--junit", junit])
+        XCTAssertEqual(result.status, 1, result.transcript)
+        XCTAssertEqual(result.lastLine, "0 passed, 17 failed, 0 skipped", result.transcript)
+        assertSummaryLast(result)
+        XCTAssertTrue(result.standardOutput.contains("3 of the failed tests hit an unexpected error"), result.standardOutput)
+
+        JUnitCases.validate(junit)
+        let cases = try JUnitCases.read(junit)
+        XCTAssertEqual(cases.count, 17)
+        for testCase in cases {
+            let expected = testCase.classname.hasSuffix(".errors") ? "error" : "failure"
+            XCTAssertEqual(testCase.outcome, expected, "\(testCase.classname) / \(testCase.name)")
+        }
+        try assertNoSandboxRemains()
+        try assertFailPointsAreOff()
+    }
+
+    /// DESIGN §10: values of keys like password and token are redacted in every output,
+    /// the one-line failure message included.
+    func testSecretsNeverReachTheConsoleOrTheReport() throws {
+        let junit = reports.path + "/junit.xml"
+        let result = try preflight([
+            "run", ScenarioFixtures.path("failing/secrets-are-redacted.json"), "--uri", try uri, "--junit", junit, "--verbose",
+        ])
+        XCTAssertEqual(result.status, 1, result.transcript)
+        XCTAssertEqual(result.lastLine, "0 passed, 2 failed, 0 skipped", result.transcript)
+        let report = try String(contentsOfFile: junit, encoding: .utf8)
+        XCTAssertTrue(report.contains("result[0].password"), report)
+        for secret in ["hunter2-pa55word", "s3cr3t-t0ken-value"] {
+            XCTAssertFalse(result.standardOutput.contains(secret), "the console shows \(secret):\n\(result.standardOutput)")
+            XCTAssertFalse(result.standardError.contains(secret), "stderr shows \(secret)")
+            XCTAssertFalse(report.contains(secret), "the JUnit report shows \(secret)")
+        }
+    }
+
+    func testFailFastStopsTheRunAtTheFirstFailure() throws {
+        let result = try preflight([
+            "run", ScenarioFixtures.path("failing/mismatches.json"), ScenarioFixtures.passing, "--uri", try uri, "--fail-fast",
+            "--junit", reports.path + "/junit.xml",
+        ])
+        XCTAssertEqual(result.status, 1, result.transcript)
+        XCTAssertEqual(result.lastLine, "0 passed, 1 failed, 46 skipped", result.transcript)
+        assertSummaryLast(result)
+        try assertNoSandboxRemains()
+    }
+
+    func testTheFilterAndTagOptionsSelectTests() throws {
+        let byName = try preflight([
+            "run", ScenarioFixtures.passing, "--uri", try uri, "--filter", "decimal128 EQUALS", "--junit", reports.path + "/a.xml",
+        ])
+        XCTAssertEqual(byName.status, 0, byName.transcript)
+        XCTAssertEqual(byName.lastLine, "1 passed, 0 failed, 0 skipped", byName.transcript)
+
+        let byTag = try preflight([
+            "run", ScenarioFixtures.passing, "--uri", try uri, "--tag", "repeat", "--tag", "transactions", "--junit", reports.path + "/b.xml",
+        ])
+        XCTAssertEqual(byTag.status, 0, byTag.transcript)
+        XCTAssertEqual(byTag.lastLine, "8 passed, 0 failed, 0 skipped", byTag.transcript)
+        try assertNoSandboxRemains()
+    }
+
+    func testAFilterOrTagThatSelectsNothingIsAUsageError() throws {
+        for selection in [["--filter", "no test is called this"], ["--tag", "no-such-tag"], ["--filter", "decimal", "--tag", "crud"]] {
+            let result = try preflight(["run", ScenarioFixtures.passing, "--uri", try uri, "--junit", reports.path + "/junit.xml"] + selection)
+            XCTAssertEqual(result.status, 64, "\(selection): \(result.transcript)")
+            XCTAssertTrue(result.standardError.contains("Nothing was run"), result.standardError)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: reports.path + "/junit.xml"))
+        }
+    }
+
+    func testAnInvalidFolderExitsTwoAndSendsNothing() throws {
+        // The server is unreachable: reaching for it would end in exit 3, not 2.
+        let result = try preflight(["run", ScenarioFixtures.invalid, "--uri", Self.unreachable, "--junit", reports.path + "/junit.xml"])
+        XCTAssertEqual(result.status, 2, result.transcript)
+        let stderr = result.standardError
+        for expected in [
+            "invalid/malformed-json.json:5:48: ",
+            #"invalid/unknown-key.json:9:57: tests[0].steps[1].expectEror: "#,
+            "did you mean `expectError`?",
+            #"invalid/unknown-variable.json:7:54: tests[0].steps[0].filter.billed_month.$$var: unknown variable `mnth`; did you mean `month`?"#,
+            #"invalid/live-writes.json:9:8: tests[0].steps[1].updateMany: "updateMany" writes"#,
+            "invalid/live-writes.json:10:8: tests[0].steps[2].command: ",
+            "invalid/wrong-version.json:2:3: preflight: this Preflight reads format version 1, got 2",
+            "invalid/failpoint-undeclared.json:5:6: tests[0].steps[0].failPoint: ",
+            "invalid/no-tests.json:4:3: tests: a scenario needs at least one test",
+            #"invalid/structure.json:7:7: tests[0].steps[0]: a step holds exactly one action, found "find" and "count""#,
+            #"invalid/structure.json:9:32: tests[0].steps[2].on: "#,
+            #"invalid/structure.json:14:6: tests[1].name: another test in this file is already named "same name""#,
+            "nothing was run",
+        ] {
+            XCTAssertTrue(stderr.contains(expected), "stderr lacks \(expected):\n\(stderr)")
+        }
+        XCTAssertFalse(stderr.contains("Cannot reach the server"), stderr)
+        XCTAssertEqual(result.standardOutput, "")
+
+        // Against the real server it is the same: nothing runs, nothing is created.
+        let before = try withClient { try $0.databaseNames() }
+        let real = try preflight(["run", ScenarioFixtures.invalid, "--uri", try uri, "--junit", reports.path + "/junit.xml"])
+        XCTAssertEqual(real.status, 2, real.transcript)
+        XCTAssertEqual(try withClient { try $0.databaseNames() }, before)
+
+        // One valid file among invalid ones does not run either.
+        let mixed = try preflight([
+            "run", ScenarioFixtures.path("passing/skip-and-repeat.json"), ScenarioFixtures.path("invalid/wrong-version.json"),
+            "--uri", Self.unreachable, "--junit", reports.path + "/junit.xml",
+        ])
+        XCTAssertEqual(mixed.status, 2, mixed.transcript)
+    }
+
+    func testAnUnwritableReportPathExitsThreeBeforeAnyTestRuns() throws {
+        let regularFile = reports.path + "/not-a-directory"
+        XCTAssertTrue(FileManager.default.createFile(atPath: regularFile, contents: Data("x".utf8)))
+        let before = try withClient { try $0.databaseNames() }
+        // --keep-databases: had any scenario run, its sandbox would still be there.
+        let result = try preflight([
+            "run", ScenarioFixtures.path("passing/crud-operations.json"), "--uri", try uri, "--keep-databases",
+            "--junit", regularFile + "/junit.xml",
+        ])
+        XCTAssertEqual(result.status, 3, result.transcript)
+        XCTAssertTrue(result.standardError.contains("Cannot write the JUnit report"), result.standardError)
+        XCTAssertFalse(result.standardOutput.contains("✓"), result.standardOutput)
+        XCTAssertEqual(try withClient { try $0.databaseNames() }, before)
+        XCTAssertEqual(try String(contentsOfFile: regularFile, encoding: .utf8), "x")
+    }
+
+    func testAnUnknownOptionIsAUsageError() throws {
+        let result = try preflight(["run", ScenarioFixtures.passing, "--no-such-option"])
+        XCTAssertEqual(result.status, 64, result.transcript)
+        XCTAssertTrue(result.standardError.contains("--no-such-option"), result.standardError)
+    }
+
+    func testAnUnreachableServerExitsThree() throws {
+        let result = try preflight([
+            "run", ScenarioFixtures.path("passing/crud-operations.json"), "--uri", Self.unreachable, "--junit", reports.path + "/junit.xml",
+        ])
+        XCTAssertEqual(result.status, 3, result.transcript)
+        XCTAssertTrue(result.standardError.contains("Cannot reach the server at mongodb://127.0.0.1:1/"), result.standardError)
+        XCTAssertFalse(result.standardOutput.contains("✓"), result.standardOutput)
+    }
+
+    func testWithoutAURIAScratchServerIsStartedForTheRunAndRemoved() throws {
+        let scratchBefore = ScratchTemporaryDirectories.current()
+        let junit = reports.path + "/junit.xml"
+        let result = try preflight(["run", ScenarioFixtures.path("passing/billing-atomic-claim.json"), "--junit", junit])
+        XCTAssertEqual(result.status, 0, result.transcript)
+        XCTAssertEqual(result.lastLine, "1 passed, 0 failed, 0 skipped", result.transcript)
+        assertSummaryLast(result)
+        JUnitCases.validate(junit)
+        XCTAssertEqual(try JUnitCases.read(junit).map(\.outcome), ["passed"])
+        XCTAssertEqual(leftoverScratchDirectories(since: scratchBefore), [], "the scratch server and its directory were removed")
+    }
+
+    func testALiveFileReadsTheDatabaseNamedWithDatabase() throws {
+        let live = "live_" + ObjectID().hex
+        defer { try? withClient { try $0.dropDatabase(live) } }
+        try withClient { client in
+            let orders = client.collection("orders", in: live)
+            _ = try orders.insertMany([
+                ["_id": "o-1", "status": "delivered", "delivery_confirmed": true, "billed": true],
+                ["_id": "o-2", "status": "delivered", "delivery_confirmed": true, "billed": false],
+                ["_id": "o-3", "status": "pending", "delivery_confirmed": false, "billed": false],
+            ])
+            _ = try orders.createIndex(["status": 1, "billed": 1])
+            _ = try client.collection("billing_ledger", in: live).insertOne(["order_id": "o-1"])
+        }
+        let before = try withClient { try $0.databaseNames() }
+        let result = try preflight(["run", ScenarioFixtures.live, "--uri", try uri, "--database", live, "--junit", reports.path + "/junit.xml"])
+        XCTAssertEqual(result.status, 0, result.transcript)
+        XCTAssertEqual(result.lastLine, "2 passed, 0 failed, 0 skipped", result.transcript)
+        XCTAssertEqual(try withClient { try $0.databaseNames() }, before)
+        XCTAssertEqual(try withClient { try $0.collection("orders", in: live).countDocuments(["billed": true]) }, 1)
+    }
+
+    // MARK: - check
+
+    func testCheckValidatesEachFolderOffline() throws {
+        for (folder, status) in [
+            (ScenarioFixtures.passing, Int32(0)), (ScenarioFixtures.failing, 0), (ScenarioFixtures.live, 0),
+            (ScenarioFixtures.path("lib"), 0), (ScenarioFixtures.invalid, 2),
+        ] {
+            let result = try preflight(["check", folder])
+            XCTAssertEqual(result.status, status, "\(folder): \(result.transcript)")
+        }
+        let passing = try preflight(["check", ScenarioFixtures.passing])
+        XCTAssertTrue(passing.standardOutput.contains("8 scenario files valid, 37 tests."), passing.standardOutput)
+        XCTAssertTrue(passing.standardOutput.contains("products.json: fixture data, not a scenario"), passing.standardOutput)
+
+        // Every file of invalid/ is invalid on its own.
+        for file in ScenarioCatalog.jsonFiles(under: ScenarioFixtures.invalid) {
+            let result = try preflight(["check", file])
+            XCTAssertEqual(result.status, 2, "\(file): \(result.transcript)")
+            XCTAssertTrue(result.standardError.contains("nothing was run"), result.standardError)
+        }
+    }
+
+    /// Includes and fixture files are relative to the scenario file, however the file was
+    /// named: `../lib/billing.json` from inside `passing/` is `scenarios/lib/billing.json`.
+    func testRelativePathsWorkFromInsideTheScenarioFolders() throws {
+        let insidePassing = try preflight(["check", "billing-atomic-claim.json", "fixtures-and-matching.json"], in: ScenarioFixtures.passing)
+        XCTAssertEqual(insidePassing.status, 0, insidePassing.transcript)
+        let besidePassing = try preflight(["check", "passing"], in: ScenarioFixtures.root)
+        XCTAssertEqual(besidePassing.status, 0, besidePassing.transcript)
+        let dotted = try preflight(["check", "./passing/variables-procedures-checks.json"], in: ScenarioFixtures.root)
+        XCTAssertEqual(dotted.status, 0, dotted.transcript)
+    }
+
+    // MARK: - Helpers
+
+    struct Invocation {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+
+        var lines: [String] { standardOutput.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
+        var lastLine: String { lines.last ?? "" }
+        var transcript: String { "exit \(status)\n--- stdout\n\(standardOutput)\n--- stderr\n\(standardError)" }
+    }
+
+    /// Runs the built `preflight` with `arguments` in `directory` (the package root by
+    /// default), output to files so a chatty run cannot block on a full pipe.
+    func preflight(_ arguments: [String], in directory: String = ScratchServerTestCase.packageRoot, timeout: TimeInterval = 300) throws -> Invocation {
+        let output = try TemporaryDirectory()
+        let (stdoutPath, stderrPath) = (output.path + "/out", output.path + "/err")
+        guard FileManager.default.createFile(atPath: stdoutPath, contents: nil),
+            FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        else { throw CocoaError(.fileWriteUnknown) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try ScratchCommandRun.preflightExecutable())
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
+        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            process.interrupt()
+            process.waitUntilExit()
+            XCTFail("preflight \(arguments.joined(separator: " ")) hung for \(Int(timeout)) s")
+        }
+        process.waitUntilExit()
+        return Invocation(
+            status: process.terminationStatus,
+            standardOutput: (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "",
+            standardError: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "")
+    }
+
+    /// Scratch directories that appeared since `before` and are still there with no server
+    /// process using them. Other sessions on this machine may start scratch servers at any
+    /// time: theirs have a process, a leftover of ours has none.
+    func leftoverScratchDirectories(since before: Set<String>) -> Set<String> {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        func orphans() -> Set<String> {
+            ScratchTemporaryDirectories.current().subtracting(before).filter { name in
+                let path = base + "/" + name
+                return FileManager.default.fileExists(atPath: path) && ProcessTable.pids(mentioning: path).isEmpty
+            }
+        }
+        let first = orphans()
+        guard !first.isEmpty else { return [] }
+        Thread.sleep(forTimeInterval: 1)
+        return first.intersection(orphans())
+    }
+
+    func assertSummaryLast(_ result: Invocation, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertNotNil(
+            result.lastLine.range(of: Self.summaryLine, options: .regularExpression),
+            "the last line is not the summary: \(result.lastLine)", file: file, line: line)
+    }
+
+    func assertNoSandboxRemains(file: StaticString = #filePath, line: UInt = #line) throws {
+        let left = try withClient { try $0.databaseNames() }.filter(SandboxDatabases.isSandbox)
+        XCTAssertEqual(left, [], "sandbox databases left behind", file: file, line: line)
+    }
+
+    func assertFailPointsAreOff(file: StaticString = #filePath, line: UInt = #line) throws {
+        let probe = "failpoint_probe_" + ObjectID().hex
+        defer { try? withClient { try $0.dropDatabase(probe) } }
+        do {
+            try withClient { client in _ = try client.collection("orders", in: probe).insertOne(["_id": 1]) }
+        } catch {
+            XCTFail("a fail point was left on after the run: \(error)", file: file, line: line)
+            try? withClient { _ = try $0.runCommand(["configureFailPoint": "failCommand", "mode": "off"], on: "admin") }
+        }
+    }
+}
