@@ -14,9 +14,6 @@ import XCTest
 /// validated by xmllint against both schemas (copies in `Fixtures/junit/`), then parsed
 /// back to check that hostile text survives the trip.
 final class JUnitReportTests: XCTestCase {
-    private static let xmllint = "/usr/bin/xmllint"
-    private static let schemas = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/junit")
     private static let start = Date(timeIntervalSince1970: 1_709_622_489)  // 2024-03-05T07:08:09Z
 
     private var directory = ""
@@ -361,31 +358,8 @@ final class JUnitReportTests: XCTestCase {
         return path
     }
 
-    /// Runs xmllint against both schemas; a missing xmllint fails the test (`make setup` installs it).
     private func validate(_ path: String, file: StaticString = #filePath, line: UInt = #line) {
-        guard FileManager.default.isExecutableFile(atPath: Self.xmllint) else {
-            return XCTFail(
-                "xmllint is missing at \(Self.xmllint); run `make setup` (Debian package libxml2-utils).", file: file,
-                line: line)
-        }
-        for schema in ["JUnit.xsd", "junit-10.xsd"] {
-            let schemaPath = Self.schemas.appendingPathComponent(schema).path
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.xmllint)
-            process.arguments = ["--noout", "--schema", schemaPath, path]
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            do {
-                try process.run()
-                let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                XCTAssertEqual(
-                    process.terminationStatus, 0, "\(schema) rejects the report:\n\(message)", file: file, line: line)
-            } catch {
-                XCTFail("xmllint could not be run: \(error)", file: file, line: line)
-            }
-        }
+        JUnitCases.validate(path, file: file, line: line)
     }
 
     private func parse(_ path: String) throws -> XMLDocument {

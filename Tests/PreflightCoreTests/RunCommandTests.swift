@@ -234,16 +234,7 @@ final class RunCommandTests: ScratchServerTestCase {
     func testALiveFileReadsTheDatabaseNamedWithDatabase() throws {
         let live = "live_" + ObjectID().hex
         defer { try? withClient { try $0.dropDatabase(live) } }
-        try withClient { client in
-            let orders = client.collection("orders", in: live)
-            _ = try orders.insertMany([
-                ["_id": "o-1", "status": "delivered", "delivery_confirmed": true, "billed": true],
-                ["_id": "o-2", "status": "delivered", "delivery_confirmed": true, "billed": false],
-                ["_id": "o-3", "status": "pending", "delivery_confirmed": false, "billed": false],
-            ])
-            _ = try orders.createIndex(["status": 1, "billed": 1])
-            _ = try client.collection("billing_ledger", in: live).insertOne(["order_id": "o-1"])
-        }
+        try withClient { try LiveOrders.seed(live, using: $0) }
         let before = try withClient { try $0.databaseNames() }
         let result = try preflight(["run", ScenarioFixtures.live, "--uri", try uri, "--database", live, "--junit", reports.path + "/junit.xml"])
         XCTAssertEqual(result.status, 0, result.transcript)
