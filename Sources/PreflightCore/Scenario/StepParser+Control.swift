@@ -114,7 +114,7 @@ extension StepParser {
         }
     }
 
-    private func transactionOptions(_ document: BSONDocument?, at path: JSONPath) -> TransactionOptions {
+    func transactionOptions(_ document: BSONDocument?, at path: JSONPath) -> TransactionOptions {
         guard let document else { return TransactionOptions() }
         let reader = FieldReader(document, at: path, diagnostics)
         reader.allowOnly(["readConcern", "writeConcern", "maxCommitTimeMS"])
@@ -147,7 +147,7 @@ extension StepParser {
 
     /// MongoDB has no nested transactions, and a `parallel` branch runs on a connection
     /// of its own, outside the session.
-    private func checkNoNestedTransaction(_ steps: [Step]) {
+    func checkNoNestedTransaction(_ steps: [Step]) {
         for step in steps {
             switch step.kind {
             case .transaction: diagnostics.error(step.path, "transactions do not nest")

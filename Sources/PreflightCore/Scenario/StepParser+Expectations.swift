@@ -1,0 +1,65 @@
+import Mongo
+
+/// `expect`, `expectError` and `save`.
+extension StepParser {
+
+    func expectation(_ value: BSON, at path: JSONPath, scope: Set<String>) {
+        for problem in ExpectationSyntax.problems(in: value, path: path, substitutionOperators: Set(Self.substitutionOperators)) {
+            diagnostics.error(problem.path, problem.message)
+        }
+        substitutions(in: value, at: path, scope: scope, expectation: true)
+    }
+
+    func expectedError(_ value: BSON, at path: JSONPath, scope: Set<String>) -> ExpectedError? {
+        guard let document = value.documentValue else {
+            diagnostics.error(path, "expected a JSON object such as {\"codeName\": \"DuplicateKey\"}, got \(Diagnostics.describe(value))")
+            return nil
+        }
+        let reader = FieldReader(document, at: path, diagnostics)
+        reader.allowOnly(["code", "codeName", "contains", "labels", "labelsOmit", "isClientError", "response"])
+        let code = reader.integer("code", in: Int(Int32.min)...Int(Int32.max)).map { Int32($0) }
+        if let response = document["response"] {
+            if response.documentValue == nil {
+                diagnostics.error(path.key("response"), "expected the error reply as a JSON object, got \(Diagnostics.describe(response))")
+            } else {
+                expectation(response, at: path.key("response"), scope: scope)
+            }
+        }
+        return ExpectedError(
+            code: code, codeName: reader.string("codeName"), contains: reader.string("contains"),
+            labels: reader.strings("labels") ?? [], labelsOmit: reader.strings("labelsOmit") ?? [],
+            isClientError: reader.bool("isClientError"), response: document["response"])
+    }
+
+    func saveTarget(_ value: BSON, at path: JSONPath) -> SaveTarget? {
+        if let name = value.stringValue {
+            guard Self.isVariableName(name) else {
+                diagnostics.error(path, "\"\(name)\" is not a variable name: use letters, digits and _, starting with a letter or _")
+                return nil
+            }
+            return .whole(name)
+        }
+        guard let document = value.documentValue, !document.isEmpty else {
+            diagnostics.error(path, "expected a variable name, or an object of variable → path in the result, got \(Diagnostics.describe(value))")
+            return nil
+        }
+        var pairs: [(variable: String, path: String)] = []
+        for (name, target) in document {
+            guard Self.isVariableName(name) else {
+                diagnostics.error(path.key(name), "\"\(name)\" is not a variable name: use letters, digits and _, starting with a letter or _")
+                continue
+            }
+            guard let resultPath = target.stringValue else {
+                diagnostics.error(path.key(name), "expected a path into the result such as \"insertedId\" or \"0.total\", got \(Diagnostics.describe(target))")
+                continue
+            }
+            pairs.append((name, resultPath))
+        }
+        return .paths(pairs)
+    }
+
+    static func isVariableName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+    }
+}

@@ -1,0 +1,178 @@
+import Mongo
+
+/// Operation steps: the arguments each action takes, and where a command may go.
+extension StepParser {
+
+    func operation(_ action: OperationAction, _ reader: FieldReader, scope: inout Set<String>) -> OperationStep? {
+        let document = reader.document, path = reader.path
+        if let keys = action.argumentKeys {
+            reader.allowOnly([action.rawValue] + keys + action.commonKeys, context: " for `\(action.rawValue)`")
+        }
+        for key in action.requiredKeys where document[key] == nil {
+            diagnostics.error(path, "\"\(action.rawValue)\" needs \"\(key)\"")
+        }
+        var arguments = BSONDocument()
+        var collection = ""
+        var database: String?
+        if action == .command {
+            guard let command = reader.document("command"), let name = command.keys.first else {
+                if document["command"]?.documentValue?.isEmpty == true {
+                    diagnostics.error(path.key("command"), "expected the command document, got an empty object")
+                }
+                return nil
+            }
+            arguments = command
+            database = reader.string("on")
+            checkCommand(name, command, on: database, at: path)
+        } else {
+            guard let name = reader.string(action.rawValue, required: true) else { return nil }
+            collection = name
+            for (key, value) in document where key != action.rawValue && !action.commonKeys.contains(key) {
+                arguments.append(key, value)
+            }
+            checkArgumentShapes(action, arguments, at: path)
+            if context.live && !action.isRead {
+                diagnostics.error(path.key(action.rawValue), "\"\(action.rawValue)\" writes, and a live scenario may only read (find, aggregate, count, distinct, listIndexes, read-only commands)")
+            }
+            if action == .aggregate, let pipeline = arguments["pipeline"]?.arrayValue {
+                checkPipeline(pipeline, at: path.key("pipeline"))
+            }
+        }
+        substitutions(in: .document(arguments), at: path, scope: scope, expectation: false)
+
+        let expect = document["expect"]
+        if let expect { expectation(expect, at: path.key("expect"), scope: scope) }
+        let expectError = document["expectError"].flatMap { expectedError($0, at: path.key("expectError"), scope: scope) }
+        if expect != nil && document["expectError"] != nil {
+            diagnostics.error(path, "a step has \"expect\" or \"expectError\", not both: an operation either succeeds or fails")
+        }
+        let save = document["save"].flatMap { saveTarget($0, at: path.key("save")) }
+        if let save {
+            if document["expectError"] != nil {
+                diagnostics.error(path.key("save"), "a step that expects an error has no result to save")
+            }
+            scope.formUnion(save.variables)
+        }
+        return OperationStep(
+            action: action, collection: collection, arguments: arguments, database: database, expect: expect,
+            expectError: expectError, save: save, timeoutMS: reader.integer("timeoutMS", in: 1...Int(Int32.max)))
+    }
+
+    /// Where a `command` may go: the scenario's own database (the sandbox), or `admin` for
+    /// a command that only reads. Anything else could touch a database Preflight did not create.
+    func checkCommand(_ name: String, _ command: BSONDocument, on database: String?, at path: JSONPath) {
+        let readOnly = OperationAction.readOnlyCommands.contains(name) && !Self.pipelineWrites(command["pipeline"])
+        if context.live && !readOnly {
+            diagnostics.error(path.key("command"), "the command \"\(name)\" may write, and a live scenario may only read; read-only commands: \(OperationAction.readOnlyCommands.sorted().joined(separator: ", "))")
+        }
+        if let database, database != context.logicalDatabase {
+            if database == "admin" {
+                if !readOnly {
+                    diagnostics.error(path.key("on"), "only read-only commands may be sent to \"admin\"; \"\(name)\" is not one (use a \"failPoint\" step for fail points)")
+                }
+            } else {
+                diagnostics.error(path.key("on"), "commands go to the scenario's database \"\(context.logicalDatabase)\" or to \"admin\"; \"\(database)\" is a database this scenario does not own")
+            }
+        }
+        if let pipeline = command["pipeline"]?.arrayValue { checkPipeline(pipeline, at: path.key("command").key("pipeline")) }
+    }
+
+    static func pipelineWrites(_ pipeline: BSON?) -> Bool {
+        (pipeline?.arrayValue ?? []).contains { stage in
+            stage.documentValue.map { $0.contains("$out") || $0.contains("$merge") } ?? false
+        }
+    }
+
+    /// `$out` and `$merge` write: refused in live files, and kept inside the sandbox otherwise.
+    func checkPipeline(_ pipeline: [BSON], at path: JSONPath) {
+        for (index, stage) in pipeline.enumerated() {
+            guard let stage = stage.documentValue, let name = stage.keys.first, name == "$out" || name == "$merge" else { continue }
+            if context.live {
+                diagnostics.error(path.index(index), "\"\(name)\" writes, and a live scenario may only read")
+                continue
+            }
+            let target = name == "$out" ? stage[name]?.documentValue : stage[name]?.documentValue?["into"]?.documentValue
+            if let database = target?["db"]?.stringValue, database != context.logicalDatabase {
+                diagnostics.error(path.index(index), "\"\(name)\" into database \"\(database)\" would write outside the scenario's sandbox")
+            }
+        }
+    }
+
+    func checkArgumentShapes(_ action: OperationAction, _ arguments: BSONDocument, at path: JSONPath) {
+        let documents = ["filter", "document", "replacement", "sort", "projection", "collation", "let", "key", "options"]
+        for key in documents where key != "key" || action != .distinct {
+            if let value = arguments[key], value.documentValue == nil {
+                diagnostics.error(path.key(key), "expected a JSON object, got \(Diagnostics.describe(value))")
+            }
+        }
+        if action == .distinct, let value = arguments["key"], value.stringValue?.isEmpty != false {
+            diagnostics.error(path.key("key"), "expected the field name as a non-empty string, got \(Diagnostics.describe(value))")
+        }
+        for key in ["pipeline", "arrayFilters", "requests", "documents"] {
+            if let value = arguments[key], value.arrayValue == nil {
+                diagnostics.error(path.key(key), "expected a JSON array, got \(Diagnostics.describe(value))")
+            }
+        }
+        for key in ["upsert", "ordered", "allowDiskUse"] {
+            if let value = arguments[key], value.boolValue == nil {
+                diagnostics.error(path.key(key), "expected true or false, got \(Diagnostics.describe(value))")
+            }
+        }
+        for key in ["skip", "limit", "batchSize"] {
+            if let value = arguments[key], (value.integerValue ?? -1) < 0 {
+                diagnostics.error(path.key(key), "expected a whole number ≥ 0, got \(Diagnostics.describe(value))")
+            }
+        }
+        if let update = arguments["update"], update.documentValue == nil, update.arrayValue == nil {
+            diagnostics.error(path.key("update"), "expected an update document or a pipeline (array), got \(Diagnostics.describe(update))")
+        }
+        if let value = arguments["returnDocument"], !["before", "after"].contains(value.stringValue ?? "") {
+            diagnostics.error(path.key("returnDocument"), "expected \"before\" or \"after\", got \(Diagnostics.describe(value))")
+        }
+        if let value = arguments["documents"]?.arrayValue {
+            if value.isEmpty { diagnostics.error(path.key("documents"), "expected at least one document") }
+            for (index, element) in value.enumerated() where element.documentValue == nil {
+                diagnostics.error(path.key("documents").index(index), "expected a document, got \(Diagnostics.describe(element))")
+            }
+        }
+        if let value = arguments["name"], action == .dropIndex, value.stringValue == nil {
+            diagnostics.error(path.key("name"), "expected the index name, got \(Diagnostics.describe(value))")
+        }
+        if action == .bulkWrite, let requests = arguments["requests"]?.arrayValue {
+            checkBulkRequests(requests, at: path.key("requests"))
+        }
+    }
+
+    static let bulkRequestKinds: [String: (allowed: [String], required: [String])] = [
+        "insertOne": (["document"], ["document"]),
+        "updateOne": (["filter", "update", "upsert", "arrayFilters", "hint", "collation"], ["filter", "update"]),
+        "updateMany": (["filter", "update", "upsert", "arrayFilters", "hint", "collation"], ["filter", "update"]),
+        "replaceOne": (["filter", "replacement", "upsert", "hint", "collation"], ["filter", "replacement"]),
+        "deleteOne": (["filter", "hint", "collation"], ["filter"]),
+        "deleteMany": (["filter", "hint", "collation"], ["filter"]),
+    ]
+
+    func checkBulkRequests(_ requests: [BSON], at path: JSONPath) {
+        if requests.isEmpty { diagnostics.error(path, "expected at least one request") }
+        for (index, request) in requests.enumerated() {
+            let requestPath = path.index(index)
+            guard let document = request.documentValue, document.count == 1, let kind = document.keys.first else {
+                diagnostics.error(requestPath, "expected one request such as {\"insertOne\": {\"document\": {…}}}, got \(Diagnostics.describe(request))")
+                continue
+            }
+            guard let shape = Self.bulkRequestKinds[kind] else {
+                diagnostics.error(requestPath.key(kind), Diagnostics.unknown("request", kind, among: Self.bulkRequestKinds.keys.sorted()))
+                continue
+            }
+            guard let body = document[kind]?.documentValue else {
+                diagnostics.error(requestPath.key(kind), "expected the request's arguments as a JSON object")
+                continue
+            }
+            let reader = FieldReader(body, at: requestPath.key(kind), diagnostics)
+            reader.allowOnly(shape.allowed, context: " for `\(kind)`")
+            for key in shape.required where body[key] == nil {
+                diagnostics.error(requestPath.key(kind), "\"\(kind)\" needs \"\(key)\"")
+            }
+        }
+    }
+}

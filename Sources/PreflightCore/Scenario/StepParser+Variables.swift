@@ -1,0 +1,64 @@
+import Mongo
+
+extension StepParser {
+
+    /// Checks `$$var`, `$$now` and `$$newObjectId` wherever they appear: known variables,
+    /// right shapes. In arguments any other `$$` operator is an error; in expectations the
+    /// matcher's operators are checked by `ExpectationSyntax`.
+    func substitutions(in value: BSON, at path: JSONPath, scope: Set<String>, expectation: Bool) {
+        switch value {
+        case .array(let elements):
+            for (index, element) in elements.enumerated() {
+                substitutions(in: element, at: path.index(index), scope: scope, expectation: expectation)
+            }
+        case .document(let document):
+            let operators = document.keys.filter { $0.hasPrefix("$$") }
+            guard let name = operators.first else {
+                for (key, element) in document {
+                    substitutions(in: element, at: path.key(key), scope: scope, expectation: expectation)
+                }
+                return
+            }
+            if document.count > 1 {
+                if !expectation { diagnostics.error(path, "\"\(name)\" must be the only key of its object") }
+                return
+            }
+            let argument = document[name] ?? .null
+            switch name {
+            case "$$var":
+                guard let reference = argument.stringValue, !reference.isEmpty else {
+                    diagnostics.error(path.key(name), "expected a variable name such as \"month\" or \"order.total\", got \(Diagnostics.describe(argument))")
+                    return
+                }
+                let root = String(reference.split(separator: ".", maxSplits: 1).first ?? "")
+                if !scope.contains(root) {
+                    let known = scope.sorted()
+                    diagnostics.error(
+                        path.key(name),
+                        Diagnostics.unknown("variable", root, among: known) + (known.isEmpty ? " (no variables are defined here)" : ""))
+                }
+            case "$$now":
+                let offset = argument.documentValue
+                let valid = offset.map { document in
+                    document.keys.allSatisfy { $0 == "offsetSeconds" } && (document["offsetSeconds"].map(\.isNumber) ?? true)
+                } ?? false
+                if !valid {
+                    diagnostics.error(path.key(name), "expected {} or {\"offsetSeconds\": number}, got \(Diagnostics.describe(argument))")
+                }
+            case "$$newObjectId":
+                if argument.documentValue?.isEmpty != true {
+                    diagnostics.error(path.key(name), "expected {}, got \(Diagnostics.describe(argument))")
+                }
+            default:
+                if expectation {
+                    // The operator's own shape is ExpectationSyntax's; variables inside it are ours.
+                    substitutions(in: argument, at: path.key(name), scope: scope, expectation: true)
+                } else {
+                    diagnostics.error(path.key(name), Diagnostics.unknown("operator", name, among: Self.substitutionOperators) + " (arguments may use $$var, $$now and $$newObjectId)")
+                }
+            }
+        default:
+            break
+        }
+    }
+}
