@@ -2,7 +2,6 @@ import Mongo
 
 /// `expect`, `expectError` and `save`.
 extension StepParser {
-
     func expectation(_ value: BSON, at path: JSONPath, scope: Set<String>) {
         for problem in ExpectationSyntax.problems(in: value, path: path, substitutionOperators: Set(Self.substitutionOperators)) {
             diagnostics.error(problem.path, problem.message)

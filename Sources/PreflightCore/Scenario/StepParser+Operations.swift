@@ -2,7 +2,6 @@ import Mongo
 
 /// Operation steps: the arguments each action takes, and where a command may go.
 extension StepParser {
-
     func operation(_ action: OperationAction, _ reader: FieldReader, scope: inout Set<String>) -> OperationStep? {
         let document = reader.document, path = reader.path
         if let keys = action.argumentKeys {

@@ -1,7 +1,6 @@
 import Mongo
 
 extension StepParser {
-
     /// Checks `$$var`, `$$now` and `$$newObjectId` wherever they appear: known variables,
     /// right shapes. In arguments any other `$$` operator is an error; in expectations the
     /// matcher's operators are checked by `ExpectationSyntax`.
