@@ -1633,4 +1633,15 @@ extension ScenarioLoaderTests {
                 ]),
         ])
     }
+
+    /// Every branch holds a connection of its own; more than the pool can give would hang.
+    func testTooManyParallelBranchesAreRejected() {
+        let branches = Array(repeating: #"[{"find": "orders"}]"#, count: 65).joined(separator: ", ")
+        assertCorpus([
+            Broken(
+                name: "65 branches",
+                text: #"{"preflight": 1, "name": "s", "tests": [{"name": "t", "steps": [{"parallel": ["# + branches + "]}]}]}",
+                errors: [#"scenario.json:1:66: tests[0].steps[0].parallel: at most 64 branches run at once, got 65"#])
+        ])
+    }
 }

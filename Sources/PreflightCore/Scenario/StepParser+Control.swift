@@ -1,6 +1,8 @@
 import Mongo
 
 extension StepParser {
+    static let maximumBranches = 64
+
     /// Control steps: the keys each takes, and the scope each gives the steps inside it.
     func control(_ action: String, _ reader: FieldReader, scope: inout Set<String>) -> Step.Kind? {
         let path = reader.path, document = reader.document
@@ -48,6 +50,10 @@ extension StepParser {
             guard let branches = reader.array("parallel", required: true) else { return nil }
             if branches.count < 2 {
                 diagnostics.error(path.key("parallel"), "expected at least two branches (arrays of steps), got \(branches.count)")
+            } else if branches.count > Self.maximumBranches {
+                // Each branch holds a pooled connection while the test holds another;
+                // libmongoc's pool has 100, and a branch waiting for one would never start.
+                diagnostics.error(path.key("parallel"), "at most \(Self.maximumBranches) branches run at once, got \(branches.count)")
             }
             var parsed: [[Step]] = []
             for (index, branch) in branches.enumerated() {
