@@ -16,7 +16,12 @@ extension ClientSession {
         let start = ProcessInfo.processInfo.systemUptime
         func withinLimit() -> Bool { ProcessInfo.processInfo.systemUptime - start < timeLimit }
 
+        var attempt = 0
         while true {
+            // A short, growing pause before each retry (as the current convenient-transaction
+            // spec asks): a conflict that repeats must not turn into a hot loop on the server.
+            if attempt > 0 { Thread.sleep(forTimeInterval: min(0.005 * Double(attempt), 0.5)) }
+            attempt += 1
             try startTransaction(options)
             let result: T
             do {

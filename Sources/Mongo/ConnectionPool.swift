@@ -26,14 +26,24 @@ public final class ConnectionPool: @unchecked Sendable {
     ///   - uri: a `mongodb://` or `mongodb+srv://` connection string.
     ///   - monitor: receives every command the pool's clients send.
     ///   - appName: the app name to send, unless the URI names one (the user's choice wins).
+    ///   - replacingURIAppName: send `appName` even when the URI names another, for a run
+    ///     whose fail points must reach its own connections and nobody else's.
+    ///   - serverSelectionTimeoutMS: replaces the URI's, for work that must not wait long.
     /// - Throws: `MongoError` of kind `.client` for a malformed URI.
-    public init(uri uriString: String, monitor: CommandMonitor? = nil, appName: String = "preflight") throws(MongoError) {
+    public init(
+        uri uriString: String, monitor: CommandMonitor? = nil, appName: String = "preflight",
+        replacingURIAppName: Bool = false, serverSelectionTimeoutMS: Int32? = nil
+    ) throws(MongoError) {
         initializeLibmongoc()
         var error = bson_error_t()
         guard let uri = mongoc_uri_new_with_error(uriString, &error) else {
             throw MongoError(
                 kind: .client,
                 message: "The connection string \(URIRedaction.redact(uriString)) is not valid: \(MongoError(error).message)")
+        }
+        if replacingURIAppName { _ = mongoc_uri_set_appname(uri, appName) }
+        if let serverSelectionTimeoutMS {
+            _ = mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, serverSelectionTimeoutMS)
         }
         guard let pool = mongoc_client_pool_new(uri) else {
             mongoc_uri_destroy(uri)
@@ -68,6 +78,28 @@ public final class ConnectionPool: @unchecked Sendable {
         }
         defer { mongoc_client_pool_push(pool, pointer) }
         return try body(MongoClient(pointer))
+    }
+
+    /// Lends `count` clients at once, or throws at once when the pool cannot spare them:
+    /// taking them one by one could leave threads each holding some and waiting forever
+    /// for the rest. None of them may escape `body`.
+    public func withClients<T>(_ count: Int, _ body: ([MongoClient]) throws -> T) throws -> T {
+        var pointers: [OpaquePointer] = []
+        defer { pointers.forEach { mongoc_client_pool_push(pool, $0) } }
+        let open = lock.withLock { () -> Bool in
+            guard !closed else { return false }
+            while pointers.count < count, let pointer = mongoc_client_pool_try_pop(pool) { pointers.append(pointer) }
+            return true
+        }
+        guard open else {
+            throw MongoError(kind: .client, message: "The connection pool for \(redactedURI) is closed.")
+        }
+        guard pointers.count == count else {
+            throw MongoError(
+                kind: .client,
+                message: "\(count) connections are needed at once, and the pool for \(redactedURI) has only \(pointers.count) free (its maxPoolSize is too small).")
+        }
+        return try body(pointers.map(MongoClient.init))
     }
 
     /// Closes every connection. Call once, after all borrowed clients are back.

@@ -41,4 +41,13 @@ final class RedactionTests: XCTestCase {
         XCTAssertFalse(problem.message.contains("hunter2"), problem.message)
         XCTAssertFalse(problem.details.contains("hunter2"), problem.details)
     }
+
+    func testServerMessagesLoseTheSecretsTheyQuote() {
+        let message = #"E11000 duplicate key error collection: pf_1.users index: apiToken_1 dup key: { apiToken: "tok-SECRET-123" }"#
+        let redacted = Redaction.redactText(message)
+        XCTAssertFalse(redacted.contains("tok-SECRET-123"), redacted)
+        XCTAssertTrue(redacted.contains("index: apiToken_1 dup key"), redacted)
+        XCTAssertFalse(Redaction.redactText("{ user: ann, password: hunter2 }").contains("hunter2"))
+        XCTAssertEqual(Redaction.redactText("result.password: expected <redacted>"), "result.password: expected <redacted>")
+    }
 }

@@ -145,7 +145,9 @@ final class RunCommandTests: ScratchServerTestCase {
             let result = try preflight(["run", ScenarioFixtures.passing, "--uri", try uri, "--junit", reports.path + "/junit.xml"] + selection)
             XCTAssertEqual(result.status, 64, "\(selection): \(result.transcript)")
             XCTAssertTrue(result.standardError.contains("Nothing was run"), result.standardError)
-            XCTAssertFalse(FileManager.default.fileExists(atPath: reports.path + "/junit.xml"))
+            // The report is always written (DESIGN §9): here it says why nothing ran.
+            JUnitCases.validate(reports.path + "/junit.xml")
+            XCTAssertEqual(try JUnitCases.read(reports.path + "/junit.xml").map(\.outcome), ["error"])
         }
     }
 

@@ -23,6 +23,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try scenarioOptions.catalog()
+        guard catalog.errors.isEmpty else { throw ScenarioOptions.invalid(catalog) }
         for scenario in catalog.scenarios {
             print("✓ \(scenario.file): \(scenario.tests.count) test\(scenario.tests.count == 1 ? "" : "s") (\(scenario.mode.rawValue))")
         }

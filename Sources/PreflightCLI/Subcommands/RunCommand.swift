@@ -56,17 +56,28 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        let report = ReportTarget(path: reportOptions.junit, extended: reportOptions.junitExtended)
         let catalog = try scenarioOptions.catalog()
+        guard catalog.errors.isEmpty else {
+            report.write([.invalidInput(catalog.errors)])
+            throw ScenarioOptions.invalid(catalog)
+        }
         guard !catalog.scenarios.isEmpty else {
-            throw CommandFailure.exit("No scenario files in \(scenarioOptions.searchPaths.joined(separator: ", ")); nothing was run.", .invalidInput)
+            let message = "No scenario files in \(scenarioOptions.searchPaths.joined(separator: ", ")); nothing was run."
+            report.write([.problem("nothing to run", tests: [("scenario files", TestProblem(type: "invalidInput", message: message))])])
+            throw CommandFailure.exit(message, .invalidInput)
+        }
+        if reportOptions.verbosity != .quiet {
+            // Said aloud, so a file that was not run is never a surprise.
+            for other in catalog.otherFiles where other.kind != "fixture data" {
+                ConsoleReport.standardOutput("· \(other.file): \(other.kind), not run")
+            }
         }
         let selection = TestSelection(filter: filter, tags: tag).select(catalog.scenarios)
         guard !selection.isEmpty else {
-            let tags = Set(catalog.scenarios.flatMap { $0.tags + $0.tests.flatMap(\.tags) }).sorted()
-            throw CommandFailure.exit(
-                "No test matches \([filter.map { "--filter \"\($0)\"" }, tag.isEmpty ? nil : "--tag " + tag.joined(separator: ", ")].compactMap { $0 }.joined(separator: " and ")) in \(catalog.scenarios.count) file\(catalog.scenarios.count == 1 ? "" : "s")"
-                    + (tags.isEmpty ? "." : "; the tags in use: \(tags.joined(separator: ", ")).") + " Nothing was run.",
-                .usage)
+            let message = noMatch(catalog)
+            report.write([.problem("nothing to run", tests: [("selection", TestProblem(type: "usage", message: message))])])
+            throw CommandFailure.exit(message, .usage)
         }
         do {
             try JUnitReport.checkWritable(reportOptions.junit)
@@ -74,7 +85,13 @@ struct RunCommand: ParsableCommand {
             throw CommandFailure.exit(error, .environment)
         }
 
-        let server = try ServerSession.open(serverOptions, options: runOptions())
+        let server: ServerSession
+        do {
+            server = try ServerSession.open(serverOptions, options: runOptions(), report: report)
+        } catch let failure as ServerSession.Failure {
+            report.write([.problem("environment: nothing was run", tests: [("server", TestProblem(type: "environment", message: failure.message))])])
+            throw CommandFailure.exit(failure.message, .environment)
+        }
         defer { server.close() }
         let console = ConsoleReport(
             verbosity: reportOptions.verbosity, color: ConsoleReport.wantsColor(noColorFlag: reportOptions.noColor),
@@ -82,21 +99,31 @@ struct RunCommand: ParsableCommand {
         console.begin(total: selection.reduce(0) { $0 + $1.tests.count })
         let suites = server.run.run(selection, observer: console)
 
-        let report = JUnitReport(suites: suites, extended: reportOptions.junitExtended)
         do {
-            try report.write(to: reportOptions.junit)
+            try JUnitReport(suites: suites, extended: reportOptions.junitExtended).write(to: reportOptions.junit)
         } catch {
             console.summary(suites, duration: Date().timeIntervalSince(started))
             throw CommandFailure.exit(error, .environment)
         }
         if reportOptions.verbosity != .quiet { ConsoleReport.standardOutput("JUnit report: \(reportOptions.junit)") }
         console.summary(suites, duration: Date().timeIntervalSince(started))
+        if let death = server.scratchDeath() {
+            throw CommandFailure.exit(death, .environment)
+        }
         if suites.contains(where: { $0.failures + $0.errors > 0 }) {
             throw ExitCode(PreflightExitCode.failed.rawValue)
         }
     }
 
-    private func runOptions() throws -> RunOptions {
+    private func noMatch(_ catalog: ScenarioCatalog) -> String {
+        let tags = Set(catalog.scenarios.flatMap { $0.tags + $0.tests.flatMap(\.tags) }).sorted()
+        let asked = [filter.map { "--filter \"\($0)\"" }, tag.isEmpty ? nil : "--tag " + tag.joined(separator: ", ")]
+            .compactMap { $0 }.joined(separator: " and ")
+        return "No test matches \(asked) in \(catalog.scenarios.count) file\(catalog.scenarios.count == 1 ? "" : "s")"
+            + (tags.isEmpty ? "." : "; the tags in use: \(tags.joined(separator: ", ")).") + " Nothing was run."
+    }
+
+    private func runOptions() -> RunOptions {
         var options = RunOptions()
         options.keepDatabases = keepDatabases
         options.failFast = failFast
@@ -105,76 +132,19 @@ struct RunCommand: ParsableCommand {
     }
 }
 
-/// The server a run talks to — a live one, or a scratch one started for the run — and the
-/// clean-up Ctrl-C owes it: sandboxes dropped, scratch server stopped.
-final class ServerSession: @unchecked Sendable {
-    // @unchecked: set once in `open`, read by the signal handler afterwards.
-    let run: ScenarioRun
-    let scratch: ScratchServer?
+/// Where the JUnit report goes, for the paths that end a run early: invalid input, the
+/// environment, Ctrl-C. DESIGN §9: the report is always written.
+struct ReportTarget: Sendable {
+    let path: String
+    let extended: Bool
 
-    private init(run: ScenarioRun, scratch: ScratchServer?) {
-        self.run = run
-        self.scratch = scratch
-    }
-
-    static func open(_ options: ServerOptions, options runOptions: RunOptions) throws -> ServerSession {
-        // Installed before the scratch server starts, so no signal finds it unguarded;
-        // once the run exists, a signal also drops its sandboxes.
-        ScratchRegistry.shared.handleSignals { signalNumber in
-            Console.standardError("\nInterrupted: dropping the sandbox databases and stopping.")
-            for problem in Self.current.value?.run.dropSandboxes() ?? [] { Console.standardError(problem) }
-            ScratchRegistry.shared.stopAll()
-            exit(128 + signalNumber)
-        }
-        var scratch: ScratchServer?
-        let uri: String
-        if let given = options.uri {
-            uri = given
-        } else {
-            do {
-                let server = try ScratchServer.start(
-                    options.scratch.map(ScratchChoice.init(argument:)) ?? .automatic, readinessTimeout: options.readinessTimeout)
-                scratch = server
-                uri = server.uri
-            } catch {
-                throw CommandFailure.exit(error, .environment)
-            }
-        }
-        let run: ScenarioRun
+    /// Writes what is known; a failure to write is said, not thrown: the run is ending
+    /// with an exit code of its own already.
+    func write(_ suites: [SuiteResult]) {
         do {
-            run = try ScenarioRun(uri: uri, options: runOptions)
+            try JUnitReport(suites: suites, extended: extended).write(to: path)
         } catch {
-            scratch?.stop()
-            let message = (error as? MongoError)?.message ?? "\(error)"
-            throw CommandFailure.exit("Cannot reach the server at \(URIRedaction.redact(uri)): \(message)", .environment)
+            Console.standardError("The JUnit report could not be written either: \((error as? LocalizedError)?.errorDescription ?? "\(error)")")
         }
-        let session = ServerSession(run: run, scratch: scratch)
-        Self.current.value = session
-        return session
-    }
-
-    func close() {
-        Self.current.value = nil
-        run.close()
-        scratch?.stop()
-    }
-
-    /// The session the signal handler cleans up after.
-    private static let current = Locked<ServerSession?>(nil)
-}
-
-/// A value shared with the signal-handling thread.
-final class Locked<Value>: @unchecked Sendable {
-    // @unchecked: `stored` is only touched under `lock`.
-    private let lock = NSLock()
-    private var stored: Value
-
-    init(_ value: Value) {
-        stored = value
-    }
-
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
     }
 }

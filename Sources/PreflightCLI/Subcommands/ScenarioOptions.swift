@@ -44,17 +44,18 @@ struct ScenarioOptions: ParsableArguments {
         (try? ExtendedJSON.parseDocument("{\"value\": \(text)}"))?["value"] ?? .string(text)
     }
 
-    /// Loads and validates everything; on any problem prints all of them and exits 2.
+    /// Loads and validates everything, offline.
     func catalog() throws -> ScenarioCatalog {
-        let catalog = ScenarioCatalog.load(searchPaths, loader: ScenarioLoader(variableOverrides: try variableOverrides()))
-        guard catalog.errors.isEmpty else {
-            for error in catalog.errors { Console.standardError(error.description) }
-            let files = Set(catalog.errors.map(\.file)).count
-            throw CommandFailure.exit(
-                "\(catalog.errors.count) problem\(catalog.errors.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"); nothing was run.",
-                .invalidInput)
-        }
-        return catalog
+        ScenarioCatalog.load(searchPaths, loader: ScenarioLoader(variableOverrides: try variableOverrides()))
+    }
+
+    /// Prints every problem of an invalid catalog; the exit code to throw (2).
+    static func invalid(_ catalog: ScenarioCatalog) -> ExitCode {
+        for error in catalog.errors { Console.standardError(error.description) }
+        let files = Set(catalog.errors.map(\.file)).count
+        return CommandFailure.exit(
+            "\(catalog.errors.count) problem\(catalog.errors.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"); nothing was run.",
+            .invalidInput)
     }
 }
 

@@ -16,7 +16,7 @@ struct OperationExecutor {
         let collection = client.collection(step.collection, in: database)
         let filter = arguments["filter"]?.documentValue ?? [:]
         var options = BSONDocument()
-        if let timeout = step.timeoutMS { options["maxTimeMS"] = .int64(Int64(timeout)) }
+        if let timeout = step.timeoutMS, step.action.acceptsTimeout { options["maxTimeMS"] = .int64(Int64(timeout)) }
 
         switch step.action {
         case .insertOne:
@@ -52,7 +52,7 @@ struct OperationExecutor {
             return (.array(try collection.find(filter, options: options, session: session).map(BSON.document)), true)
         case .aggregate:
             copy(["allowDiskUse", "hint", "collation", "batchSize", "let"], from: arguments, into: &options)
-            let pipeline = arguments["pipeline"]?.arrayValue ?? []
+            let pipeline = sandboxed(arguments["pipeline"]?.arrayValue ?? [])
             return (.array(try collection.aggregate(pipeline, options: options, session: session).map(BSON.document)), true)
         case .count:
             copy(["skip", "limit", "hint", "collation"], from: arguments, into: &options)
@@ -92,10 +92,57 @@ struct OperationExecutor {
         case .command:
             var command = arguments
             if let timeout = step.timeoutMS, command["maxTimeMS"] == nil { command["maxTimeMS"] = .int64(Int64(timeout)) }
+            if let pipeline = command["pipeline"]?.arrayValue { command["pipeline"] = .array(sandboxed(pipeline)) }
             // The logical name means the sandbox; anything else was checked at load time.
             let target = step.database.map { $0 == logicalDatabase ? database : $0 } ?? database
-            return (.document(try client.runCommand(command, on: target, session: session)), true)
+            let reply = try client.runCommand(command, on: target, session: session)
+            if let failure = Self.writeFailure(in: reply) { throw failure }
+            return (.document(reply), true)
         }
+    }
+
+    /// The pipeline with `$out` / `$merge` into the scenario's logical database sent to
+    /// the sandbox instead: the logical name is the real database on a live server.
+    /// (A stage naming any other database was refused when the file was loaded.)
+    private func sandboxed(_ pipeline: [BSON]) -> [BSON] {
+        guard database != logicalDatabase else { return pipeline }
+        return pipeline.map { stage in
+            guard var document = stage.documentValue, let name = document.keys.first, name == "$out" || name == "$merge" else {
+                return stage
+            }
+            switch (name, document[name]) {
+            case ("$out", .document(var target)) where target["db"]?.stringValue == logicalDatabase:
+                target["db"] = .string(database)
+                document[name] = .document(target)
+            case ("$merge", .document(var merge)):
+                guard case .document(var into)? = merge["into"], into["db"]?.stringValue == logicalDatabase else { return stage }
+                into["db"] = .string(database)
+                merge["into"] = .document(into)
+                document[name] = .document(merge)
+            default:
+                return stage
+            }
+            return .document(document)
+        }
+    }
+
+    /// A write command answers `ok: 1` even when its writes failed; the failures are in
+    /// `writeErrors` / `writeConcernError`. Reported as the failed write they are, like
+    /// the same write sent through `insertOne`.
+    static func writeFailure(in reply: BSONDocument) -> MongoError? {
+        if let first = reply["writeErrors"]?.arrayValue?.first?.documentValue {
+            return MongoError(
+                kind: .write, code: first["code"]?.integerValue.map { Int32(clamping: $0) },
+                codeName: first["codeName"]?.stringValue, message: first["errmsg"]?.stringValue ?? "write error",
+                reply: reply)
+        }
+        if let concern = reply["writeConcernError"]?.documentValue {
+            return MongoError(
+                kind: .writeConcern, code: concern["code"]?.integerValue.map { Int32(clamping: $0) },
+                codeName: concern["codeName"]?.stringValue, message: concern["errmsg"]?.stringValue ?? "write concern error",
+                labels: reply["errorLabels"]?.arrayValue?.compactMap(\.stringValue) ?? [], reply: reply)
+        }
+        return nil
     }
 
     private func findAndModify(

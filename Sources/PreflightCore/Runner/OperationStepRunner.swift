@@ -6,6 +6,12 @@ enum OperationStepRunner {
     static func run(_ operation: OperationStep, step: Step, _ environment: StepEnvironment) throws {
         let title = step.title
         let arguments = try Substitution.document(operation.arguments, environment.scope)
+        if let transaction = environment.transaction, let earlier = transaction.expectedFailure {
+            // The server aborted the transaction at the expected error; nothing more runs in it.
+            throw RunFailure.failed(TestProblem(
+                type: "transaction",
+                message: "\(title): cannot run: the expected error in \(earlier.step) aborted the transaction (MongoDB aborts a transaction on any error); put the step that expects an error last"))
+        }
         let outcome: Result<(result: BSON, rootLevel: Bool), MongoError>
         do {
             outcome = .success(try environment.executor.execute(operation, arguments: arguments))
@@ -27,6 +33,7 @@ enum OperationStepRunner {
                         details: "step: \(title)\n\(problem)\nerror: \(Redaction.redactText(error.description))"))
                 }
                 environment.log.append("  failed as expected: \(Redaction.redactText(error.message))")
+                environment.transaction?.failedAsExpected(title, error)
                 return
             }
         }
@@ -37,7 +44,10 @@ enum OperationStepRunner {
             (result, rootLevel) = success
         case .failure(let error):
             // In a transaction the error goes up as it is: its labels decide a retry.
-            if environment.session?.isInTransaction == true { throw error }
+            if let transaction = environment.transaction {
+                transaction.failedStep = title
+                throw error
+            }
             throw RunFailure.errored(Failures.unexpected(title, error))
         }
 

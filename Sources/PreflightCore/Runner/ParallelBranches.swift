@@ -2,47 +2,20 @@ import Foundation
 import Mongo
 
 /// Runs `parallel` branches at once: each on a thread and a connection of its own, all
-/// released together by a barrier once every branch holds its connection, so the race
+/// released together by a barrier once every branch has its connection open, so the race
 /// the step is written to reproduce really happens.
 enum ParallelBranches {
     static func run(_ branches: [[Step]], step: Step, _ environment: StepEnvironment) throws {
-        let barrier = Barrier(parties: branches.count)
         let results = BranchResults(count: branches.count)
-        let done = DispatchGroup()
-        // Only the Sendable parts cross to the branch threads; each builds its own environment.
-        let (pool, database, scenario, scope, failPoints, log) = (
-            environment.pool, environment.database, environment.scenario, environment.scope, environment.failPoints,
-            environment.log
-        )
-        for (index, steps) in branches.enumerated() {
-            done.enter()
-            let thread = Thread {
-                defer { done.leave() }
-                do {
-                    try pool.withClient { client in
-                        // The client's connection is opened before the barrier, so the
-                        // branches' first commands leave together.
-                        _ = try? client.runCommand(["ping": 1], on: "admin")
-                        barrier.arriveAndWait(party: index)
-                        let branch = StepEnvironment(
-                            pool: pool, client: client, session: nil, database: database, scenario: scenario,
-                            scope: scope.child(), failPoints: failPoints, log: log)
-                        try StepRunner.run(steps, branch)
-                    }
-                } catch let failure as RunFailure {
-                    results.set(index, failure.prefixed("branch \(index + 1)"))
-                } catch let error as MongoError {
-                    results.set(index, .errored(Failures.unexpected("branch \(index + 1)", error)))
-                } catch {
-                    results.set(index, .errored(TestProblem(type: "error", message: "branch \(index + 1): \(error)")))
-                }
-                // A branch that failed before the barrier must still release the others.
-                barrier.leave(party: index)
+        do {
+            // All connections are taken before any branch starts: taken one by one, two
+            // parallel steps could each hold some and wait forever for the rest.
+            try environment.pool.withClients(branches.count) { clients in
+                run(branches, clients: clients, environment, into: results)
             }
-            thread.stackSize = 4 << 20
-            thread.start()
+        } catch let error as MongoError {
+            throw RunFailure.errored(Failures.unexpected(step.title, error))
         }
-        done.wait()
         let failures = results.all.compactMap { $0 }
         guard let first = failures.first else { return }
         var problem = first.prefixed(step.title).problem
@@ -55,37 +28,66 @@ enum ParallelBranches {
         }
         throw RunFailure.failed(problem)
     }
+
+    private static func run(_ branches: [[Step]], clients: [MongoClient], _ environment: StepEnvironment, into results: BranchResults) {
+        let barrier = Barrier(parties: branches.count)
+        let done = DispatchGroup()
+        // Only Sendable parts cross to the branch threads; each builds its own environment.
+        let (pool, database, scenario, scope, failPoints, log) = (
+            environment.pool, environment.database, environment.scenario, environment.scope, environment.failPoints,
+            environment.log
+        )
+        for (index, steps) in branches.enumerated() {
+            let handoff = ClientHandoff(client: clients[index])
+            done.enter()
+            let thread = Thread {
+                defer { done.leave() }
+                let client = handoff.client
+                // The connection opens before the barrier, so the branches' first commands leave together.
+                _ = try? client.runCommand(["ping": 1], on: "admin")
+                barrier.arriveAndWait()
+                let branch = StepEnvironment(
+                    pool: pool, client: client, session: nil, database: database, scenario: scenario,
+                    scope: scope.child(), failPoints: failPoints, log: log)
+                do {
+                    try StepRunner.run(steps, branch)
+                } catch let failure as RunFailure {
+                    results.set(index, failure.prefixed("branch \(index + 1)"))
+                } catch let error as MongoError {
+                    results.set(index, .errored(Failures.unexpected("branch \(index + 1)", error)))
+                } catch {
+                    results.set(index, .errored(TestProblem(type: "error", message: "branch \(index + 1): \(error)")))
+                }
+            }
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+        done.wait()
+    }
 }
 
-/// Releases its parties together once all have arrived (or left early).
+/// A client handed to the one branch thread that uses it until the step ends: libmongoc
+/// clients may move between threads as long as one thread at a time uses them.
+private struct ClientHandoff: @unchecked Sendable {
+    let client: MongoClient
+}
+
+/// Releases its parties together once all have arrived.
 final class Barrier: @unchecked Sendable {
-    // @unchecked: state is guarded by `condition`.
+    // @unchecked: `waiting` is guarded by `condition`.
     private let condition = NSCondition()
     private var waiting: Int
-    private var arrived: Set<Int> = []
 
     init(parties: Int) {
         waiting = parties
     }
 
-    func arriveAndWait(party: Int) {
+    func arriveAndWait() {
         condition.lock()
         defer { condition.unlock() }
-        arrivedOnce(party)
-        while waiting > 0 { condition.wait() }
-    }
-
-    /// For a party that will not arrive (or already did): counts it once.
-    func leave(party: Int) {
-        condition.lock()
-        defer { condition.unlock() }
-        arrivedOnce(party)
-    }
-
-    private func arrivedOnce(_ party: Int) {
-        guard arrived.insert(party).inserted else { return }
         waiting -= 1
         if waiting == 0 { condition.broadcast() }
+        while waiting > 0 { condition.wait() }
     }
 }
 

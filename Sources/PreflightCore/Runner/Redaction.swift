@@ -45,10 +45,12 @@ public enum Redaction {
 
     private static let sensitiveWords = ["password", "passwd", "pwd", "secret", "token"]
 
-    /// `"…password…": value` where the value is a string, a number, true/false/null, or a
-    /// flat object or array; the key part is kept.
+    /// `"…password…": value` as JSON writes it, or `{ apiToken: "…" }` as the server's own
+    /// messages do (`dup key: { apiToken: "…" }`; a bare key only after `{` or `,`, so a
+    /// path such as `result.password: expected …` in Preflight's own messages is left), where the value is a string, a number,
+    /// true/false/null, a flat object or array, or a bare word; the key part is kept.
     nonisolated(unsafe) private static let sensitiveJSONMember =
-        /("[^"]*(?i:password|passwd|pwd|secret|token)[^"]*"\s*:\s*)("(?:[^"\\]|\\.)*"|[-0-9.eE+]+|true|false|null|\{[^{}]*\}|\[[^\[\]]*\])/
+        /((?:"[^"]*(?i:password|passwd|pwd|secret|token)[^"]*"|[{,]\s*(?:[A-Za-z_][\w.]*)?(?i:password|passwd|pwd|secret|token)\w*)\s*:\s*)("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\{[^{}]*\}|\[[^\[\]]*\]|[^\s,}\]]+)/
 
     /// True when a mismatch path such as `user.password` or `tokens[0]` ends in a secret.
     public static func isSensitivePath(_ path: String) -> Bool {

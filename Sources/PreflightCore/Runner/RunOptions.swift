@@ -6,8 +6,10 @@ public struct RunOptions: Sendable {
     public var failFast = false
     /// `--database`: the real database live scenarios read, instead of their `database`.
     public var databaseOverride: String?
-    /// `--var`, for the report's properties (the loader has already applied them).
-    public var variables: [(name: String, value: String)] = []
+    /// Whether the server is still there, asked before every test: a scratch server that
+    /// died fails the rest of the run at once instead of one server-selection timeout
+    /// per test.
+    public var serverIsUp: (@Sendable () -> Bool)?
 
     public init() {}
 }

@@ -20,10 +20,6 @@ final class SandboxNames: @unchecked Sendable {
         String(format: "%06x", UInt32.random(in: 0...0xFF_FFFF))
     }
 
-    static func isSandbox(_ name: String) -> Bool {
-        name.hasPrefix("pf_") && name.split(separator: "_").count == 3
-    }
-
     /// Claims the next name, refusing one that already exists on the server.
     func claim(using client: MongoClient) throws -> String {
         let name = lock.withLock { () -> String in

@@ -7,6 +7,8 @@ public final class ScenarioRun: @unchecked Sendable {
     // @unchecked: mutable state lives in the Sendable helpers (SandboxNames, CommandLog).
     public let pool: ConnectionPool
     public let facts: ServerFacts
+    private let uri: String
+    private let finished = Guarded<[SuiteResult]>([])
     let commandLog: CommandLog
     let sandboxes = SandboxNames()
     let options: RunOptions
@@ -17,10 +19,13 @@ public final class ScenarioRun: @unchecked Sendable {
         let commandLog = CommandLog()
         self.commandLog = commandLog
         self.options = options
-        // An app name of the run's own lets `failCommand` fail points be limited to this
-        // run's connections: on a shared server, nobody else's commands fail.
+        self.uri = uri
+        // An app name of the run's own, even over one the URI names (it may be the
+        // application's), lets `failCommand` fail points be limited to this run's
+        // connections: on a shared server, nobody else's commands fail.
         let pool = try ConnectionPool(
-            uri: uri, monitor: CommandMonitor { commandLog.record($0) }, appName: "preflight-" + sandboxes.runID)
+            uri: uri, monitor: CommandMonitor { commandLog.record($0) }, appName: "preflight-" + sandboxes.runID,
+            replacingURIAppName: true)
         do {
             facts = try pool.withClient { try $0.serverFacts() }
         } catch {
@@ -54,7 +59,7 @@ public final class ScenarioRun: @unchecked Sendable {
                     }
                 } catch {
                     suite = erroredSuite(scenario, tests, error)
-                    if options.failFast { stop.set() }
+                    if options.failFast { stop.set(.failFast) }
                     observer?.suiteStarted(scenario)
                     suite.tests.forEach { observer?.testFinished($0, in: scenario) }
                 }
@@ -62,14 +67,26 @@ public final class ScenarioRun: @unchecked Sendable {
             suite.properties = properties(for: scenario)
             observer?.suiteFinished(suite)
             suites.append(suite)
+            finished.value = suites
         }
         return suites
     }
 
-    /// Drops every sandbox still standing: for Ctrl-C in the middle of a run.
+    /// The suites finished so far: what Ctrl-C can still report.
+    public var finishedSuites: [SuiteResult] { finished.value }
+
+    /// Drops every sandbox still standing: for Ctrl-C in the middle of a run. Through a
+    /// pool of its own, since the run's may have every client out, and with a short
+    /// server selection timeout, since the server may be what went away.
     public func dropSandboxes() -> [String] {
-        guard !options.keepDatabases else { return [] }
-        return (try? pool.withClient { sandboxes.dropAll(using: $0) }) ?? []
+        guard !options.keepDatabases, !sandboxes.all.isEmpty else { return [] }
+        do {
+            let pool = try ConnectionPool(uri: uri, serverSelectionTimeoutMS: 2_000)
+            defer { pool.close() }
+            return try pool.withClient { sandboxes.dropAll(using: $0) }
+        } catch {
+            return ["The sandbox databases \(sandboxes.all.joined(separator: ", ")) could not be dropped: \(error)"]
+        }
     }
 
     public func close() {

@@ -6,6 +6,8 @@ struct StepEnvironment {
     let pool: ConnectionPool
     let client: MongoClient
     var session: ClientSession?
+    /// Set inside a `transaction` step.
+    var transaction: TransactionAttempt?
     /// The sandbox, or the live database.
     let database: String
     let scenario: Scenario

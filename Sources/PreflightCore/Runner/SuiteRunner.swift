@@ -33,8 +33,15 @@ final class SuiteRunner {
         let unmet = scenario.requires.unmetReason(on: facts)
         for test in tests {
             var result: TestResult
-            if stop.isSet {
-                result = TestResult(name: test.name, line: test.line, outcome: .skipped(reason: "not run: --fail-fast stopped the run after a failure"))
+            if options.serverIsUp?() == false {
+                stop.set(.serverDied)
+            }
+            if let reason = stop.reason {
+                let outcome: TestResult.Outcome = switch reason {
+                case .failFast: .skipped(reason: "not run: --fail-fast stopped the run after a failure")
+                case .serverDied: .errored(TestProblem(type: "environment", message: "not run: the scratch server stopped"))
+                }
+                result = TestResult(name: test.name, line: test.line, outcome: outcome)
             } else if let unmet {
                 result = TestResult(name: test.name, line: test.line, outcome: .skipped(reason: unmet))
             } else if let reason = test.skip {
@@ -44,8 +51,8 @@ final class SuiteRunner {
                 result = run(test, of: scenario, database: database, sandbox: sandbox)
             }
             result = Self.redacted(result)
-            if options.failFast, case .failed = result.outcome { stop.set() }
-            if options.failFast, case .errored = result.outcome { stop.set() }
+            if options.failFast, case .failed = result.outcome { stop.set(.failFast) }
+            if options.failFast, case .errored = result.outcome { stop.set(.failFast) }
             suite.tests.append(result)
             observer?.testFinished(result, in: scenario)
         }
@@ -130,12 +137,20 @@ final class SuiteRunner {
     }
 }
 
-/// Set once, read by every suite: `--fail-fast` has seen a failure.
+/// Set once, read by every suite: why the rest of the run does not run.
 final class StopSignal: @unchecked Sendable {
-    // @unchecked: `flag` is guarded by `lock`.
-    private let lock = NSLock()
-    private var flag = false
+    enum Reason {
+        /// `--fail-fast` has seen a failure.
+        case failFast
+        /// The scratch server is gone.
+        case serverDied
+    }
 
-    func set() { lock.withLock { flag = true } }
-    var isSet: Bool { lock.withLock { flag } }
+    // @unchecked: `stored` is guarded by `lock`.
+    private let lock = NSLock()
+    private var stored: Reason?
+
+    /// The first reason stays.
+    func set(_ reason: Reason) { lock.withLock { if stored == nil { stored = reason } } }
+    var reason: Reason? { lock.withLock { stored } }
 }

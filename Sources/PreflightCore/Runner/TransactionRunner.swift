@@ -1,3 +1,4 @@
+import Foundation
 import Mongo
 
 /// A `transaction` step: its steps in one transaction on one session, retried as the
@@ -6,25 +7,35 @@ enum TransactionRunner {
     static func run(
         _ steps: [Step], options: TransactionOptions, expectError: ExpectedError?, step: Step, _ environment: StepEnvironment
     ) throws {
+        let attempt = TransactionAttempt()
         let outcome: MongoError?
         do {
             let session = try environment.client.startSession()
             defer { session.end() }
             var inner = environment
             inner.session = session
-            var attempt = 0
+            inner.transaction = attempt
+            var number = 0
             try session.withTransaction(options) { _ in
-                attempt += 1
-                if attempt > 1 { environment.log.append("  transaction retried (attempt \(attempt))") }
+                number += 1
+                if number > 1 { environment.log.append("  transaction retried (attempt \(number))") }
+                attempt.reset()
                 try StepRunner.run(steps, inner)
+                // MongoDB aborts a transaction on an error, expected or not: there is
+                // nothing to commit, and retrying would only meet the same error again.
+                if attempt.expectedFailure != nil { throw ExpectedAbort() }
             }
             outcome = nil
         } catch let error as MongoError {
             outcome = error
         } catch let failure as RunFailure {
             throw failure.prefixed(step.title)
+        } catch is ExpectedAbort {
+            environment.log.append("  transaction aborted by the expected error in \(attempt.expectedFailure?.step ?? "a step")")
+            outcome = attempt.expectedFailure?.error
         }
 
+        let failedStep = attempt.failedStep.map { " in \($0)" } ?? ""
         switch (outcome, expectError) {
         case (nil, nil):
             return
@@ -35,7 +46,30 @@ enum TransactionRunner {
                 throw RunFailure.failed(TestProblem(type: "expectedError", message: "\(step.title): \(problem)"))
             }
         case (let error?, nil):
-            throw RunFailure.errored(Failures.unexpected(step.title, error))
+            // Aborted by a step that expected its error: the transaction did what the test asked.
+            if attempt.expectedFailure != nil && attempt.failedStep == nil { return }
+            throw RunFailure.errored(Failures.unexpected(step.title + failedStep, error))
         }
     }
 }
+
+/// What happened in the current attempt of a transaction, so a failure names its step
+/// and an expected error ends the transaction instead of being retried.
+final class TransactionAttempt: @unchecked Sendable {
+    // @unchecked: used by the one thread running the transaction's steps.
+    private(set) var expectedFailure: (step: String, error: MongoError)?
+    /// The step whose unexpected error ended the attempt.
+    var failedStep: String?
+
+    func reset() {
+        expectedFailure = nil
+        failedStep = nil
+    }
+
+    func failedAsExpected(_ step: String, _ error: MongoError) {
+        if expectedFailure == nil { expectedFailure = (step, error) }
+    }
+}
+
+/// Ends a transaction whose step failed as expected, without a commit or a retry.
+struct ExpectedAbort: Error {}

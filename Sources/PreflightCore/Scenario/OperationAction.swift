@@ -40,6 +40,12 @@ public enum OperationAction: String, Sendable, CaseIterable {
         }
     }
 
+    /// Whether `timeoutMS` can be honoured: sent as `maxTimeMS`, which only these commands
+    /// take at their top level (libmongoc 1.23 has no client-side operation timeout).
+    public var acceptsTimeout: Bool {
+        [.find, .aggregate, .count, .distinct, .command].contains(self)
+    }
+
     /// Arguments without which the action cannot run.
     public var requiredKeys: [String] {
         switch self {
@@ -64,6 +70,15 @@ public enum OperationAction: String, Sendable, CaseIterable {
         default: false
         }
     }
+
+    /// Commands a sandbox scenario may send to its sandbox: the read-only ones, and those
+    /// that write only inside the database they are sent to. An allow-list, because many
+    /// commands reach elsewhere (`mapReduce` out to another database, `applyOps` on any
+    /// namespace, `createUser` in `admin`, `killAllSessions` for every client).
+    public static let sandboxCommands: Set<String> = readOnlyCommands.union([
+        "insert", "update", "delete", "findAndModify", "findandmodify", "create", "drop", "createIndexes",
+        "dropIndexes", "collMod", "dropDatabase", "listCollections", "explain", "validate", "getMore", "killCursors",
+    ])
 
     /// Commands a live file may send: they read and never write.
     public static let readOnlyCommands: Set<String> = [

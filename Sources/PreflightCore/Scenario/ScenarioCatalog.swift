@@ -84,9 +84,12 @@ public struct ScenarioCatalog: Sendable {
         }
     }
 
-    /// The formats that share a scenario folder but are read by other commands.
+    /// The formats that share a scenario folder but are read by other commands. Anything
+    /// with a `preflight` key is Preflight's and is never mistaken for a schema; one with
+    /// `tests` is a scenario, and is validated (so a stray key is an error, not a reason
+    /// to skip the file).
     private static func otherKind(_ document: BSONDocument) -> String? {
-        if document["$schema"] != nil || document["$defs"] != nil { return "JSON Schema" }
+        if document["preflight"] == nil && (document["$schema"] != nil || document["$defs"] != nil) { return "JSON Schema" }
         guard document["tests"] == nil else { return nil }
         if document["compat"] != nil { return "compat spec" }
         if document["migration"] != nil { return "migration" }

@@ -78,6 +78,9 @@ extension StepParser {
                 diagnostics.error(path.key("failPoint"), "expected {\"configureFailPoint\": \"failCommand\", \"mode\": …, \"data\": …}: the first key names the fail point")
             }
             if command["mode"] == nil { diagnostics.error(path.key("failPoint"), "a fail point needs a \"mode\" such as {\"times\": 1} or \"alwaysOn\"") }
+            if command["data"]?.documentValue?["appName"] != nil {
+                diagnostics.error(path.key("failPoint").key("data").key("appName"), "Preflight limits a fail point to its own connections and sets \"appName\" itself; another app name could fail a real application's commands")
+            }
             if context.live {
                 diagnostics.error(path.key("failPoint"), "a live scenario may not set fail points: they change the server's behaviour for every client")
             } else if !context.failPointsDeclared {

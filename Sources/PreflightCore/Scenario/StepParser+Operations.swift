@@ -7,6 +7,9 @@ extension StepParser {
         if let keys = action.argumentKeys {
             reader.allowOnly([action.rawValue] + keys + action.commonKeys, context: " for `\(action.rawValue)`")
         }
+        if document["timeoutMS"] != nil && !action.acceptsTimeout {
+            diagnostics.error(path.key("timeoutMS"), "`timeoutMS` is sent as the server's maxTimeMS, which only find, aggregate, count, distinct and command steps take")
+        }
         for key in action.requiredKeys where document[key] == nil {
             diagnostics.error(path, "\"\(action.rawValue)\" needs \"\(key)\"")
         }
@@ -63,6 +66,8 @@ extension StepParser {
         let readOnly = OperationAction.readOnlyCommands.contains(name) && !Self.pipelineWrites(command["pipeline"])
         if context.live && !readOnly {
             diagnostics.error(path.key("command"), "the command \"\(name)\" may write, and a live scenario may only read; read-only commands: \(OperationAction.readOnlyCommands.sorted().joined(separator: ", "))")
+        } else if !context.live && !OperationAction.sandboxCommands.contains(name) {
+            diagnostics.error(path.key("command"), "the command \"\(name)\" may reach outside the sandbox, so a scenario cannot send it; allowed: \(OperationAction.sandboxCommands.sorted().joined(separator: ", "))")
         }
         if let database, database != context.logicalDatabase {
             if database == "admin" {

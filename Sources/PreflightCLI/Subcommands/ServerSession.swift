@@ -1,0 +1,88 @@
+import Foundation
+import Mongo
+import PreflightCore
+
+/// The server a run talks to — a live one, or a scratch one started for the run — and the
+/// clean-up Ctrl-C owes it: the report of what finished, sandboxes dropped, scratch
+/// server stopped.
+final class ServerSession: @unchecked Sendable {
+    // @unchecked: set once in `open`, read by the signal handler afterwards.
+    let run: ScenarioRun
+    let scratch: ScratchServer?
+    let report: ReportTarget
+
+    /// Why no run could start: exit 3.
+    struct Failure: Error {
+        let message: String
+    }
+
+    private init(run: ScenarioRun, scratch: ScratchServer?, report: ReportTarget) {
+        self.run = run
+        self.scratch = scratch
+        self.report = report
+    }
+
+    static func open(_ options: ServerOptions, options runOptions: RunOptions, report: ReportTarget) throws -> ServerSession {
+        // Installed before the scratch server starts, so no signal finds it unguarded.
+        ScratchRegistry.shared.handleSignals { signalNumber in
+            Console.standardError("\nInterrupted: writing the report, dropping the sandbox databases and stopping.")
+            if let session = current.value { session.interrupted(by: signalNumber) }
+            ScratchRegistry.shared.stopAll()
+            exit(128 + signalNumber)
+        }
+        var scratch: ScratchServer?
+        let uri: String
+        if let given = options.uri {
+            uri = given
+        } else {
+            do {
+                let server = try ScratchServer.start(
+                    options.scratch.map(ScratchChoice.init(argument:)) ?? .automatic, readinessTimeout: options.readinessTimeout)
+                scratch = server
+                uri = server.uri
+            } catch {
+                throw Failure(message: (error as? LocalizedError)?.errorDescription ?? "\(error)")
+            }
+        }
+        var runOptions = runOptions
+        if let server = scratch {
+            runOptions.serverIsUp = { server.isRunning }
+        }
+        let run: ScenarioRun
+        do {
+            run = try ScenarioRun(uri: uri, options: runOptions)
+        } catch {
+            scratch?.stop()
+            let message = (error as? MongoError)?.message ?? "\(error)"
+            throw Failure(message: "Cannot reach the server at \(URIRedaction.redact(uri)): \(message)")
+        }
+        let session = ServerSession(run: run, scratch: scratch, report: report)
+        current.value = session
+        return session
+    }
+
+    /// When the scratch server died during the run: what to say, with its last log lines.
+    func scratchDeath() -> String? {
+        guard let scratch, !scratch.isRunning else { return nil }
+        let tail = scratch.logTail.suffix(40).map { "  " + $0 }.joined(separator: "\n")
+        return "The scratch server stopped during the run (\(scratch.commandLine)).\nThe last lines of its log:\n\(tail)"
+    }
+
+    private func interrupted(by signalNumber: Int32) {
+        var suites = run.finishedSuites
+        suites.append(.problem("interrupted", tests: [(
+            "run", TestProblem(type: "interrupted", message: "The run was interrupted by signal \(signalNumber); the tests after the suites above did not run.")
+        )]))
+        report.write(suites)
+        for problem in run.dropSandboxes() { Console.standardError(problem) }
+    }
+
+    func close() {
+        Self.current.value = nil
+        run.close()
+        scratch?.stop()
+    }
+
+    /// The session the signal handler cleans up after.
+    private static let current = Guarded<ServerSession?>(nil)
+}
