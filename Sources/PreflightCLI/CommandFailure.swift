@@ -18,6 +18,6 @@ enum CommandFailure {
 enum Console {
     /// Writes a line to standard error, unbuffered.
     static func standardError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        StandardStream.error(text + "\n")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PreflightCore
 
 @main
@@ -17,4 +18,11 @@ struct Preflight: ParsableCommand {
         version: PreflightVersion.current,
         subcommands: [RunCommand.self, CheckCommand.self, ScratchCommand.self]
     )
+
+    static func main() {
+        // A closed pipe (`preflight run | head`) must not kill a run before it drops its
+        // sandboxes; writes to it fail quietly instead (see StandardStream).
+        signal(SIGPIPE, SIG_IGN)
+        main(nil)
+    }
 }

@@ -708,7 +708,7 @@ final class ScenarioLoaderTests: XCTestCase {
             text: #"""
                 {"preflight": 1, "name": "s", "vars": {"orders": [{"_id": 1}]},
                  "tests": [{"name": "t", "steps": [
-                   {"forEach": "order", "as": "o", "steps": []}
+                   {"forEach": "order", "as": "o", "steps": [{"find": "orders"}]}
                  ]}]}
                 """#,
             errors: [#"scenario.json:3:5: tests[0].steps[0].forEach: unknown variable `order`; did you mean `orders`?"#]),
@@ -738,7 +738,7 @@ final class ScenarioLoaderTests: XCTestCase {
              "tests": [{"name": "t", "steps": [
                {"run": "billing.run"},
                {"check": "noDoubleBilling"},
-               {"forEach": "orders", "as": "order", "steps": []},
+               {"forEach": "orders", "as": "order", "steps": [{"find": "orders"}]},
                {"expectVar": "total", "expect": 1}
              ]}]}
             """#
@@ -1642,6 +1642,25 @@ extension ScenarioLoaderTests {
                 name: "65 branches",
                 text: #"{"preflight": 1, "name": "s", "tests": [{"name": "t", "steps": [{"parallel": ["# + branches + "]}]}]}",
                 errors: [#"scenario.json:1:66: tests[0].steps[0].parallel: at most 64 branches run at once, got 65"#])
+        ])
+    }
+
+    /// A block of steps that is empty does nothing, and a test that runs nothing and
+    /// expects nothing always passes: both are mistakes a gate must not accept.
+    func testStepsThatAssertNothingAreRejected() {
+        assertCorpus([
+            Broken(
+                name: "empty transaction",
+                text: #"{"preflight": 1, "name": "s", "tests": [{"name": "t", "steps": [{"transaction": []}]}]}"#,
+                errors: [#"scenario.json:1:66: tests[0].steps[0].transaction: expected at least one step: an empty block does nothing and asserts nothing"#]),
+            Broken(
+                name: "empty parallel branch",
+                text: #"{"preflight": 1, "name": "s", "tests": [{"name": "t", "steps": [{"parallel": [[{"find": "a"}], []]}]}]}"#,
+                errors: [#"scenario.json:1:96: tests[0].steps[0].parallel[1]: expected at least one step: an empty block does nothing and asserts nothing"#]),
+            Broken(
+                name: "a test with nothing in it",
+                text: #"{"preflight": 1, "name": "s", "tests": [{"name": "t", "steps": []}]}"#,
+                errors: [#"scenario.json:1:55: tests[0].steps: a test with no steps needs `expectCollections` or `checks`; otherwise it asserts nothing and always passes"#]),
         ])
     }
 }

@@ -31,7 +31,7 @@ struct ScenarioOptions: ParsableArguments {
             }
             let name = String(assignment[..<equals])
             let text = String(assignment[assignment.index(after: equals)...])
-            guard name.first.map({ $0 == "_" || $0.isLetter }) == true, name.allSatisfy({ $0 == "_" || $0.isLetter || $0.isNumber }) else {
+            guard VariableName.isValid(name) else {
                 throw ValidationError("--var \(name): a variable name uses letters, digits and _, starting with a letter or _.")
             }
             document[name] = Self.value(text)

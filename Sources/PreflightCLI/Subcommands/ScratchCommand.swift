@@ -51,7 +51,7 @@ struct ScratchCommand: ParsableCommand {
             throw CommandFailure.exit(error, .environment)
         }
         // Unbuffered, so a script reading the first line sees it at once.
-        FileHandle.standardOutput.write(Data((server.uri + "\n").utf8))
+        StandardStream.output(server.uri + "\n")
         Console.standardError("""
             Scratch server ready: \(server.commandLine)
             Data directory: \(server.directory) (removed when the server stops)

@@ -2,9 +2,6 @@ import Foundation
 import Mongo
 
 extension Matcher {
-    /// Names the runner replaces before matching; met here, they were left unsubstituted.
-    static let substitutedOperators: Set<String> = ["$$var", "$$now", "$$newObjectId"]
-
     func matchOperator(_ name: String, _ argument: BSON, _ actual: BSON?, root: Bool, path: String) -> Mismatch? {
         switch name {
         case "$$exists":
@@ -35,7 +32,7 @@ extension Matcher {
             return matchUnordered(argument, actual, root: root, path: path)
         default:
             var message = "operator `\(Self.literal(name))` is not known here"
-            if Self.substitutedOperators.contains(name) {
+            if VariableName.substitutionOperators.contains(name) {
                 message += ": the runner replaces it before matching"
             } else if let nearest = NearestName.suggestion(for: name, among: ExpectationSyntax.matchOperators) {
                 message += "; did you mean `\(nearest)`?"

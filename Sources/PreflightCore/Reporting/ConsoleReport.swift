@@ -46,15 +46,15 @@ public final class ConsoleReport: RunObserver {
         started += 1
         guard progress else { return }
         let line = "  … [\(started)/\(total)] \(test.name)" + (test.repeatCount > 1 ? " (×\(test.repeatCount))" : "")
-        FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + paint(line, .dim)).utf8))
+        StandardStream.output("\r\u{1B}[K" + paint(line, .dim))
     }
 
     private func clearProgress() {
-        if progress { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
+        if progress { StandardStream.output("\r\u{1B}[K") }
     }
 
     public static func standardOutput(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        StandardStream.output(line + "\n")
     }
 
     /// Colour only on a terminal, never with `NO_COLOR` (https://no-color.org) set.
@@ -63,7 +63,7 @@ public final class ConsoleReport: RunObserver {
     }
 
     public func suiteStarted(_ scenario: Scenario) {
-        if verbosity != .quiet { write(paint("\(scenario.file) — \(scenario.name)", .bold)) }
+        if verbosity != .quiet { write(paint(Self.printable("\(scenario.file) — \(scenario.name)"), .bold)) }
     }
 
     public func testFinished(_ result: TestResult, in scenario: Scenario) {
@@ -71,24 +71,24 @@ public final class ConsoleReport: RunObserver {
         let time = String(format: "%.3f s", locale: Locale(identifier: "en_US_POSIX"), result.duration)
         switch result.outcome {
         case .passed:
-            if verbosity != .quiet { write("  " + paint("✓", .green) + " \(result.name) (\(time))") }
+            if verbosity != .quiet { write("  " + paint("✓", .green) + " \(Self.printable(result.name)) (\(time))") }
         case .failed(let problem), .errored(let problem):
             let isError = if case .errored = result.outcome { true } else { false }
-            let prefix = verbosity == .quiet ? "  \(scenario.file): " : "  "
-            write(prefix + paint("✗", .red) + " \(result.name) (\(time))" + (isError ? " — error" : ""))
-            write(indent(problem.message, by: 6))
-            let details = problem.details.components(separatedBy: "\n\ncommands and steps:\n").first ?? ""
+            let prefix = verbosity == .quiet ? "  \(Self.printable(scenario.file)): " : "  "
+            write(prefix + paint("✗", .red) + " \(Self.printable(result.name)) (\(time))" + (isError ? " — error" : ""))
+            write(indent(Self.printable(problem.message), by: 6))
+            let details = Self.printable(problem.details).components(separatedBy: "\n\ncommands and steps:\n").first ?? ""
             if !details.isEmpty { write(paint(indent(details, by: 6), .dim)) }
         case .skipped(let reason):
-            if verbosity != .quiet { write("  " + paint("↷", .yellow) + " \(result.name) — skipped: \(reason)") }
+            if verbosity != .quiet { write("  " + paint("↷", .yellow) + " \(Self.printable(result.name)) — skipped: \(Self.printable(reason))") }
         }
         if verbosity == .verbose, !result.output.isEmpty {
-            write(paint(indent(result.output, by: 6), .dim))
+            write(paint(indent(Self.printable(result.output), by: 6), .dim))
         }
     }
 
     public func suiteFinished(_ suite: SuiteResult) {
-        let problems = suite.systemErr.trimmingCharacters(in: .newlines)
+        let problems = Self.printable(suite.systemErr).trimmingCharacters(in: .newlines)
         if verbosity != .quiet, !problems.isEmpty { write(indent(problems, by: 2)) }
     }
 
@@ -100,10 +100,23 @@ public final class ConsoleReport: RunObserver {
         let skipped = suites.reduce(0) { $0 + $1.skipped }
         let seconds = String(format: "%.2f", locale: Locale(identifier: "en_US_POSIX"), duration)
         write("")
-        if errored > 0 { write("\(errored) of the failed test\(errored == 1 ? "" : "s") hit an unexpected error (a server or connection problem) rather than a wrong result.") }
+        if errored > 0 {
+            write("\(errored) of the failed tests hit an unexpected error (a server or connection problem) rather than a wrong result.")
+        }
         write("\(suites.count) file\(suites.count == 1 ? "" : "s") in \(seconds) s")
         let line = "\(passed) passed, \(failed + errored) failed, \(skipped) skipped"
         write(paint(line, failed + errored > 0 ? .red : .green))
+    }
+
+    /// Text from scenario files and servers with control characters replaced: a name
+    /// holding an escape sequence must not repaint the user's terminal.
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || $0.value == 0x7F }) else {
+            return text
+        }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+            (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || scalar.value == 0x7F ? "\u{FFFD}" : scalar
+        }))
     }
 
     private enum Style: String {

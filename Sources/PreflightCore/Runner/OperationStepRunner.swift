@@ -102,9 +102,13 @@ enum ErrorExpectation {
         }
         if let response = expected.response {
             let expectedResponse = try Substitution.apply(response, scope)
-            let reply = error.reply.map(BSON.document)
+            // A write error's own document ({index, code, errmsg, keyValue, …}) is the
+            // server's answer about it; the command's reply around it says `ok: 1`.
+            let reply = error.kind == .write
+                ? error.reply?["writeErrors"]?.arrayValue?.first ?? error.reply.map(BSON.document)
+                : error.reply.map(BSON.document)
             if let mismatch = Matcher().match(expectedResponse, reply, root: true, path: "response") {
-                return "the error reply does not match: \(mismatch)"
+                return "the error reply does not match: \(mismatch); the reply: \(Failures.clip(reply?.extendedJSON(.relaxed) ?? "none"))"
             }
         }
         return nil

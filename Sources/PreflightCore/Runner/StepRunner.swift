@@ -54,16 +54,14 @@ enum StepRunner {
                 throw RunFailure.errored(TestProblem(type: "serverError", message: "\(step.title): the server refused the fail point: \(error.message)"))
             }
 
-        case .compat(let spec):
-            throw RunFailure.errored(TestProblem(type: "unsupported", message: "\(step.title): compat spec \(spec) cannot run in this version"))
-
         case .sleep(let milliseconds):
             Thread.sleep(forTimeInterval: Double(milliseconds) / 1000)
 
         case .expectVariable(let name, let expected):
             let actual = try environment.scope.resolve(name)
             let expected = try Substitution.apply(expected, environment.scope)
-            if let mismatch = Matcher().match(expected, actual, root: actual.documentValue != nil, path: name) {
+            // A saved result is matched as `expect` matched it: its documents are root-level.
+            if let mismatch = Matcher().match(expected, actual, root: true, path: name) {
                 throw RunFailure.failed(Failures.mismatch(step.title, mismatch, expected: expected, actual: actual))
             }
 
@@ -89,8 +87,9 @@ enum StepRunner {
 /// Evaluates named checks: a read step with an `expect`, in the test's database.
 enum CheckRunner {
     static func evaluate(_ name: String, _ check: OperationStep, step: Step?, _ environment: StepEnvironment) throws {
-        // Checks may come from a library: named as `run` and `check` name them, not by a path.
-        let checkStep = Step(kind: .operation(check), label: "check \(name)", path: .root, file: environment.scenario.file)
+        // Checks may come from a library, so they are named by where they are used (the
+        // `check` step, or the test's `checks`), not by a path in some file.
+        let checkStep = Step(kind: .operation(check), label: nil, path: .root, file: environment.scenario.file)
         do {
             try OperationStepRunner.run(check, step: checkStep, environment)
         } catch let failure as RunFailure {

@@ -109,28 +109,49 @@ final class SuiteRunner {
         let failPoints = FailPointSwitch()
         do {
             return try pool.withClient { client -> RunFailure? in
-                defer {
-                    for problem in failPoints.switchOff(using: client) { log.append("! " + problem) }
+                let failure = runSteps(test, of: scenario, database: database, sandbox: sandbox, client: client, log: log, failPoints: failPoints)
+                // A fail point left on would fail the next test, or another run on a shared
+                // server: not being able to switch it off fails this test, whatever it did.
+                let problems = failPoints.switchOff(using: client)
+                problems.forEach { log.append("! " + $0) }
+                if failure == nil, let first = problems.first {
+                    return .errored(TestProblem(type: "failPoint", message: "\(test.path): \(first)", details: problems.joined(separator: "\n")))
                 }
+                return failure
+            }
+        } catch {
+            return .errored(TestProblem(type: "error", message: "\(test.path): \(error)"))
+        }
+    }
+}
+
+extension SuiteRunner {
+    /// The test's steps, then its `expectCollections`, then its checks.
+    func runSteps(
+        _ test: ScenarioTest, of scenario: Scenario, database: String, sandbox: Bool, client: MongoClient, log: TestLog,
+        failPoints: FailPointSwitch
+    ) -> RunFailure? {
+        do {
+            let scope = VariableScope(values: Dictionary(scenario.vars.elements.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+            if sandbox { try FixtureLoader.load(scenario.fixtures, into: database, client: client, scope: scope) }
+            let environment = StepEnvironment(
+                pool: pool, client: client, session: nil, database: database, scenario: scenario, scope: scope,
+                failPoints: failPoints, log: log)
+            try StepRunner.run(test.steps, environment)
+            try CollectionExpectation.check(test.expectCollections, in: database, client: client, scope: scope)
+            for (index, name) in test.checks.enumerated() {
+                guard let check = scenario.checks[name] else { continue }
                 do {
-                    if sandbox { try FixtureLoader.load(scenario.fixtures, into: database, client: client) }
-                    let scope = VariableScope(values: Dictionary(scenario.vars.elements.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
-                    let environment = StepEnvironment(
-                        pool: pool, client: client, session: nil, database: database, scenario: scenario, scope: scope,
-                        failPoints: failPoints, log: log)
-                    try StepRunner.run(test.steps, environment)
-                    try CollectionExpectation.check(test.expectCollections, in: database, client: client, scope: scope)
-                    for name in test.checks {
-                        guard let check = scenario.checks[name] else { continue }
-                        try CheckRunner.evaluate(name, check, step: nil, environment)
-                    }
-                    return nil
+                    try CheckRunner.evaluate(name, check, step: nil, environment)
                 } catch let failure as RunFailure {
-                    return failure
-                } catch let error as MongoError {
-                    return .errored(Failures.unexpected("\(test.path)", error))
+                    throw failure.prefixed("\(test.path).checks[\(index)]: check \(name)")
                 }
             }
+            return nil
+        } catch let failure as RunFailure {
+            return failure
+        } catch let error as MongoError {
+            return .errored(Failures.unexpected("\(test.path)", error))
         } catch {
             return .errored(TestProblem(type: "error", message: "\(test.path): \(error)"))
         }

@@ -27,7 +27,7 @@ struct Library {
         reader.allowOnly(["preflight", "library", "description", "procedures", "checks"])
         ScenarioLoader.checkVersion(reader)
         let name = reader.string("library", required: true) ?? ""
-        if !name.isEmpty && !StepParser.isVariableName(name) {
+        if !name.isEmpty && !VariableName.isValid(name) {
             diagnostics.error(JSONPath.root.key("library"), "\"\(name)\" cannot name a library: use letters, digits and _")
         }
         return Library(name: name, file: file, document: document, sourceMap: sourceMap, errors: diagnostics.errors)
@@ -40,7 +40,7 @@ struct Library {
         var out: [(name: String, params: [String], steps: BSON?, path: JSONPath)] = []
         for (name, value) in procedures {
             let procedurePath = path.key(name)
-            if !StepParser.isVariableName(name) {
+            if !VariableName.isValid(name) {
                 diagnostics.error(procedurePath, "\"\(name)\" cannot name a procedure: use letters, digits and _")
             }
             guard let body = value.documentValue else {
@@ -50,7 +50,7 @@ struct Library {
             let reader = FieldReader(body, at: procedurePath, diagnostics)
             reader.allowOnly(["params", "steps", "description"])
             let params = reader.strings("params") ?? []
-            for (index, param) in params.enumerated() where !StepParser.isVariableName(param) {
+            for (index, param) in params.enumerated() where !VariableName.isValid(param) {
                 diagnostics.error(procedurePath.key("params").index(index), "\"\(param)\" is not a variable name")
             }
             // Its type is the step parser's to report, once.

@@ -1,35 +1,39 @@
-import Mongo
-
-/// Which procedures run which, read from the steps as written, before they are parsed:
-/// enough to refuse a procedure that runs itself (it would never end) and a transaction
-/// that reaches another transaction or a `parallel` step through `run`.
+/// Which procedures run which, from their parsed steps: enough to refuse a procedure
+/// that runs itself (it would never end) and a transaction that reaches another
+/// transaction or a `parallel` step through `run`.
 struct ProcedureGraph {
     private var calls: [String: [String]] = [:]
     /// Procedures with a `transaction` or `parallel` step of their own.
     private var direct: Set<String> = []
 
-    init(_ procedures: [(name: String, steps: BSON?)]) {
-        for (name, steps) in procedures {
+    init(_ procedures: [String: Procedure]) {
+        for (name, procedure) in procedures {
             var called: [String] = []
             var hasTransaction = false
-            // Steps are always array elements; a filter such as {"run": 1} is not.
-            func visit(_ value: BSON, isElement: Bool) {
-                switch value {
-                case .array(let elements):
-                    elements.forEach { visit($0, isElement: true) }
-                case .document(let document):
-                    if isElement {
-                        if let target = document["run"]?.stringValue { called.append(target) }
-                        if document["transaction"] != nil || document["parallel"] != nil { hasTransaction = true }
-                    }
-                    document.values.forEach { visit($0, isElement: false) }
-                default:
-                    break
+            Self.visit(procedure.steps) { step in
+                switch step.kind {
+                case .run(let target, _): called.append(target)
+                case .transaction, .parallel: hasTransaction = true
+                default: break
                 }
             }
-            visit(steps ?? .null, isElement: false)
             calls[name] = called
             if hasTransaction { direct.insert(name) }
+        }
+    }
+
+    /// Calls `body` with every step, nested steps included.
+    static func visit(_ steps: [Step], _ body: (Step) -> Void) {
+        for step in steps {
+            body(step)
+            switch step.kind {
+            case .forEach(_, _, let inner), .repeatSteps(_, let inner), .transaction(let inner, _, _):
+                visit(inner, body)
+            case .parallel(let branches):
+                branches.forEach { visit($0, body) }
+            default:
+                break
+            }
         }
     }
 

@@ -52,6 +52,8 @@ public struct Fixture: Sendable {
     public var indexes: [BSONDocument]
     /// `create` options, e.g. a `validator`.
     public var options: BSONDocument
+    /// Whether documents hold `$$now`, `$$newObjectId` or `$$var`, replaced before each test.
+    public var substitutes: Bool
 }
 
 /// Named steps with parameters, called with `run`.

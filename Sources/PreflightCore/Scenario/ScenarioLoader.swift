@@ -47,7 +47,7 @@ public struct ScenarioLoader: Sendable {
         if let problem = DatabaseName.problem(database) { diagnostics.error(JSONPath.root.key("database"), problem) }
         var vars = reader.document("vars") ?? [:]
         for (key, value) in variableOverrides { vars[key] = value }
-        for key in vars.keys where !StepParser.isVariableName(key) {
+        for key in vars.keys where !VariableName.isValid(key) {
             diagnostics.error(JSONPath.root.key("vars").key(key), "\"\(key)\" is not a variable name: use letters, digits and _, starting with a letter or _")
         }
         let requires = Self.requirements(reader.document("requires"), diagnostics)
@@ -102,16 +102,10 @@ public struct ScenarioLoader: Sendable {
             checkSources.append((check.name, check.document, check.path, diagnostics, file))
         }
 
-        let graph = ProcedureGraph(procedureSources.map { ($0.name, $0.steps) })
-        for source in procedureSources {
-            if let cycle = graph.cycle(from: source.name) {
-                source.diagnostics.error(source.path, "the procedure `\(source.name)` runs itself (\(cycle.joined(separator: " → "))), so it would never end")
-            }
-        }
         var context = StepParser.Context(
             live: mode == .live, logicalDatabase: database, failPointsDeclared: requires.failPoints,
             procedures: Dictionary(procedureSources.map { ($0.name, $0.params) }, uniquingKeysWith: { first, _ in first }),
-            checks: Set(checkSources.map(\.name)), file: file, transactionalProcedures: graph.transactional)
+            checks: Set(checkSources.map(\.name)), file: file)
         // Procedures and checks see the variables around the step that runs them: the
         // file's, and whatever any step of the file saves.
         let globals = Set(vars.keys)
@@ -125,6 +119,16 @@ public struct ScenarioLoader: Sendable {
             var scope = globals.union(everySaved).union(source.params)
             let steps = parser.steps(source.steps, at: source.path.key("steps"), scope: &scope)
             procedures[source.name] = Procedure(name: source.name, params: source.params, steps: steps)
+        }
+        // Now that the procedures' steps are known: refuse runs that never end, and
+        // transactions that reach another transaction or a `parallel` step through `run`.
+        let graph = ProcedureGraph(procedures)
+        context.transactionalProcedures = graph.transactional
+        for source in procedureSources {
+            if let cycle = graph.cycle(from: source.name) {
+                source.diagnostics.error(source.path, "the procedure `\(source.name)` runs itself (\(cycle.joined(separator: " → "))), so it would never end")
+            }
+            StepParser(source.diagnostics, context: context).checkRunsInTransactions(procedures[source.name]?.steps ?? [])
         }
         var checks: [String: OperationStep] = [:]
         for source in checkSources {
@@ -150,7 +154,9 @@ public struct ScenarioLoader: Sendable {
         for library in libraryDiagnosticsList { diagnostics.append(library.errors) }
 
         context.file = file
-        let fixtures = Self.fixtures(reader.document("fixtures"), mode: mode, directory: directory, diagnostics)
+        let fixtures = Self.fixtures(
+            reader.document("fixtures"), mode: mode, directory: directory, diagnostics,
+            parser: StepParser(diagnostics, context: context), globals: globals)
         let tests = Self.tests(reader, context: context, globals: globals, checks: Set(checks.keys))
 
         if !diagnostics.errors.isEmpty { throw ValidationFailure(diagnostics.errors) }

@@ -14,7 +14,6 @@ public struct Step: Sendable {
         case transaction(steps: [Step], options: TransactionOptions, expectError: ExpectedError?)
         /// The `configureFailPoint` command, sent to `admin`.
         case failPoint(BSONDocument)
-        case compat(spec: String)
         case sleep(milliseconds: Int)
         case expectVariable(name: String, expect: BSON)
         case check(name: String)
@@ -40,13 +39,12 @@ public struct Step: Sendable {
         case .parallel(let branches): what = "parallel (\(branches.count) branches)"
         case .transaction: what = "transaction"
         case .failPoint: what = "failPoint"
-        case .compat(let spec): what = "compat \(spec)"
         case .sleep(let milliseconds): what = "sleep \(milliseconds) ms"
         case .expectVariable(let name, _): what = "expectVar \(name)"
         case .check(let name): what = "check \(name)"
         }
         if let label { return path.isRoot ? "\(label): \(what)" : "\(label) (\(path): \(what))" }
-        return "\(path): \(what)"
+        return path.isRoot ? what : "\(path): \(what)"
     }
 }
 

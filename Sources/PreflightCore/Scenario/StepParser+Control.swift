@@ -27,12 +27,12 @@ extension StepParser {
         case "forEach":
             reader.allowOnly(["forEach", "as", "steps", "name"])
             guard let variable = reader.string("forEach", required: true) else { return nil }
-            let root = String(variable.split(separator: ".", maxSplits: 1).first ?? "")
+            let root = VariableName.root(of: variable)
             if !scope.contains(root) {
                 diagnostics.error(path.key("forEach"), Diagnostics.unknown("variable", root, among: scope.sorted()))
             }
             guard let element = reader.string("as", required: true) else { return nil }
-            if !Self.isVariableName(element) {
+            if !VariableName.isValid(element) {
                 diagnostics.error(path.key("as"), "\"\(element)\" is not a variable name")
             }
             _ = reader.require("steps", "the steps to run for each element")
@@ -102,7 +102,7 @@ extension StepParser {
         case "expectVar":
             reader.allowOnly(["expectVar", "expect", "name"])
             guard let name = reader.string("expectVar", required: true) else { return nil }
-            let root = String(name.split(separator: ".", maxSplits: 1).first ?? "")
+            let root = VariableName.root(of: name)
             if !scope.contains(root) {
                 diagnostics.error(path.key("expectVar"), Diagnostics.unknown("variable", root, among: scope.sorted()))
             }
@@ -152,6 +152,21 @@ extension StepParser {
         }
         if let maxCommit = reader.integer("maxCommitTimeMS", in: 1...Int(Int32.max)) { options.maxCommitTimeMS = Int64(maxCommit) }
         return options
+    }
+
+    /// For a procedure's steps, parsed before it was known which procedures hold a
+    /// transaction: every `transaction` among them that runs such a procedure.
+    func checkRunsInTransactions(_ steps: [Step]) {
+        ProcedureGraph.visit(steps) { step in
+            guard case .transaction(let inner, _, _) = step.kind else { return }
+            ProcedureGraph.visit(inner) { nested in
+                if case .run(let procedure, _) = nested.kind, context.transactionalProcedures.contains(procedure) {
+                    diagnostics.error(
+                        nested.path,
+                        "the procedure `\(procedure)` runs a transaction or a \"parallel\" step, so it cannot run inside a transaction")
+                }
+            }
+        }
     }
 
     /// MongoDB has no nested transactions, and a `parallel` branch runs on a connection

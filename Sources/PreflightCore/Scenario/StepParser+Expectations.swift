@@ -3,7 +3,7 @@ import Mongo
 /// `expect`, `expectError` and `save`.
 extension StepParser {
     func expectation(_ value: BSON, at path: JSONPath, scope: Set<String>) {
-        for problem in ExpectationSyntax.problems(in: value, path: path, substitutionOperators: Set(Self.substitutionOperators)) {
+        for problem in ExpectationSyntax.problems(in: value, path: path, substitutionOperators: Set(VariableName.substitutionOperators)) {
             diagnostics.error(problem.path, problem.message)
         }
         substitutions(in: value, at: path, scope: scope, expectation: true)
@@ -32,7 +32,7 @@ extension StepParser {
 
     func saveTarget(_ value: BSON, at path: JSONPath) -> SaveTarget? {
         if let name = value.stringValue {
-            guard Self.isVariableName(name) else {
+            guard VariableName.isValid(name) else {
                 diagnostics.error(path, "\"\(name)\" is not a variable name: use letters, digits and _, starting with a letter or _")
                 return nil
             }
@@ -44,7 +44,7 @@ extension StepParser {
         }
         var pairs: [(variable: String, path: String)] = []
         for (name, target) in document {
-            guard Self.isVariableName(name) else {
+            guard VariableName.isValid(name) else {
                 diagnostics.error(path.key(name), "\"\(name)\" is not a variable name: use letters, digits and _, starting with a letter or _")
                 continue
             }
@@ -55,10 +55,5 @@ extension StepParser {
             pairs.append((name, resultPath))
         }
         return .paths(pairs)
-    }
-
-    static func isVariableName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
     }
 }

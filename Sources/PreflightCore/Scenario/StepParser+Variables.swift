@@ -29,7 +29,7 @@ extension StepParser {
                     diagnostics.error(path.key(name), "expected a variable name such as \"month\" or \"order.total\", got \(Diagnostics.describe(argument))")
                     return
                 }
-                let root = String(reference.split(separator: ".", maxSplits: 1).first ?? "")
+                let root = VariableName.root(of: reference)
                 if !scope.contains(root) {
                     let known = scope.sorted()
                     diagnostics.error(
@@ -53,7 +53,7 @@ extension StepParser {
                     // The operator's own shape is ExpectationSyntax's; variables inside it are ours.
                     substitutions(in: argument, at: path.key(name), scope: scope, expectation: true)
                 } else {
-                    diagnostics.error(path.key(name), Diagnostics.unknown("operator", name, among: Self.substitutionOperators) + " (arguments may use $$var, $$now and $$newObjectId)")
+                    diagnostics.error(path.key(name), Diagnostics.unknown("operator", name, among: VariableName.substitutionOperators) + " (arguments may use $$var, $$now and $$newObjectId)")
                 }
             }
         default:

@@ -18,7 +18,6 @@ final class StepParser {
 
     static let controlKeys = ["run", "forEach", "repeat", "parallel", "transaction", "failPoint", "compat", "sleep", "expectVar", "check"]
     static let actionKeys = OperationAction.allCases.map(\.rawValue) + controlKeys
-    static let substitutionOperators = ["$$var", "$$now", "$$newObjectId"]
 
     let diagnostics: Diagnostics
     var context: Context
@@ -30,11 +29,16 @@ final class StepParser {
 
     // MARK: Steps
 
-    func steps(_ value: BSON?, at path: JSONPath, scope: inout Set<String>) -> [Step] {
+    /// - Parameter allowEmpty: whether no steps at all is fine (a test that only checks
+    ///   its fixtures); a block of steps that does nothing is otherwise a mistake.
+    func steps(_ value: BSON?, at path: JSONPath, scope: inout Set<String>, allowEmpty: Bool = false) -> [Step] {
         guard let value else { return [] }
         guard let array = value.arrayValue else {
             diagnostics.error(path, "expected an array of steps, got \(Diagnostics.describe(value))")
             return []
+        }
+        if array.isEmpty && !allowEmpty {
+            diagnostics.error(path, "expected at least one step: an empty block does nothing and asserts nothing")
         }
         var steps: [Step] = []
         for (index, element) in array.enumerated() {

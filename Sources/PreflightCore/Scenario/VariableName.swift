@@ -1,0 +1,18 @@
+/// The rules for variable names and references, in one place for the loader, the runner,
+/// the matcher and `--var`.
+public enum VariableName {
+    /// The operators replaced by values before a step runs or an expectation is matched.
+    public static let substitutionOperators = ["$$var", "$$now", "$$newObjectId"]
+
+    /// Letters, digits and `_`, starting with a letter or `_`: a name that a dotted
+    /// reference (`order.items.0`) can never make ambiguous.
+    public static func isValid(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+    }
+
+    /// The variable a reference starts from: `order` in `order.items.0.sku`.
+    static func root(of reference: String) -> String {
+        String(reference.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+    }
+}
