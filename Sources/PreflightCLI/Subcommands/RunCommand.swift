@@ -26,8 +26,17 @@ struct RunCommand: ParsableCommand {
             failed (no server, scratch server would not start, report not writable); 64 usage, \
             including a --filter or --tag that selects no test.
 
-            The scenario format is described, by example, in the README's "Scenario files"; \
-            scenarios/schema/scenario.schema.json lets editors complete and check the files.
+            A scenario file, in short (the README's "Scenario files" has the whole format; \
+            scenarios/schema/scenario.schema.json lets editors complete and check it):
+
+              {"preflight": 1, "name": "Billing",
+               "fixtures": {"orders": [{"_id": 1, "billed": false}]},
+               "tests": [{"name": "billing marks the order",
+                 "steps": [
+                   {"updateMany": "orders", "filter": {"billed": false},
+                    "update": {"$set": {"billed": true}}},
+                   {"count": "orders", "filter": {"billed": true},
+                    "expect": 1}]}]}
 
             Examples:
               preflight run scenarios/earlybird
