@@ -14,10 +14,3 @@ enum CommandFailure {
         exit((error as? LocalizedError)?.errorDescription ?? "\(error)", code)
     }
 }
-
-enum Console {
-    /// Writes a line to standard error, unbuffered.
-    static func standardError(_ text: String) {
-        StandardStream.error(text + "\n")
-    }
-}

@@ -71,38 +71,3 @@ enum ParallelBranches {
 private struct ClientHandoff: @unchecked Sendable {
     let client: MongoClient
 }
-
-/// Releases its parties together once all have arrived.
-final class Barrier: @unchecked Sendable {
-    // @unchecked: `waiting` is guarded by `condition`.
-    private let condition = NSCondition()
-    private var waiting: Int
-
-    init(parties: Int) {
-        waiting = parties
-    }
-
-    func arriveAndWait() {
-        condition.lock()
-        defer { condition.unlock() }
-        waiting -= 1
-        if waiting == 0 { condition.broadcast() }
-        while waiting > 0 { condition.wait() }
-    }
-}
-
-final class BranchResults: @unchecked Sendable {
-    // @unchecked: `results` is guarded by `lock`.
-    private let lock = NSLock()
-    private var results: [RunFailure?]
-
-    init(count: Int) {
-        results = Array(repeating: nil, count: count)
-    }
-
-    func set(_ index: Int, _ failure: RunFailure) {
-        lock.withLock { results[index] = failure }
-    }
-
-    var all: [RunFailure?] { lock.withLock { results } }
-}

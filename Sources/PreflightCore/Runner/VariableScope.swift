@@ -38,23 +38,3 @@ final class VariableScope: @unchecked Sendable {
         return found
     }
 }
-
-/// Dotted paths into a result: `insertedId`, `0.total`, `upsertedIds.2`.
-enum ResultPath {
-    static func value(at segments: [String], in value: BSON) -> BSON? {
-        var current = value
-        for segment in segments {
-            switch current {
-            case .document(let document):
-                guard let next = document[segment] else { return nil }
-                current = next
-            case .array(let elements):
-                guard let index = Int(segment), elements.indices.contains(index) else { return nil }
-                current = elements[index]
-            default:
-                return nil
-            }
-        }
-        return current
-    }
-}

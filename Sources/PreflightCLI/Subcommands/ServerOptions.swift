@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import Mongo
+import PreflightCore
+
+/// Which server: a live one by URI, or a scratch one.
+struct ServerOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Run against this server (mongodb:// or mongodb+srv://) instead of a scratch one. Sandbox scenarios write only to pf_<run-id>_<n> databases they create and drop.",
+        valueName: "uri"))
+    var uri: String?
+
+    @Option(
+        name: .customLong("scratch"),
+        help: ArgumentHelp(
+            "Which scratch server to start when there is no --uri: mongod, secantus, or the path of a server binary.",
+            valueName: "mongod|secantus|PATH"))
+    var scratch: String?
+
+    @Option(help: ArgumentHelp("Seconds to wait for a scratch server to answer ping.", valueName: "seconds"))
+    var readinessTimeout: Double = 30
+
+    func validate() throws {
+        if uri != nil && scratch != nil { throw ValidationError("--uri and --scratch cannot be used together: --uri names the server.") }
+        if readinessTimeout <= 0 { throw ValidationError("--readiness-timeout must be a positive number of seconds.") }
+    }
+}

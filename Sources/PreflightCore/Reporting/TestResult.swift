@@ -1,0 +1,31 @@
+import Foundation
+
+/// One test of a suite: one JUnit `<testcase>`.
+public struct TestResult: Sendable {
+    public enum Outcome: Sendable {
+        case passed
+        /// An expectation was not met (JUnit `<failure>`).
+        case failed(TestProblem)
+        /// Something unexpected went wrong: a server or network error (JUnit `<error>`).
+        case errored(TestProblem)
+        /// Not run, with the reason (JUnit `<skipped>`).
+        case skipped(reason: String)
+    }
+
+    public var name: String
+    /// The line of the test's `name` in its file, for `--junit-extended`.
+    public var line: Int?
+    public var duration: TimeInterval
+    public var outcome: Outcome
+    /// The test's own log: steps and commands sent, shown for failures and in
+    /// `--junit-extended`.
+    public var output: String
+
+    public init(name: String, line: Int? = nil, duration: TimeInterval = 0, outcome: Outcome, output: String = "") {
+        self.name = name
+        self.line = line
+        self.duration = duration
+        self.outcome = outcome
+        self.output = output
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Mongo
+
+/// Turns command monitoring events into log lines for the test that is running.
+final class CommandLog: @unchecked Sendable {
+    // @unchecked: `current` is guarded by `lock`.
+    private let lock = NSLock()
+    private var current: TestLog?
+
+    /// Commands go to `log` until the next call; nil stops logging.
+    func attach(_ log: TestLog?) {
+        lock.withLock { current = log }
+    }
+
+    func record(_ event: CommandEvent) {
+        guard let log = lock.withLock({ current }) else { return }
+        switch event.outcome {
+        case .started(let command, let database):
+            var shown = command
+            // Session plumbing, the same on every command: noise in a log meant for people.
+            for key in ["lsid", "$clusterTime", "$db", "$readPreference"] { shown[key] = nil }
+            log.append("→ \(database).\(event.commandName) \(Self.clip(Redaction.redact(.document(shown)).extendedJSON(.relaxed)))")
+        case .succeeded(_, let microseconds):
+            log.append("← \(event.commandName) ok (\(Self.milliseconds(microseconds)))")
+        case .failed(let message, _, let microseconds):
+            log.append("← \(event.commandName) failed (\(Self.milliseconds(microseconds))): \(Redaction.redactText(message))")
+        }
+    }
+
+    private static func clip(_ text: String) -> String {
+        text.count > 600 ? String(text.prefix(597)) + "…" : text
+    }
+
+    private static func milliseconds(_ microseconds: Int64) -> String {
+        String(format: "%.1f ms", Double(microseconds) / 1000)
+    }
+}

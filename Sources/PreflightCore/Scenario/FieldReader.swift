@@ -1,0 +1,80 @@
+import Mongo
+
+/// Typed reads from one JSON object of an input file; a wrong type is reported once,
+/// with what was expected, and read as absent.
+struct FieldReader {
+    let document: BSONDocument
+    let path: JSONPath
+    let diagnostics: Diagnostics
+
+    init(_ document: BSONDocument, at path: JSONPath, _ diagnostics: Diagnostics) {
+        self.document = document
+        self.path = path
+        self.diagnostics = diagnostics
+    }
+
+    /// Reports every key not in `allowed`, suggesting the nearest allowed one.
+    /// - Parameter context: what the keys belong to, e.g. `` for `find` ``.
+    func allowOnly(_ allowed: [String], context: String = "") {
+        for key in document.keys where !allowed.contains(key) {
+            diagnostics.error(path.key(key), Diagnostics.unknown("key", key, among: allowed, context: context))
+        }
+    }
+
+    func require(_ key: String, _ expected: String) -> BSON? {
+        guard let value = document[key] else {
+            diagnostics.error(path, "missing required key \"\(key)\" (\(expected))")
+            return nil
+        }
+        return value
+    }
+
+    private func typed<T>(_ key: String, required: Bool, _ expected: String, _ convert: (BSON) -> T?) -> T? {
+        guard let value = required ? require(key, expected) : document[key] else { return nil }
+        guard let converted = convert(value) else {
+            diagnostics.error(path.key(key), "expected \(expected), got \(Diagnostics.describe(value))")
+            return nil
+        }
+        return converted
+    }
+
+    func string(_ key: String, required: Bool = false, nonEmpty: Bool = true) -> String? {
+        typed(key, required: required, nonEmpty ? "a non-empty string" : "a string") { value in
+            guard let text = value.stringValue, !nonEmpty || !text.isEmpty else { return nil }
+            return text
+        }
+    }
+
+    func bool(_ key: String) -> Bool? {
+        typed(key, required: false, "true or false") { $0.boolValue }
+    }
+
+    /// A whole number in `range`; `1.0` counts, `1.5` does not.
+    func integer(_ key: String, required: Bool = false, in range: ClosedRange<Int> = 0...Int(Int32.max)) -> Int? {
+        typed(key, required: required, "a whole number from \(range.lowerBound) to \(range.upperBound)") { value in
+            guard let number = value.integerValue, let int = Int(exactly: number), range.contains(int) else { return nil }
+            return int
+        }
+    }
+
+    func document(_ key: String, required: Bool = false) -> BSONDocument? {
+        typed(key, required: required, "a JSON object") { $0.documentValue }
+    }
+
+    func array(_ key: String, required: Bool = false) -> [BSON]? {
+        typed(key, required: required, "a JSON array") { $0.arrayValue }
+    }
+
+    func strings(_ key: String) -> [String]? {
+        guard let values = array(key) else { return nil }
+        var strings: [String] = []
+        for (index, value) in values.enumerated() {
+            guard let text = value.stringValue, !text.isEmpty else {
+                diagnostics.error(path.key(key).index(index), "expected a non-empty string, got \(Diagnostics.describe(value))")
+                continue
+            }
+            strings.append(text)
+        }
+        return strings
+    }
+}
