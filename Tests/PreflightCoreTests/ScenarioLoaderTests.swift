@@ -896,7 +896,7 @@ final class ScenarioLoaderTests: XCTestCase {
                  },
                  "tests": [{"name": "t", "steps": [{"find": "orders"}]}]}
                 """#,
-            errors: [#"scenario.json:3:4: checks.fixBilling: a check is one read operation (find, aggregate, count, distinct) with an "expect""#]),
+            errors: [#"scenario.json:3:4: checks.fixBilling: a check is one read operation (find, aggregate, count, distinct) with an "expect"; this one writes"#]),
         Broken(
             name: "a check without expect",
             text: #"""

@@ -15,6 +15,13 @@ public struct OperationStep: Sendable {
     public var save: SaveTarget?
     public var timeoutMS: Int?
 
+    /// Whether the step only reads: a read action, or a read-only command, and no
+    /// `$out` / `$merge` stage in its pipeline.
+    public var isReadOnly: Bool {
+        let reads = action == .command ? OperationAction.readOnlyCommands.contains(commandName ?? "") : action.isRead
+        return reads && !StepParser.pipelineWrites(arguments["pipeline"])
+    }
+
     /// For `command`: the command's name, its first key.
     public var commandName: String? {
         action == .command ? arguments.keys.first : nil

@@ -58,100 +58,22 @@ public struct ScenarioLoader: Sendable {
         // Absolute first: corelibs Foundation drops a leading `..` when standardizing a
         // relative URL, which would lose `../lib/billing.json` run from inside a folder.
         let directory = URL(fileURLWithPath: file).absoluteURL.deletingLastPathComponent()
-        var libraries: [Library] = []
-        for (index, include) in (reader.strings("include") ?? []).enumerated() {
-            let includePath = Self.displayPath(directory.appendingPathComponent(include).standardized.path)
-            let at = JSONPath.root.key("include").index(index)
-            do {
-                guard FileManager.default.fileExists(atPath: includePath) else {
-                    diagnostics.error(at, "no such file: \(includePath) (include paths are relative to this file)")
-                    continue
-                }
-                guard let library = try Library.load(includePath) else {
-                    diagnostics.error(at, "\(includePath) is a scenario, not a library: only library files ({\"preflight\": 1, \"library\": \"name\", \"procedures\": …}) can be included")
-                    continue
-                }
-                if libraries.contains(where: { $0.name == library.name }) {
-                    diagnostics.error(JSONPath.root.key("include").index(index), "the library \"\(library.name)\" is included twice")
-                } else {
-                    libraries.append(library)
-                }
-            } catch {
-                diagnostics.append(error.errors)
-            }
-        }
-
-        var libraryDiagnosticsList: [Diagnostics] = []
-        var procedureSources: [(name: String, params: [String], steps: BSON?, path: JSONPath, diagnostics: Diagnostics, file: String)] = []
-        var checkSources: [(name: String, document: BSONDocument, path: JSONPath, diagnostics: Diagnostics, file: String)] = []
-        for library in libraries {
-            let libraryDiagnostics = Diagnostics(file: library.file, sourceMap: library.sourceMap)
-            libraryDiagnostics.append(library.errors)
-            libraryDiagnosticsList.append(libraryDiagnostics)
-            for procedure in Library.procedures(library.document, diagnostics: libraryDiagnostics) {
-                procedureSources.append((library.name + "." + procedure.name, procedure.params, procedure.steps, procedure.path, libraryDiagnostics, library.file))
-            }
-            for check in Library.checks(library.document, diagnostics: libraryDiagnostics) {
-                checkSources.append((library.name + "." + check.name, check.document, check.path, libraryDiagnostics, library.file))
-            }
-        }
-        for procedure in Library.procedures(document, diagnostics: diagnostics) {
-            procedureSources.append((procedure.name, procedure.params, procedure.steps, procedure.path, diagnostics, file))
-        }
-        for check in Library.checks(document, diagnostics: diagnostics) {
-            checkSources.append((check.name, check.document, check.path, diagnostics, file))
-        }
+        let libraries = Self.libraries(reader.strings("include") ?? [], from: directory, diagnostics)
+        let sources = NamedSources(libraries: libraries, scenario: document, file: file, diagnostics: diagnostics)
 
         var context = StepParser.Context(
             live: mode == .live, logicalDatabase: database, failPointsDeclared: requires.failPoints,
-            procedures: Dictionary(procedureSources.map { ($0.name, $0.params) }, uniquingKeysWith: { first, _ in first }),
-            checks: Set(checkSources.map(\.name)), file: file)
+            procedures: Dictionary(sources.procedures.map { ($0.name, $0.params) }, uniquingKeysWith: { first, _ in first }),
+            checks: Set(sources.checks.map(\.name)), file: file)
         // Procedures and checks see the variables around the step that runs them: the
         // file's, and whatever any step of the file saves.
         let globals = Set(vars.keys)
         let everySaved = Self.savedNames(in: .document(document)).union(
-            procedureSources.reduce(into: Set<String>()) { $0.formUnion(Self.savedNames(in: $1.steps ?? .null)) })
-
-        var procedures: [String: Procedure] = [:]
-        for source in procedureSources {
-            context.file = source.file
-            let parser = StepParser(source.diagnostics, context: context)
-            var scope = globals.union(everySaved).union(source.params)
-            let steps = parser.steps(source.steps, at: source.path.key("steps"), scope: &scope)
-            procedures[source.name] = Procedure(name: source.name, params: source.params, steps: steps)
-        }
-        // Now that the procedures' steps are known: refuse runs that never end, and
-        // transactions that reach another transaction or a `parallel` step through `run`.
-        let graph = ProcedureGraph(procedures)
-        context.transactionalProcedures = graph.transactional
-        for source in procedureSources {
-            if let cycle = graph.cycle(from: source.name) {
-                source.diagnostics.error(source.path, "the procedure `\(source.name)` runs itself (\(cycle.joined(separator: " → "))), so it would never end")
-            }
-            StepParser(source.diagnostics, context: context).checkRunsInTransactions(procedures[source.name]?.steps ?? [])
-        }
-        var checks: [String: OperationStep] = [:]
-        for source in checkSources {
-            context.file = source.file
-            let parser = StepParser(source.diagnostics, context: context)
-            var scope = globals.union(everySaved)
-            guard let step = parser.step(source.document, at: source.path, scope: &scope) else { continue }
-            guard case .operation(let operation) = step.kind, operation.action.isRead || operation.action == .command else {
-                source.diagnostics.error(source.path, "a check is one read operation (find, aggregate, count, distinct) with an \"expect\"")
-                continue
-            }
-            let writes = operation.action == .command
-                ? !OperationAction.readOnlyCommands.contains(operation.commandName ?? "") || StepParser.pipelineWrites(operation.arguments["pipeline"])
-                : StepParser.pipelineWrites(operation.arguments["pipeline"])
-            if writes {
-                source.diagnostics.error(source.path, "a check is one read operation (find, aggregate, count, distinct) with an \"expect\"; this one writes")
-            }
-            if operation.expect == nil { source.diagnostics.error(source.path, "a check needs an \"expect\": it is an assertion") }
-            if operation.save != nil { source.diagnostics.error(source.path.key("save"), "a check only asserts; it cannot save variables") }
-            checks[source.name] = operation
-        }
+            sources.procedures.reduce(into: Set<String>()) { $0.formUnion(Self.savedNames(in: $1.steps ?? .null)) })
+        let procedures = Self.procedures(sources.procedures, context: &context, scope: globals.union(everySaved))
+        let checks = Self.checks(sources.checks, context: context, scope: globals.union(everySaved))
         // A library's problems are reported under its own file name.
-        for library in libraryDiagnosticsList { diagnostics.append(library.errors) }
+        for library in sources.libraryDiagnostics { diagnostics.append(library.errors) }
 
         context.file = file
         let fixtures = Self.fixtures(
