@@ -8,7 +8,7 @@ final class SuiteRunner {
     let facts: ServerFacts
     let commandLog: CommandLog
     let options: RunOptions
-    /// Set once a test fails under `--fail-fast`; shared by every suite of the run.
+    /// Why the rest of the run stops (`--fail-fast`, a dead scratch server); shared by every suite.
     let stop: StopSignal
     weak var observer: RunObserver?
 
