@@ -50,7 +50,7 @@ final class ServerSession: @unchecked Sendable {
         }
         let run: ScenarioRun
         do {
-            run = try ScenarioRun(uri: uri, options: runOptions)
+            run = try ScenarioRun(uri: uri, options: runOptions, serverSelectionTimeoutMS: scratch == nil ? nil : 10_000)
         } catch {
             scratch?.stop()
             let message = (error as? MongoError)?.message ?? "\(error)"

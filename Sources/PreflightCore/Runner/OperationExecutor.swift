@@ -52,7 +52,7 @@ struct OperationExecutor {
             return (.array(try collection.find(filter, options: options, session: session).map(BSON.document)), true)
         case .aggregate:
             copy(["allowDiskUse", "hint", "collation", "batchSize", "let"], from: arguments, into: &options)
-            let pipeline = sandboxed(arguments["pipeline"]?.arrayValue ?? [])
+            let pipeline = try sandboxed(arguments["pipeline"]?.arrayValue ?? [])
             return (.array(try collection.aggregate(pipeline, options: options, session: session).map(BSON.document)), true)
         case .count:
             copy(["skip", "limit", "hint", "collation"], from: arguments, into: &options)
@@ -92,7 +92,7 @@ struct OperationExecutor {
         case .command:
             var command = arguments
             if let timeout = step.timeoutMS, command["maxTimeMS"] == nil { command["maxTimeMS"] = .int64(Int64(timeout)) }
-            if let pipeline = command["pipeline"]?.arrayValue { command["pipeline"] = .array(sandboxed(pipeline)) }
+            if let pipeline = command["pipeline"]?.arrayValue { command["pipeline"] = .array(try sandboxed(pipeline)) }
             // The logical name means the sandbox; anything else was checked at load time.
             let target = step.database.map { $0 == logicalDatabase ? database : $0 } ?? database
             let reply = try client.runCommand(command, on: target, session: session)
@@ -103,8 +103,21 @@ struct OperationExecutor {
 
     /// The pipeline with `$out` / `$merge` into the scenario's logical database sent to
     /// the sandbox instead: the logical name is the real database on a live server.
-    /// (A stage naming any other database was refused when the file was loaded.)
-    private func sandboxed(_ pipeline: [BSON]) -> [BSON] {
+    /// (A stage naming any other database was refused when the file was loaded; the
+    /// guard below holds even so.)
+    private func sandboxed(_ pipeline: [BSON]) throws(MongoError) -> [BSON] {
+        let rewritten = rewrite(pipeline)
+        for stage in rewritten {
+            guard let document = stage.documentValue, let name = document.keys.first, name == "$out" || name == "$merge" else { continue }
+            let target = name == "$out" ? document[name]?.documentValue : document[name]?.documentValue?["into"]?.documentValue
+            if let database = target?["db"], database != .string(self.database) {
+                throw MongoError(kind: .client, message: "\(name) into \(database.extendedJSON(.relaxed)) would write outside the sandbox \(self.database); Preflight did not send it.")
+            }
+        }
+        return rewritten
+    }
+
+    private func rewrite(_ pipeline: [BSON]) -> [BSON] {
         guard database != logicalDatabase else { return pipeline }
         return pipeline.map { stage in
             guard var document = stage.documentValue, let name = document.keys.first, name == "$out" || name == "$merge" else {

@@ -14,8 +14,10 @@ public final class ScenarioRun: @unchecked Sendable {
     let options: RunOptions
 
     /// Opens a pool on `uri` and asks the server what it is.
+    /// - Parameter serverSelectionTimeoutMS: replaces the URI's (libmongoc's default is
+    ///   30 s): a scratch server on this machine answers at once or is gone.
     /// - Throws: `MongoError` when the server cannot be reached: the environment failed.
-    public init(uri: String, options: RunOptions) throws {
+    public init(uri: String, options: RunOptions, serverSelectionTimeoutMS: Int32? = nil) throws {
         let commandLog = CommandLog()
         self.commandLog = commandLog
         self.options = options
@@ -25,7 +27,7 @@ public final class ScenarioRun: @unchecked Sendable {
         // connections: on a shared server, nobody else's commands fail.
         let pool = try ConnectionPool(
             uri: uri, monitor: CommandMonitor { commandLog.record($0) }, appName: "preflight-" + sandboxes.runID,
-            replacingURIAppName: true)
+            replacingURIAppName: true, serverSelectionTimeoutMS: serverSelectionTimeoutMS)
         do {
             facts = try pool.withClient { try $0.serverFacts() }
         } catch {
@@ -51,7 +53,9 @@ public final class ScenarioRun: @unchecked Sendable {
                     let name = try pool.withClient { try sandboxes.claim(using: $0) }
                     suite = runner.run(scenario, tests: tests, database: name, sandbox: true)
                     suite.systemOut += "sandbox database: \(name)\n"
-                    if !options.keepDatabases {
+                    if options.serverIsUp?() == false {
+                        suite.systemErr += "The sandbox \(name) went with the scratch server.\n"
+                    } else if !options.keepDatabases {
                         let problems = (try? pool.withClient { sandboxes.dropAll(using: $0) }) ?? ["The sandbox database \(name) could not be dropped."]
                         suite.systemErr += problems.map { $0 + "\n" }.joined()
                     } else {

@@ -24,7 +24,7 @@ struct Library {
         }
         let reader = FieldReader(document, at: .root, diagnostics)
         if document["tests"] != nil && document["library"] == nil { return nil }
-        reader.allowOnly(["preflight", "library", "description", "procedures", "checks"])
+        reader.allowOnly(["$schema", "preflight", "library", "description", "procedures", "checks"])
         ScenarioLoader.checkVersion(reader)
         let name = reader.string("library", required: true) ?? ""
         if !name.isEmpty && !VariableName.isValid(name) {

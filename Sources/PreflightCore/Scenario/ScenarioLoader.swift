@@ -11,8 +11,9 @@ public struct ScenarioLoader: Sendable {
         self.variableOverrides = variableOverrides
     }
 
+    /// `$schema` is allowed so an editor can be pointed at the schema from the file itself.
     static let topLevelKeys = [
-        "preflight", "name", "description", "tags", "requires", "database", "mode", "vars", "include", "fixtures",
+        "$schema", "preflight", "name", "description", "tags", "requires", "database", "mode", "vars", "include", "fixtures",
         "procedures", "checks", "tests",
     ]
     static let testKeys = ["name", "description", "tags", "skip", "repeat", "steps", "expectCollections", "checks"]

@@ -76,6 +76,10 @@ extension StepParser {
             guard let command = reader.document("failPoint", required: true) else { return nil }
             if command.keys.first != "configureFailPoint" || command["configureFailPoint"]?.stringValue == nil {
                 diagnostics.error(path.key("failPoint"), "expected {\"configureFailPoint\": \"failCommand\", \"mode\": …, \"data\": …}: the first key names the fail point")
+            } else if command["configureFailPoint"]?.stringValue != "failCommand" {
+                // Only failCommand can be limited to Preflight's own connections; any
+                // other fail point acts on every client of the server.
+                diagnostics.error(path.key("failPoint").key("configureFailPoint"), "only the `failCommand` fail point can be set: Preflight limits it to its own connections, and any other would act on every client of the server")
             }
             if command["mode"] == nil { diagnostics.error(path.key("failPoint"), "a fail point needs a \"mode\" such as {\"times\": 1} or \"alwaysOn\"") }
             if command["data"]?.documentValue?["appName"] != nil {

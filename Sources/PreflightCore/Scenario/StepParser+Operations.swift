@@ -26,6 +26,13 @@ extension StepParser {
             arguments = command
             database = reader.string("on")
             checkCommand(name, command, on: database, at: path)
+            // `$db` in the body would override where the command goes; `on` is the way.
+            for key in command.keys where key.hasPrefix("$") {
+                diagnostics.error(path.key("command").key(key), "a command cannot carry `\(key)`: Preflight sends it to the sandbox, or with `on` to admin")
+            }
+            if let explained = command["explain"]?.documentValue?["pipeline"]?.arrayValue {
+                checkPipeline(explained, at: path.key("command").key("explain").key("pipeline"))
+            }
         } else {
             guard let name = reader.string(action.rawValue, required: true) else { return nil }
             collection = name
@@ -96,8 +103,14 @@ extension StepParser {
                 continue
             }
             let target = name == "$out" ? stage[name]?.documentValue : stage[name]?.documentValue?["into"]?.documentValue
-            if let database = target?["db"]?.stringValue, database != context.logicalDatabase {
-                diagnostics.error(path.index(index), "\"\(name)\" into database \"\(database)\" would write outside the scenario's sandbox")
+            guard let database = target?["db"] else { continue }
+            // Written out, so it can be checked here: a variable could name any database.
+            guard let literal = database.stringValue else {
+                diagnostics.error(path.index(index), "the database of \"\(name)\" must be written out as \"\(context.logicalDatabase)\" (the sandbox), not computed")
+                continue
+            }
+            if literal != context.logicalDatabase {
+                diagnostics.error(path.index(index), "\"\(name)\" into database \"\(literal)\" would write outside the scenario's sandbox")
             }
         }
     }
