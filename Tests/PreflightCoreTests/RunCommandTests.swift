@@ -291,35 +291,13 @@ final class RunCommandTests: ScratchServerTestCase {
     }
 
     /// Runs the built `preflight` with `arguments` in `directory` (the package root by
-    /// default), output to files so a chatty run cannot block on a full pipe.
+    /// default); a run that outlives `timeout` fails the test.
     func preflight(_ arguments: [String], in directory: String = ScratchServerTestCase.packageRoot, timeout: TimeInterval = 300) throws -> Invocation {
-        let output = try TemporaryDirectory()
-        let (stdoutPath, stderrPath) = (output.path + "/out", output.path + "/err")
-        guard FileManager.default.createFile(atPath: stdoutPath, contents: nil),
-            FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        else { throw CocoaError(.fileWriteUnknown) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try ScratchCommandRun.preflightExecutable())
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning {
-            process.interrupt()
-            process.waitUntilExit()
+        let run = try PreflightProcess(arguments, in: directory)
+        if !run.waitForExit(timeout: timeout) {
             XCTFail("preflight \(arguments.joined(separator: " ")) hung for \(Int(timeout)) s")
         }
-        process.waitUntilExit()
-        return Invocation(
-            status: process.terminationStatus,
-            standardOutput: (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "",
-            standardError: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "")
+        return Invocation(status: run.status, standardOutput: run.standardOutput, standardError: run.standardError)
     }
 
     /// Scratch directories that appeared since `before` and are still there with no server

@@ -80,31 +80,11 @@ extension JUnitReport {
     private static func create(_ path: String, holding bytes: [UInt8]) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw SystemCallFailure(code: errno) }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { buffer in
-                systemWrite(descriptor, buffer.baseAddress.map { $0 + written }, bytes.count - written)
-            }
-            if result < 0 {
-                guard errno == EINTR else {
-                    let code = errno
-                    close(descriptor)
-                    throw SystemCallFailure(code: code)
-                }
-                continue
-            }
-            written += result
+        if let code = StandardStream.writeAll(bytes, to: descriptor) {
+            close(descriptor)
+            throw SystemCallFailure(code: code)
         }
         // A full disk on some file systems (NFS) is only reported by close.
         guard close(descriptor) == 0 else { throw SystemCallFailure(code: errno) }
     }
-}
-
-/// `write(2)`, out of reach by its plain name inside `JUnitReport`, whose `write(to:)` hides it.
-private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
-    #if canImport(Glibc)
-        Glibc.write(descriptor, buffer, count)
-    #else
-        Darwin.write(descriptor, buffer, count)
-    #endif
 }

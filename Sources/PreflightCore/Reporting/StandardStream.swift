@@ -17,20 +17,32 @@ public enum StandardStream {
     }
 
     private static func write(_ text: String, to descriptor: Int32) {
-        var bytes = Array(text.utf8)
+        // A reader that went away is not the run's problem: the error is dropped.
+        _ = writeAll(Array(text.utf8), to: descriptor)
+    }
+
+    /// Writes all of `bytes`, retrying after signals.
+    /// - Returns: nil, or the `errno` of the write that failed.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
         var written = 0
         while written < bytes.count {
-            let result = bytes.withUnsafeMutableBytes { buffer in
+            let result = bytes.withUnsafeBytes { buffer in
                 systemWrite(descriptor, buffer.baseAddress.map { $0 + written }, buffer.count - written)
             }
-            if result < 0 && errno == EINTR { continue }
-            guard result > 0 else { return }
+            if result < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            // write(2) returns 0 only for nothing to write; anything else must not spin.
+            if result == 0 { return EIO }
             written += result
         }
+        return nil
     }
 }
 
-private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+/// `write(2)`, out of reach by its plain name inside types with a `write` of their own.
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
     #if canImport(Glibc)
         Glibc.write(descriptor, buffer, count)
     #else
