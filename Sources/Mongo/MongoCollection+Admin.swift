@@ -24,7 +24,7 @@ extension MongoCollection {
             let direction: String
             switch value {
             case .string(let text): direction = text
-            case .double(let number): direction = number.rounded() == number ? String(Int64(number)) : String(number)
+            case .double(let number): direction = Int64(exactly: number).map(String.init) ?? String(number)
             default: direction = value.integerValue.map(String.init) ?? value.extendedJSON()
             }
             return "\(key)_\(direction)"

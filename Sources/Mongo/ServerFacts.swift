@@ -46,9 +46,16 @@ extension MongoClient {
             } else {
                 .single
             }
-        // Switching the fail point off is harmless where it works, and refused where test
-        // commands are disabled, which is exactly the question.
-        let failPoints = (try? runCommand(["configureFailPoint": "failCommand", "mode": "off"], on: "admin")) != nil
+        // Asked about a fail point that does not exist, so nothing on the server changes
+        // (switching `failCommand` off would switch off another client's): mongod answers
+        // "unknown fail point" when test commands are on, CommandNotFound when they are off.
+        let failPoints: Bool
+        do {
+            try runCommand(["configureFailPoint": "preflightProbeOnly", "mode": "off"], on: "admin")
+            failPoints = true
+        } catch {
+            failPoints = error.kind == .server && error.code != 59 && error.code != 13  // CommandNotFound, Unauthorized
+        }
         return ServerFacts(
             version: buildInfo["version"]?.stringValue ?? "0",
             topology: topology,

@@ -347,4 +347,50 @@ final class SafetyLoaderTests: XCTestCase {
         }
         XCTAssertEqual(branches.count, 64)
     }
+
+    /// A stage or a pipeline taken from a variable could write anywhere, even from a live
+    /// file (`--var stage='{"$out": "orders"}'`): refused, as are writes inside `explain`
+    /// and `$$now` offsets that cannot make a date.
+    func testWhatCannotBeCheckedBeforeRunningIsRefused() throws {
+        try assertCorpus([
+            Broken(
+                name: "a stage from a variable in a live file",
+                text: #"""
+                    {"preflight": 1, "name": "s", "mode": "live", "database": "earlybird", "vars": {"stage": {"$out": "pwned"}},
+                     "tests": [{"name": "t", "steps": [{"aggregate": "orders", "pipeline": [{"$match": {}}, {"$$var": "stage"}], "expect": []}]}]}
+                    """#,
+                errors: [#"scenario.json:2:89: tests[0].steps[0].pipeline[1]: a pipeline stage cannot come from `$$var`: where a pipeline writes is checked before anything runs, so stages are written out"#]),
+            Broken(
+                name: "a command's pipeline from a variable",
+                text: #"""
+                    {"preflight": 1, "name": "s", "mode": "live", "database": "earlybird", "vars": {"p": []},
+                     "tests": [{"name": "t", "steps": [{"command": {"aggregate": "orders", "pipeline": {"$$var": "p"}, "cursor": {}}}]}]}
+                    """#,
+                errors: [
+                    #"scenario.json:2:37: tests[0].steps[0].command: the command "aggregate" may write, and a live scenario may only read; read-only commands: aggregate, buildInfo, buildinfo, collStats, count, dbStats, distinct, find, hello, isMaster, ismaster, listCollections, listIndexes, ping, serverStatus"#,
+                    #"scenario.json:2:72: tests[0].steps[0].command.pipeline: expected the pipeline as a JSON array of stages, got {"$$var":"p"} (document)"#,
+                ]),
+            Broken(
+                name: "an explained pipeline that writes",
+                text: #"""
+                    {"preflight": 1, "name": "s",
+                     "tests": [{"name": "t", "steps": [{"command": {"explain": {"aggregate": "o", "pipeline": [{"$out": "x"}], "cursor": {}}}}]}]}
+                    """#,
+                errors: [#"scenario.json:2:79: tests[0].steps[0].command.explain.pipeline: an explained pipeline must not write ($out, $merge) or come from a variable"#]),
+            Broken(
+                name: "a $$now offset that is not finite",
+                text: #"""
+                    {"preflight": 1, "name": "s",
+                     "tests": [{"name": "t", "steps": [{"find": "o", "filter": {"at": {"$lt": {"$$now": {"offsetSeconds": {"$numberDouble": "NaN"}}}}}}]}]}
+                    """#,
+                errors: [#"scenario.json:2:76: tests[0].steps[0].filter.at.$lt.$$now: expected {} or {"offsetSeconds": a number of seconds within ±100000000000}, got {"offsetSeconds":{"$numberDouble":"NaN"}} (document)"#]),
+            Broken(
+                name: "a $$now offset past any date",
+                text: #"""
+                    {"preflight": 1, "name": "s",
+                     "tests": [{"name": "t", "steps": [{"find": "o", "filter": {"at": {"$$now": {"offsetSeconds": 1e300}}}}]}]}
+                    """#,
+                errors: [#"scenario.json:2:68: tests[0].steps[0].filter.at.$$now: expected {} or {"offsetSeconds": a number of seconds within ±100000000000}, got {"offsetSeconds":1e+300} (document)"#]),
+        ])
+    }
 }

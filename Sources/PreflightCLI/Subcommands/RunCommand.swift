@@ -51,7 +51,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Run only tests whose file, scenario or test name contains this text (any case).", valueName: "text"))
     var filter: String?
 
-    @Option(help: ArgumentHelp("Run only tests tagged so (on the scenario or the test). Repeatable: any of them.", valueName: "tag"))
+    @Option(help: ArgumentHelp("Run only tests tagged so (on the scenario or the test; any case). Repeatable: any of them.", valueName: "tag"))
     var tag: [String] = []
 
     @Option(help: ArgumentHelp("The real database live scenarios read, instead of their own `database`.", valueName: "name"))
@@ -87,6 +87,12 @@ struct RunCommand: ParsableCommand {
             let message = noMatch(catalog)
             report.write([.problem("nothing to run", tests: [("selection", TestProblem(type: "usage", message: message))])])
             throw CommandFailure.exit(message, .usage)
+        }
+        if filter != nil || !tag.isEmpty {
+            // A narrowed run must say so: "3 passed" means little without "of 40".
+            let total = catalog.scenarios.reduce(0) { $0 + $1.tests.count }
+            let chosen = selection.reduce(0) { $0 + $1.tests.count }
+            Console.standardError("Selected \(chosen) of \(total) tests in \(catalog.scenarios.count) files (\(selectionDescription)); the others are not run or reported.")
         }
         do {
             try JUnitReport.checkWritable(reportOptions.junit)
@@ -124,10 +130,14 @@ struct RunCommand: ParsableCommand {
         }
     }
 
+    private var selectionDescription: String {
+        [filter.map { "--filter \"\($0)\"" }, tag.isEmpty ? nil : "--tag " + tag.joined(separator: ", ")]
+            .compactMap { $0 }.joined(separator: " and ")
+    }
+
     private func noMatch(_ catalog: ScenarioCatalog) -> String {
         let tags = Set(catalog.scenarios.flatMap { $0.tags + $0.tests.flatMap(\.tags) }).sorted()
-        let asked = [filter.map { "--filter \"\($0)\"" }, tag.isEmpty ? nil : "--tag " + tag.joined(separator: ", ")]
-            .compactMap { $0 }.joined(separator: " and ")
+        let asked = selectionDescription
         return "No test matches \(asked) in \(catalog.scenarios.count) file\(catalog.scenarios.count == 1 ? "" : "s")"
             + (tags.isEmpty ? "." : "; the tags in use: \(tags.joined(separator: ", ")).") + " Nothing was run."
     }

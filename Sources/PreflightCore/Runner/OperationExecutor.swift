@@ -9,6 +9,8 @@ struct OperationExecutor {
     let database: String
     /// The scenario's logical database name, which `command … on` may use for the sandbox.
     let logicalDatabase: String
+    /// A live scenario's step, on the real database: nothing may write.
+    let live: Bool
 
     /// - Parameter arguments: the step's arguments with variables already substituted.
     /// - Returns: the result, and whether its documents are root-level for matching.
@@ -109,6 +111,10 @@ struct OperationExecutor {
         let rewritten = rewrite(pipeline)
         for stage in rewritten {
             guard let document = stage.documentValue, let name = document.keys.first, name == "$out" || name == "$merge" else { continue }
+            // On the live database nothing may write, whatever the target.
+            if live {
+                throw MongoError(kind: .client, message: "\(name) writes, and this step runs on the live database \(database); Preflight did not send it.")
+            }
             let target = name == "$out" ? document[name]?.documentValue : document[name]?.documentValue?["into"]?.documentValue
             if let database = target?["db"], database != .string(self.database) {
                 throw MongoError(kind: .client, message: "\(name) into \(database.extendedJSON(.relaxed)) would write outside the sandbox \(self.database); Preflight did not send it.")
@@ -118,7 +124,7 @@ struct OperationExecutor {
     }
 
     private func rewrite(_ pipeline: [BSON]) -> [BSON] {
-        guard database != logicalDatabase else { return pipeline }
+        guard !live else { return pipeline }
         return pipeline.map { stage in
             guard var document = stage.documentValue, let name = document.keys.first, name == "$out" || name == "$merge" else {
                 return stage

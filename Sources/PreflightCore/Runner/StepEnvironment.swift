@@ -16,7 +16,9 @@ struct StepEnvironment {
     let log: TestLog
 
     var executor: OperationExecutor {
-        OperationExecutor(client: client, session: session, database: database, logicalDatabase: scenario.database)
+        OperationExecutor(
+            client: client, session: session, database: database, logicalDatabase: scenario.database,
+            live: scenario.mode == .live)
     }
 
     func with(scope: VariableScope) -> StepEnvironment {

@@ -17,8 +17,8 @@ enum Substitution {
                 case "$$var":
                     return try scope.resolve(argument.stringValue ?? "")
                 case "$$now":
-                    let offset = argument.documentValue?["offsetSeconds"].flatMap(Self.number) ?? 0
-                    return .datetime(Int64((Date().timeIntervalSince1970 + offset) * 1000))
+                    let offset = argument.documentValue?["offsetSeconds"].flatMap(Self.offsetSeconds) ?? 0
+                    return .datetime(Int64(((Date().timeIntervalSince1970 + offset) * 1000).rounded()))
                 case "$$newObjectId":
                     return .objectID(ObjectID())
                 default:
@@ -37,13 +37,20 @@ enum Substitution {
         try apply(.document(document), scope).documentValue ?? [:]
     }
 
-    private static func number(_ value: BSON) -> Double? {
-        switch value {
+    /// About ±3,000 years: far enough for any test, near enough that the date fits a
+    /// BSON date and the arithmetic never traps.
+    static let maximumOffsetSeconds = 1e11
+
+    /// A `$$now` offset as seconds, or nil when it is not a finite number within range.
+    static func offsetSeconds(_ value: BSON) -> Double? {
+        let seconds: Double? = switch value {
         case .int32(let number): Double(number)
         case .int64(let number): Double(number)
         case .double(let number): number
         case .decimal128(let number): Double(number.description)
         default: nil
         }
+        guard let seconds, seconds.isFinite, abs(seconds) <= maximumOffsetSeconds else { return nil }
+        return seconds
     }
 }

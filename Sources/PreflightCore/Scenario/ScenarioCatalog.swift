@@ -89,8 +89,10 @@ public struct ScenarioCatalog: Sendable {
     /// `tests` is a scenario, and is validated (so a stray key is an error, not a reason
     /// to skip the file).
     private static func otherKind(_ document: BSONDocument) -> String? {
-        if document["preflight"] == nil && (document["$schema"] != nil || document["$defs"] != nil) { return "JSON Schema" }
         guard document["tests"] == nil else { return nil }
+        if document["preflight"] == nil && document["name"] == nil && (document["$schema"] != nil || document["$defs"] != nil) {
+            return "JSON Schema"
+        }
         if document["compat"] != nil { return "compat spec" }
         if document["migration"] != nil { return "migration" }
         if document["checklist"] != nil { return "checklist" }

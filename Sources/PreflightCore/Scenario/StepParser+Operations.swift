@@ -30,8 +30,10 @@ extension StepParser {
             for key in command.keys where key.hasPrefix("$") {
                 diagnostics.error(path.key("command").key(key), "a command cannot carry `\(key)`: Preflight sends it to the sandbox, or with `on` to admin")
             }
-            if let explained = command["explain"]?.documentValue?["pipeline"]?.arrayValue {
-                checkPipeline(explained, at: path.key("command").key("explain").key("pipeline"))
+            if let explained = command["explain"]?.documentValue?["pipeline"], Self.pipelineWrites(explained) {
+                // The rewrite into the sandbox does not reach inside `explain`; a pipeline
+                // that writes has no business there.
+                diagnostics.error(path.key("command").key("explain").key("pipeline"), "an explained pipeline must not write ($out, $merge) or come from a variable")
             }
         } else {
             guard let name = reader.string(action.rawValue, required: true) else { return nil }
@@ -85,18 +87,34 @@ extension StepParser {
                 diagnostics.error(path.key("on"), "commands go to the scenario's database \"\(context.logicalDatabase)\" or to \"admin\"; \"\(database)\" is a database this scenario does not own")
             }
         }
-        if let pipeline = command["pipeline"]?.arrayValue { checkPipeline(pipeline, at: path.key("command").key("pipeline")) }
-    }
-
-    static func pipelineWrites(_ pipeline: BSON?) -> Bool {
-        (pipeline?.arrayValue ?? []).contains { stage in
-            stage.documentValue.map { $0.contains("$out") || $0.contains("$merge") } ?? false
+        if let pipeline = command["pipeline"] {
+            if let stages = pipeline.arrayValue {
+                checkPipeline(stages, at: path.key("command").key("pipeline"))
+            } else {
+                diagnostics.error(path.key("command").key("pipeline"), "expected the pipeline as a JSON array of stages, got \(Diagnostics.describe(pipeline))")
+            }
         }
     }
 
-    /// `$out` and `$merge` write: refused in live files, and kept inside the sandbox otherwise.
+    /// Whether a pipeline may write: a `$out` or `$merge` stage, or anything that is not
+    /// written out stage by stage (a variable could hold either).
+    static func pipelineWrites(_ pipeline: BSON?) -> Bool {
+        guard let pipeline else { return false }
+        guard let stages = pipeline.arrayValue else { return true }
+        return stages.contains { stage in
+            guard let document = stage.documentValue else { return true }
+            return document.keys.contains { $0 == "$out" || $0 == "$merge" || $0.hasPrefix("$$") }
+        }
+    }
+
+    /// `$out` and `$merge` write: refused in live files, and kept inside the sandbox
+    /// otherwise. A stage taken from a variable could be either, so it is refused.
     func checkPipeline(_ pipeline: [BSON], at path: JSONPath) {
         for (index, stage) in pipeline.enumerated() {
+            if let operatorName = stage.documentValue?.keys.first(where: { $0.hasPrefix("$$") }) {
+                diagnostics.error(path.index(index), "a pipeline stage cannot come from `\(operatorName)`: where a pipeline writes is checked before anything runs, so stages are written out")
+                continue
+            }
             guard let stage = stage.documentValue, let name = stage.keys.first, name == "$out" || name == "$merge" else { continue }
             if context.live {
                 diagnostics.error(path.index(index), "\"\(name)\" writes, and a live scenario may only read")

@@ -39,10 +39,11 @@ extension StepParser {
             case "$$now":
                 let offset = argument.documentValue
                 let valid = offset.map { document in
-                    document.keys.allSatisfy { $0 == "offsetSeconds" } && (document["offsetSeconds"].map(\.isNumber) ?? true)
+                    document.keys.allSatisfy { $0 == "offsetSeconds" }
+                        && (document["offsetSeconds"].map { Substitution.offsetSeconds($0) != nil } ?? true)
                 } ?? false
                 if !valid {
-                    diagnostics.error(path.key(name), "expected {} or {\"offsetSeconds\": number}, got \(Diagnostics.describe(argument))")
+                    diagnostics.error(path.key(name), "expected {} or {\"offsetSeconds\": a number of seconds within ±\(Int(Substitution.maximumOffsetSeconds))}, got \(Diagnostics.describe(argument))")
                 }
             case "$$newObjectId":
                 if argument.documentValue?.isEmpty != true {

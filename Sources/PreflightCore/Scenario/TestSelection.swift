@@ -24,7 +24,8 @@ public struct TestSelection: Sendable {
             let haystack = [scenario.file, scenario.name, test.name].map { $0.lowercased() }
             if !haystack.contains(where: { $0.contains(filter.lowercased()) }) { return false }
         }
-        if !tags.isEmpty && !tags.contains(where: { (scenario.tags + test.tags).contains($0) }) { return false }
+        let wanted = Set(tags.map { $0.lowercased() })
+        if !wanted.isEmpty && wanted.isDisjoint(with: (scenario.tags + test.tags).map { $0.lowercased() }) { return false }
         return true
     }
 }
