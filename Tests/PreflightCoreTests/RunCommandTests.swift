@@ -107,6 +107,12 @@ final class RunCommandTests: ScratchServerTestCase {
         XCTAssertEqual(result.lastLine, "0 passed, 2 failed, 0 skipped", result.transcript)
         let report = try String(contentsOfFile: junit, encoding: .utf8)
         XCTAssertTrue(report.contains("result[0].password"), report)
+        // The command log (§9) is there, in the console with --verbose and in the failure's
+        // body, with the secret inside the inserted document replaced.
+        XCTAssertTrue(result.standardOutput.contains(".insert {"), result.standardOutput)
+        XCTAssertTrue(report.contains("commands and steps:"), report)
+        XCTAssertTrue(report.contains(".insert {"), report)
+        XCTAssertTrue(report.contains("&lt;redacted&gt;"), report)
         for secret in ["hunter2-pa55word", "s3cr3t-t0ken-value"] {
             XCTAssertFalse(result.standardOutput.contains(secret), "the console shows \(secret):\n\(result.standardOutput)")
             XCTAssertFalse(result.standardError.contains(secret), "stderr shows \(secret)")
