@@ -11,62 +11,7 @@ import XCTest
 ///
 /// Line and column of every expected error were worked out from the case's text (a key's
 /// error points at the key's opening quote, an array element's at its first character).
-final class SafetyLoaderTests: XCTestCase {
-    struct Broken: Sendable {
-        let name: String
-        let text: String
-        let errors: [String]
-    }
-
-    private var folders: [String] = []
-
-    override func tearDown() {
-        for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
-        folders = []
-        super.tearDown()
-    }
-
-    /// A fresh folder holding `files` (name → text).
-    private func folder(_ files: [String: String]) throws -> String {
-        let folder = NSTemporaryDirectory() + "preflight-safety-loader-" + UUID().uuidString
-        folders.append(folder)
-        for (name, text) in files {
-            let path = folder + "/" + name
-            try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        }
-        return folder
-    }
-
-    /// Every case must fail to load with exactly its errors (file names relative to the folder).
-    private func assertCorpus(_ cases: [Broken], file: StaticString = #filePath, line: UInt = #line) throws {
-        for broken in cases {
-            let folder = try folder(["scenario.json": broken.text])
-            do {
-                _ = try ScenarioLoader().load(folder + "/scenario.json")
-                XCTFail("\(broken.name): loaded, but the file must be rejected", file: file, line: line)
-            } catch {
-                let messages = error.errors.map { error in
-                    let text = error.description
-                    return text.hasPrefix(folder + "/") ? String(text.dropFirst(folder.count + 1)) : text
-                }
-                XCTAssertEqual(messages, broken.errors, broken.name, file: file, line: line)
-            }
-        }
-    }
-
-    /// Loads a file that must be valid.
-    private func load(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> Scenario {
-        let folder = try folder(["scenario.json": text])
-        do {
-            return try ScenarioLoader().load(folder + "/scenario.json")
-        } catch {
-            XCTFail("a valid file was rejected:\n" + error.errors.map(\.description).joined(separator: "\n"), file: file, line: line)
-            throw error
-        }
-    }
-
+final class SafetyLoaderTests: LoaderCorpusTestCase {
     // MARK: - Commands: an allow-list
 
     /// The commands a sandbox scenario may send. Pinned: a command added here must be one
@@ -81,7 +26,7 @@ final class SafetyLoaderTests: XCTestCase {
     }
 
     func testCommandsThatReachOutsideTheSandboxAreRejected() throws {
-        try assertCorpus([
+        assertCorpus([
             Broken(
                 name: "mapReduce (can write its output to another database)",
                 text: #"""
@@ -155,7 +100,7 @@ final class SafetyLoaderTests: XCTestCase {
     // MARK: - $out / $merge
 
     func testOutAndMergeIntoAnotherDatabaseAreRejected() throws {
-        try assertCorpus([
+        assertCorpus([
             Broken(
                 name: "$out into another database",
                 text: #"""
@@ -198,7 +143,7 @@ final class SafetyLoaderTests: XCTestCase {
     /// A variable could name any database, and `$db` would override where a command goes:
     /// neither can be checked at load time, so neither is allowed.
     func testTargetsThatCannotBeCheckedAreRejected() throws {
-        try assertCorpus([
+        assertCorpus([
             Broken(
                 name: "$out into a database held in a variable",
                 text: #"""
@@ -239,7 +184,7 @@ final class SafetyLoaderTests: XCTestCase {
                 text: #"{"preflight": 1, "name": "s", "database": ""# + name + #"", "tests": [{"name": "t", "steps": [{"find": "orders"}]}]}"#,
                 errors: ["scenario.json:1:31: database: \"\(name)\" is one of the server's own databases; scenarios name the application's database"]))
         }
-        try assertCorpus(cases)
+        assertCorpus(cases)
         // A name that merely starts like one is an application's.
         XCTAssertEqual(
             try load(#"{"preflight": 1, "name": "s", "database": "administration", "tests": [{"name": "t", "steps": [{"find": "orders"}]}]}"#)
@@ -249,7 +194,7 @@ final class SafetyLoaderTests: XCTestCase {
     // MARK: - Fail points
 
     func testAFailPointCannotNameAnAppName() throws {
-        try assertCorpus([
+        assertCorpus([
             Broken(
                 name: "failPoint with data.appName",
                 text: #"""
@@ -267,7 +212,7 @@ final class SafetyLoaderTests: XCTestCase {
 
     func testTimeoutMSIsRejectedWhereMaxTimeMSCannotCarryIt() throws {
         let message = "`timeoutMS` is sent as the server's maxTimeMS, which only find, aggregate, count, distinct and command steps take"
-        try assertCorpus([
+        assertCorpus([
             Broken(
                 name: "timeoutMS on insertOne, updateOne, bulkWrite, findOneAndUpdate",
                 text: #"""
@@ -336,7 +281,7 @@ final class SafetyLoaderTests: XCTestCase {
             let branches = Array(repeating: #"[{"find": "orders"}]"#, count: count).joined(separator: ", ")
             return #"{"preflight": 1, "name": "s", "tests": [{"name": "t", "steps": [{"parallel": ["# + branches + "]}]}]}"
         }
-        try assertCorpus([
+        assertCorpus([
             Broken(
                 name: "65 branches", text: text(65),
                 errors: ["scenario.json:1:66: tests[0].steps[0].parallel: at most 64 branches run at once, got 65"])
@@ -352,7 +297,7 @@ final class SafetyLoaderTests: XCTestCase {
     /// file (`--var stage='{"$out": "orders"}'`): refused, as are writes inside `explain`
     /// and `$$now` offsets that cannot make a date.
     func testWhatCannotBeCheckedBeforeRunningIsRefused() throws {
-        try assertCorpus([
+        assertCorpus([
             Broken(
                 name: "a stage from a variable in a live file",
                 text: #"""
