@@ -14,4 +14,10 @@ public final class Guarded<Value>: @unchecked Sendable {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
     }
+
+    /// Changes the value in place, under the lock: a read then a write through `value`
+    /// would let another thread's change in between.
+    public func mutate(_ body: (inout Value) -> Void) {
+        lock.withLock { body(&stored) }
+    }
 }

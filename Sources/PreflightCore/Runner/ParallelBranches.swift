@@ -6,7 +6,7 @@ import Mongo
 /// the step is written to reproduce really happens.
 enum ParallelBranches {
     static func run(_ branches: [[Step]], step: Step, _ environment: StepEnvironment) throws {
-        let results = BranchResults(count: branches.count)
+        let results = Guarded<[RunFailure?]>(Array(repeating: nil, count: branches.count))
         do {
             // All connections are taken before any branch starts: taken one by one, two
             // parallel steps could each hold some and wait forever for the rest.
@@ -16,7 +16,7 @@ enum ParallelBranches {
         } catch let error as MongoError {
             throw RunFailure.errored(Failures.unexpected(step.title, error))
         }
-        let failures = results.all.compactMap { $0 }
+        let failures = results.value.compactMap { $0 }
         guard let first = failures.first else { return }
         var problem = first.prefixed(step.title).problem
         if failures.count > 1 {
@@ -29,7 +29,9 @@ enum ParallelBranches {
         throw RunFailure.failed(problem)
     }
 
-    private static func run(_ branches: [[Step]], clients: [MongoClient], _ environment: StepEnvironment, into results: BranchResults) {
+    private static func run(
+        _ branches: [[Step]], clients: [MongoClient], _ environment: StepEnvironment, into results: Guarded<[RunFailure?]>
+    ) {
         let barrier = Barrier(parties: branches.count)
         let done = DispatchGroup()
         // Only Sendable parts cross to the branch threads; each builds its own environment.
@@ -52,11 +54,11 @@ enum ParallelBranches {
                 do {
                     try StepRunner.run(steps, branch)
                 } catch let failure as RunFailure {
-                    results.set(index, failure.prefixed("branch \(index + 1)"))
+                    results.mutate { $0[index] = failure.prefixed("branch \(index + 1)") }
                 } catch let error as MongoError {
-                    results.set(index, .errored(Failures.unexpected("branch \(index + 1)", error)))
+                    results.mutate { $0[index] = .errored(Failures.unexpected("branch \(index + 1)", error)) }
                 } catch {
-                    results.set(index, .errored(TestProblem(type: "error", message: "branch \(index + 1): \(error)")))
+                    results.mutate { $0[index] = .errored(TestProblem(type: "error", message: "branch \(index + 1): \(error)")) }
                 }
             }
             thread.stackSize = 4 << 20
