@@ -18,8 +18,12 @@ public struct OperationStep: Sendable {
     /// Whether the step only reads: a read action, or a read-only command, and no
     /// `$out` / `$merge` stage in its pipeline.
     public var isReadOnly: Bool {
-        let reads = action == .command ? OperationAction.readOnlyCommands.contains(commandName ?? "") : action.isRead
-        return reads && !StepParser.pipelineWrites(arguments["pipeline"])
+        action == .command ? Self.isReadOnlyCommand(arguments) : action.isRead && !StepParser.pipelineWrites(arguments["pipeline"])
+    }
+
+    /// A command that only reads: a read-only command name, and no pipeline that writes.
+    static func isReadOnlyCommand(_ command: BSONDocument) -> Bool {
+        OperationAction.readOnlyCommands.contains(command.keys.first ?? "") && !StepParser.pipelineWrites(command["pipeline"])
     }
 
     /// For `command`: the command's name, its first key.

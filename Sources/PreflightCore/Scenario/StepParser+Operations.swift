@@ -72,7 +72,7 @@ extension StepParser {
     /// Where a `command` may go: the scenario's own database (the sandbox), or `admin` for
     /// a command that only reads. Anything else could touch a database Preflight did not create.
     func checkCommand(_ name: String, _ command: BSONDocument, on database: String?, at path: JSONPath) {
-        let readOnly = OperationAction.readOnlyCommands.contains(name) && !Self.pipelineWrites(command["pipeline"])
+        let readOnly = OperationStep.isReadOnlyCommand(command)
         if context.live && !readOnly {
             diagnostics.error(path.key("command"), "the command \"\(name)\" may write, and a live scenario may only read; read-only commands: \(OperationAction.readOnlyCommands.sorted().joined(separator: ", "))")
         } else if !context.live && !OperationAction.sandboxCommands.contains(name) {
