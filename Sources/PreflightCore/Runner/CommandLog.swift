@@ -19,7 +19,7 @@ final class CommandLog: @unchecked Sendable {
             var shown = command
             // Session plumbing, the same on every command: noise in a log meant for people.
             for key in ["lsid", "$clusterTime", "$db", "$readPreference"] { shown[key] = nil }
-            log.append("→ \(database).\(event.commandName) \(Self.clip(Redaction.redact(.document(shown)).extendedJSON(.relaxed)))")
+            log.append("→ \(database).\(event.commandName) \(Redaction.redact(.document(shown)).extendedJSON(.relaxed).clipped(to: 600))")
         case .succeeded(_, let microseconds):
             log.append("← \(event.commandName) ok (\(Self.milliseconds(microseconds)))")
         case .failed(let message, _, let microseconds):
@@ -27,9 +27,6 @@ final class CommandLog: @unchecked Sendable {
         }
     }
 
-    private static func clip(_ text: String) -> String {
-        text.count > 600 ? String(text.prefix(597)) + "…" : text
-    }
 
     private static func milliseconds(_ microseconds: Int64) -> String {
         String(format: "%.1f ms", Double(microseconds) / 1000)

@@ -32,7 +32,8 @@ enum Failures {
         return TestProblem(type: type, message: message, details: details)
     }
 
+    /// Values in failure bodies: long enough to show a whole document, not a collection.
     static func clip(_ text: String) -> String {
-        text.count > 4_000 ? String(text.prefix(3_997)) + "…" : text
+        text.clipped(to: 4_000)
     }
 }

@@ -41,8 +41,7 @@ final class Diagnostics {
 
     /// Names a value for messages: `3 (int)`, `"abc" (string)`.
     static func describe(_ value: BSON) -> String {
-        var text = value.extendedJSON(.relaxed)
-        if text.count > 80 { text = String(text.prefix(77)) + "…" }
+        let text = value.extendedJSON(.relaxed).clipped(to: 80)
         return "\(text) (\(value.typeAlias == "object" ? "document" : value.typeAlias))"
     }
 
