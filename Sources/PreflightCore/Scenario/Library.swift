@@ -16,6 +16,12 @@ struct Library {
     static func load(_ file: String) throws(ValidationFailure) -> Library? {
         let input: InputText
         do { input = try InputText.read(file) } catch { throw ValidationFailure([error]) }
+        return try load(input)
+    }
+
+    /// A library from a file already read (the catalog has read every file once).
+    static func load(_ input: InputText) throws(ValidationFailure) -> Library? {
+        let file = input.file
         let sourceMap = SourceMap(input.bytes)
         let diagnostics = Diagnostics(file: file, sourceMap: sourceMap)
         diagnostics.reportDuplicateKeys()

@@ -70,7 +70,7 @@ public struct ScenarioCatalog: Sendable {
         }
         if document["library"] != nil && document["tests"] == nil {
             do {
-                errors += try Library.load(file)?.errors ?? []
+                errors += try Library.load(input)?.errors ?? []
                 libraries.append(file)
             } catch {
                 errors += error.errors
