@@ -50,4 +50,11 @@ final class RedactionTests: XCTestCase {
         XCTAssertFalse(Redaction.redactText("{ user: ann, password: hunter2 }").contains("hunter2"))
         XCTAssertEqual(Redaction.redactText("result.password: expected <redacted>"), "result.password: expected <redacted>")
     }
+
+    /// Validation messages quote the value they refuse; a secret in it is replaced there too.
+    func testValidationMessagesQuoteValuesWithoutTheirSecrets() {
+        let described = Diagnostics.describe(["user": "ann", "password": "hunter2"])
+        XCTAssertFalse(described.contains("hunter2"), described)
+        XCTAssertTrue(described.contains(#""user":"ann""#), described)
+    }
 }

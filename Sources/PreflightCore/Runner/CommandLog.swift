@@ -23,7 +23,7 @@ final class CommandLog: @unchecked Sendable {
         case .succeeded(_, let microseconds):
             log.append("← \(event.commandName) ok (\(Self.milliseconds(microseconds)))")
         case .failed(let message, _, let microseconds):
-            log.append("← \(event.commandName) failed (\(Self.milliseconds(microseconds))): \(Redaction.redactText(message))")
+            log.append("← \(event.commandName) failed (\(Self.milliseconds(microseconds))): \(message)")
         }
     }
 

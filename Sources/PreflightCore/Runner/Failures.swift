@@ -24,9 +24,9 @@ enum Failures {
         case .client: type = "clientError"
         default: type = "serverError"
         }
-        var message = "\(title): \(Redaction.redactText(error.message))"
+        var message = "\(title): \(error.message)"
         if let code = error.code { message += " (code \(code)\(error.codeName.map { " \($0)" } ?? ""))" }
-        var details = "step: \(title)\nerror: \(error.kind.rawValue) \(Redaction.redactText(error.message))"
+        var details = "step: \(title)\nerror: \(error.kind.rawValue) \(error.message)"
         if !error.labels.isEmpty { details += "\nlabels: \(error.labels.joined(separator: ", "))" }
         if let reply = error.reply { details += "\nreply: \(clip(Redaction.redact(.document(reply)).extendedJSON(.relaxed)))" }
         return TestProblem(type: type, message: message, details: details)

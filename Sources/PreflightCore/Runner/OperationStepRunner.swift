@@ -30,9 +30,9 @@ enum OperationStepRunner {
                 if let problem = try ErrorExpectation.check(error, against: expected, scope: environment.scope) {
                     throw RunFailure.failed(TestProblem(
                         type: "expectedError", message: "\(title): \(problem)",
-                        details: "step: \(title)\n\(problem)\nerror: \(Redaction.redactText(error.description))"))
+                        details: "step: \(title)\n\(problem)\nerror: \(error.description)"))
                 }
-                environment.log.append("  failed as expected: \(Redaction.redactText(error.message))")
+                environment.log.append("  failed as expected: \(error.message)")
                 environment.transaction?.failedAsExpected(title, error)
                 return
             }

@@ -68,6 +68,7 @@ public final class ScenarioRun: @unchecked Sendable {
                     suite.tests.forEach { observer?.testFinished($0, in: scenario) }
                 }
             }
+            suite.systemErr = Redaction.redactText(suite.systemErr)
             suite.properties = properties(for: scenario)
             observer?.suiteFinished(suite)
             suites.append(suite)
@@ -106,7 +107,8 @@ public final class ScenarioRun: @unchecked Sendable {
         }
         return SuiteResult(
             name: scenario.name, file: scenario.file, classname: SuiteResult.classname(forFile: scenario.file),
-            timestamp: Date(), tests: tests.map { TestResult(name: $0.name, line: $0.line, outcome: .errored(problem)) })
+            timestamp: Date(),
+            tests: tests.map { SuiteRunner.redacted(TestResult(name: $0.name, line: $0.line, outcome: .errored(problem))) })
     }
 
     private func properties(for scenario: Scenario) -> [(name: String, value: String)] {

@@ -60,8 +60,9 @@ final class SuiteRunner {
         return suite
     }
 
-    /// Every message and log line of a result with secrets replaced: the one place all
-    /// reports (console, JUnit) take their text from.
+    /// Every message and log line of a result with secrets replaced: the one place free
+    /// text is redacted, which every report (console, JUnit) takes its text from. Values
+    /// quoted as documents are redacted structurally where they are written.
     static func redacted(_ result: TestResult) -> TestResult {
         var result = result
         func clean(_ problem: TestProblem) -> TestProblem {

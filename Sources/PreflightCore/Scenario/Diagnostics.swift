@@ -41,7 +41,8 @@ final class Diagnostics {
 
     /// Names a value for messages: `3 (int)`, `"abc" (string)`.
     static func describe(_ value: BSON) -> String {
-        let text = value.extendedJSON(.relaxed).clipped(to: 80)
+        // Messages go to the console and the report: a quoted value loses its secrets too.
+        let text = Redaction.redact(value).extendedJSON(.relaxed).clipped(to: 80)
         return "\(text) (\(value.typeAlias == "object" ? "document" : value.typeAlias))"
     }
 
