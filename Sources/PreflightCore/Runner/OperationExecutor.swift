@@ -25,24 +25,24 @@ struct OperationExecutor {
             let result = try collection.insertOne(arguments["document"]?.documentValue ?? [:], session: session)
             return (["insertedId": result.insertedID], true)
         case .insertMany:
-            copy(["ordered"], from: arguments, into: &options)
+            Self.copy(["ordered"], from: arguments, into: &options)
             let documents = (arguments["documents"]?.arrayValue ?? []).compactMap(\.documentValue)
             let result = try collection.insertMany(documents, options: options, session: session)
             return (["insertedIds": .array(result.insertedIDs), "insertedCount": .int64(result.insertedCount)], true)
         case .updateOne, .updateMany:
-            copy(["upsert", "arrayFilters", "hint", "collation", "let"], from: arguments, into: &options)
+            Self.copy(["upsert", "arrayFilters", "hint", "collation", "let"], from: arguments, into: &options)
             let update = arguments["update"] ?? [:]
             let result = step.action == .updateOne
                 ? try collection.updateOne(filter: filter, update: update, options: options, session: session)
                 : try collection.updateMany(filter: filter, update: update, options: options, session: session)
             return (.document(Self.document(result)), true)
         case .replaceOne:
-            copy(["upsert", "hint", "collation", "let"], from: arguments, into: &options)
+            Self.copy(["upsert", "hint", "collation", "let"], from: arguments, into: &options)
             let result = try collection.replaceOne(
                 filter: filter, replacement: arguments["replacement"]?.documentValue ?? [:], options: options, session: session)
             return (.document(Self.document(result)), true)
         case .deleteOne, .deleteMany:
-            copy(["hint", "collation", "let"], from: arguments, into: &options)
+            Self.copy(["hint", "collation", "let"], from: arguments, into: &options)
             let result = step.action == .deleteOne
                 ? try collection.deleteOne(filter: filter, options: options, session: session)
                 : try collection.deleteMany(filter: filter, options: options, session: session)
@@ -50,22 +50,22 @@ struct OperationExecutor {
         case .findOneAndUpdate, .findOneAndReplace, .findOneAndDelete:
             return (try findAndModify(step.action, collection, filter: filter, arguments).map(BSON.document) ?? .null, true)
         case .find:
-            copy(["sort", "projection", "skip", "limit", "hint", "collation", "batchSize", "let"], from: arguments, into: &options)
+            Self.copy(["sort", "projection", "skip", "limit", "hint", "collation", "batchSize", "let"], from: arguments, into: &options)
             return (.array(try collection.find(filter, options: options, session: session).map(BSON.document)), true)
         case .aggregate:
-            copy(["allowDiskUse", "hint", "collation", "batchSize", "let"], from: arguments, into: &options)
+            Self.copy(["allowDiskUse", "hint", "collation", "batchSize", "let"], from: arguments, into: &options)
             let pipeline = try sandboxed(arguments["pipeline"]?.arrayValue ?? [])
             return (.array(try collection.aggregate(pipeline, options: options, session: session).map(BSON.document)), true)
         case .count:
-            copy(["skip", "limit", "hint", "collation"], from: arguments, into: &options)
+            Self.copy(["skip", "limit", "hint", "collation"], from: arguments, into: &options)
             return (.int64(try collection.countDocuments(filter, options: options, session: session)), false)
         case .distinct:
             var command: BSONDocument = ["distinct": .string(step.collection), "key": arguments["key"] ?? "", "query": .document(filter)]
-            copy(["collation", "maxTimeMS"], from: arguments.merging(options), into: &command)
+            Self.copy(["collation", "maxTimeMS"], from: arguments.merging(options), into: &command)
             let reply = try client.runCommand(command, on: database, session: session)
             return (.array(reply["values"]?.arrayValue ?? []), false)
         case .bulkWrite:
-            copy(["ordered"], from: arguments, into: &options)
+            Self.copy(["ordered"], from: arguments, into: &options)
             let requests = (arguments["requests"]?.arrayValue ?? []).compactMap(Self.writeModel)
             let result = try collection.bulkWrite(requests, options: options, session: session)
             var upserted = BSONDocument()
@@ -185,7 +185,7 @@ struct OperationExecutor {
         }
     }
 
-    private func copy(_ keys: [String], from source: BSONDocument, into target: inout BSONDocument) {
+    private static func copy(_ keys: [String], from source: BSONDocument, into target: inout BSONDocument) {
         for key in keys {
             if let value = source[key] { target[key] = value }
         }
@@ -207,9 +207,7 @@ struct OperationExecutor {
         else { return nil }
         let filter = body["filter"]?.documentValue ?? [:]
         var options = BSONDocument()
-        for key in ["upsert", "arrayFilters", "hint", "collation"] {
-            if let value = body[key] { options[key] = value }
-        }
+        copy(["upsert", "arrayFilters", "hint", "collation"], from: body, into: &options)
         switch kind {
         case "insertOne": return .insertOne(document: body["document"]?.documentValue ?? [:])
         case "updateOne": return .updateOne(filter: filter, update: body["update"] ?? [:], options: options)
