@@ -1,4 +1,7 @@
-# Preflight: setup, build, test.
+# Preflight: setup, build, run, test.
+#
+# `make run` is the EarlyBird gate: the Phase 0.7 checklist and the incident scenarios on a
+# scratch server, with the JUnit report in reports/junit.xml; its exit code is the go / no-go.
 #
 # `make test` is what CI runs on a fresh machine, so it installs everything it needs:
 # libmongoc (Debian's libmongoc-dev) and xmllint with apt when they are missing, and the
@@ -10,7 +13,7 @@ VENV    := .venv
 # apt-get needs root; use sudo when we are not root and it exists.
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: setup system-packages python-packages build release test clean
+.PHONY: setup system-packages python-packages build release run test clean
 
 setup: system-packages python-packages
 
@@ -35,6 +38,12 @@ build: setup
 
 release: setup
 	$(SWIFT) build -c release
+
+# The pack's scenario folders; JOBS files at a time (`make run JOBS=2`).
+RUN_PATHS ?= scenarios/earlybird/phase-0.7 scenarios/earlybird/incidents
+JOBS      ?= 1
+run: release
+	.build/release/preflight run $(RUN_PATHS) --jobs $(JOBS) --junit reports/junit.xml
 
 # The tests are XCTest; without the flag Swift Testing adds a closing line saying it ran
 # no tests, which reads as if nothing had run.

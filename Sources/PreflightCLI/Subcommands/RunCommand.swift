@@ -42,6 +42,7 @@ struct RunCommand: ParsableCommand {
               preflight run scenarios/earlybird
               preflight run --uri "$STAGING_URI" --tag billing --var month=2026-01
               preflight run scenarios/billing.json --filter "billed exactly once" --verbose
+              preflight run scenarios/earlybird/phase-0.7 --jobs 2 --shard 1/3
             """)
 
     @OptionGroup var scenarioOptions: ScenarioOptions
@@ -63,6 +64,24 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Keep the sandbox databases after the run, to look at what the tests left.")
     var keepDatabases = false
 
+    @Option(help: ArgumentHelp(
+        "Run this many scenario files at once (1-64), each in its own sandbox on connections of its own. The results and the order of every report are the same for any number.",
+        valueName: "n"))
+    var jobs = 1
+
+    @Option(
+        help: ArgumentHelp(
+            "Run only part K of N of the scenario files, for a CI matrix: N machines running K = 1…N together run every file exactly once. The split depends only on the files' paths.",
+            valueName: "K/N"),
+        transform: { text in
+            do { return try Shard(parsing: text) } catch { throw ValidationError("\(error)") }
+        })
+    var shard: Shard?
+
+    func validate() throws {
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs takes a number of files to run at once, from 1 to 64; got \(jobs).") }
+    }
+
     func run() throws {
         let started = Date()
         let report = ReportTarget(path: reportOptions.junit, extended: reportOptions.junitExtended)
@@ -82,7 +101,17 @@ struct RunCommand: ParsableCommand {
                 ConsoleReport.standardOutput("· \(other.file): \(other.kind), not run")
             }
         }
-        let selection = TestSelection(filter: filter, tags: tag).select(catalog.scenarios)
+        let files = shard.map { $0.select(catalog.scenarios) } ?? catalog.scenarios
+        if let shard {
+            Console.standardError("Shard \(shard): \(files.count) of \(catalog.scenarios.count) scenario files.")
+        }
+        let selection = TestSelection(filter: filter, tags: tag).select(files)
+        if selection.isEmpty, let shard, !TestSelection(filter: filter, tags: tag).select(catalog.scenarios).isEmpty {
+            // Another shard has the tests: a matrix with more machines than files is not an error.
+            ConsoleReport.standardOutput("Shard \(shard) has no tests to run; the other shards run them.")
+            report.write([])
+            return
+        }
         guard !selection.isEmpty else {
             let message = noMatch(catalog)
             report.write([.problem("nothing to run", tests: [("selection", TestProblem(type: "usage", message: message))])])
@@ -147,6 +176,7 @@ struct RunCommand: ParsableCommand {
         options.keepDatabases = keepDatabases
         options.failFast = failFast
         options.databaseOverride = database
+        options.jobs = jobs
         return options
     }
 }

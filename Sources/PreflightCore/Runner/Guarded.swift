@@ -17,7 +17,8 @@ public final class Guarded<Value>: @unchecked Sendable {
 
     /// Changes the value in place, under the lock: a read then a write through `value`
     /// would let another thread's change in between.
-    public func mutate(_ body: (inout Value) -> Void) {
+    @discardableResult
+    public func mutate<Result>(_ body: (inout Value) -> Result) -> Result {
         lock.withLock { body(&stored) }
     }
 }

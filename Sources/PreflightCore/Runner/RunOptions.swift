@@ -10,6 +10,9 @@ public struct RunOptions: Sendable {
     /// died fails the rest of the run at once instead of one server-selection timeout
     /// per test.
     public var serverIsUp: (@Sendable () -> Bool)?
+    /// `--jobs`: how many scenario files run at once, each in its own sandbox and on its
+    /// own connections.
+    public var jobs = 1
 
     public init() {}
 }

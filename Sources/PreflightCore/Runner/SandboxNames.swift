@@ -45,13 +45,18 @@ final class SandboxNames: @unchecked Sendable {
             defer { created = [] }
             return created
         }
-        return names.compactMap { name -> String? in
-            do throws(MongoError) {
-                try client.dropDatabase(name)
-                return nil
-            } catch {
-                return "The sandbox database \(name) could not be dropped: \(error.message)"
-            }
+        return names.compactMap { drop($0, using: client) }
+    }
+
+    /// Drops one sandbox: with `--jobs`, the others may still be in use.
+    /// - Returns: the problem, if it could not be dropped.
+    func drop(_ name: String, using client: MongoClient) -> String? {
+        lock.withLock { created.removeAll { $0 == name } }
+        do throws(MongoError) {
+            try client.dropDatabase(name)
+            return nil
+        } catch {
+            return "The sandbox database \(name) could not be dropped: \(error.message)"
         }
     }
 }

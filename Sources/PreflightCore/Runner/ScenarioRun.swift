@@ -8,6 +8,7 @@ public final class ScenarioRun: @unchecked Sendable {
     public let pool: ConnectionPool
     public let facts: ServerFacts
     private let uri: String
+    private let serverSelectionTimeoutMS: Int32?
     private let finished = Guarded<[SuiteResult]>([])
     let commandLog: CommandLog
     let sandboxes = SandboxNames()
@@ -22,6 +23,7 @@ public final class ScenarioRun: @unchecked Sendable {
         self.commandLog = commandLog
         self.options = options
         self.uri = uri
+        self.serverSelectionTimeoutMS = serverSelectionTimeoutMS
         // An app name of the run's own, even over one the URI names (it may be the
         // application's), lets `failCommand` fail points be limited to this run's
         // connections: on a shared server, nobody else's commands fail.
@@ -39,42 +41,110 @@ public final class ScenarioRun: @unchecked Sendable {
 
     public var runID: String { sandboxes.runID }
 
-    /// Runs `selection` in order; each sandbox scenario in a database of its own.
+    /// Runs `selection`: each sandbox scenario in a database of its own, `options.jobs`
+    /// files at a time. The suites come back, and the observer hears of them, in the
+    /// order of `selection` whatever order they finish in.
     public func run(_ selection: [(scenario: Scenario, tests: [ScenarioTest])], observer: RunObserver?) -> [SuiteResult] {
         let stop = StopSignal()
-        let runner = SuiteRunner(pool: pool, facts: facts, commandLog: commandLog, options: options, stop: stop, observer: observer)
-        var suites: [SuiteResult] = []
-        for (scenario, tests) in selection {
-            var suite: SuiteResult
-            if scenario.mode == .live {
-                suite = runner.run(scenario, tests: tests, database: options.databaseOverride ?? scenario.database, sandbox: false)
-            } else {
-                do {
-                    let name = try pool.withClient { try sandboxes.claim(using: $0) }
-                    suite = runner.run(scenario, tests: tests, database: name, sandbox: true)
-                    suite.systemOut += "sandbox database: \(name)\n"
-                    if options.serverIsUp?() == false {
-                        suite.systemErr += "The sandbox \(name) went with the scratch server.\n"
-                    } else if !options.keepDatabases {
-                        let problems = (try? pool.withClient { sandboxes.dropAll(using: $0) }) ?? ["The sandbox database \(name) could not be dropped."]
-                        suite.systemErr += problems.map { $0 + "\n" }.joined()
-                    } else {
-                        suite.systemOut += "kept (--keep-databases)\n"
-                    }
-                } catch {
-                    suite = erroredSuite(scenario, tests, error)
-                    if options.failFast { stop.set(.failFast) }
-                    observer?.suiteStarted(scenario)
-                    suite.tests.forEach { observer?.testFinished($0, in: scenario) }
+        let order = OrderedObserver(observer)
+        let lanes = openLanes(min(max(options.jobs, 1), selection.count))
+        defer { lanes.dropFirst().forEach { $0.pool.close() } }
+        let next = Guarded(0)
+        let results = Guarded<[Int: SuiteResult]>([:])
+        // `failCommand` is one fail point per server: two files setting it at once would
+        // overwrite each other's, so files that use fail points take turns.
+        let failPointTurn = NSLock()
+
+        @Sendable func work(on lane: RunLane) {
+            let runner = SuiteRunner(pool: lane.pool, facts: facts, commandLog: lane.commandLog, options: options, stop: stop, observer: nil)
+            while true {
+                let index = next.mutate { value -> Int in
+                    defer { value += 1 }
+                    return value
                 }
+                guard index < selection.count else { return }
+                let (scenario, tests) = selection[index]
+                let suiteObserver = order.observer(forSuite: index)
+                runner.observer = suiteObserver
+                if scenario.requires.failPoints { failPointTurn.lock() }
+                let suite = run(scenario, tests, runner: runner, lane: lane, observer: suiteObserver, stop: stop)
+                if scenario.requires.failPoints { failPointTurn.unlock() }
+                let done = results.mutate { value -> [SuiteResult] in
+                    value[index] = suite
+                    return value.sorted { $0.key < $1.key }.map(\.value)
+                }
+                finished.value = done
+                suiteObserver.suiteFinished(suite)
             }
-            suite.systemErr = Redaction.redactText(suite.systemErr)
-            suite.properties = properties(for: scenario)
-            observer?.suiteFinished(suite)
-            suites.append(suite)
-            finished.value = suites
         }
-        return suites
+
+        if lanes.count == 1 {
+            work(on: lanes[0])
+        } else {
+            // Threads of our own, not Dispatch's: lanes spend their time waiting on the
+            // server, and `concurrentPerform` would run no more of them than there are cores.
+            let group = DispatchGroup()
+            for lane in lanes {
+                group.enter()
+                let thread = Thread {
+                    work(on: lane)
+                    group.leave()
+                }
+                thread.stackSize = 8 << 20
+                thread.start()
+            }
+            group.wait()
+        }
+        return (0..<selection.count).compactMap { results.value[$0] }
+    }
+
+    /// One file on one lane; `suiteFinished` is left to the caller, after the result is kept.
+    private func run(
+        _ scenario: Scenario, _ tests: [ScenarioTest], runner: SuiteRunner, lane: RunLane, observer: RunObserver, stop: StopSignal
+    ) -> SuiteResult {
+        var suite: SuiteResult
+        if scenario.mode == .live {
+            suite = runner.run(scenario, tests: tests, database: options.databaseOverride ?? scenario.database, sandbox: false)
+        } else {
+            do {
+                let name = try lane.pool.withClient { try sandboxes.claim(using: $0) }
+                suite = runner.run(scenario, tests: tests, database: name, sandbox: true)
+                suite.systemOut += "sandbox database: \(name)\n"
+                if options.serverIsUp?() == false {
+                    suite.systemErr += "The sandbox \(name) went with the scratch server.\n"
+                } else if !options.keepDatabases {
+                    let problem: String?
+                    do {
+                        problem = try lane.pool.withClient { sandboxes.drop(name, using: $0) }
+                    } catch {
+                        problem = "The sandbox database \(name) could not be dropped: \(error)"
+                    }
+                    if let problem { suite.systemErr += problem + "\n" }
+                } else {
+                    suite.systemOut += "kept (--keep-databases)\n"
+                }
+            } catch {
+                suite = erroredSuite(scenario, tests, error)
+                if options.failFast { stop.set(.failFast) }
+                observer.suiteStarted(scenario)
+                suite.tests.forEach { observer.testFinished($0, in: scenario) }
+            }
+        }
+        suite.systemErr = Redaction.redactText(suite.systemErr)
+        suite.properties = properties(for: scenario)
+        return suite
+    }
+
+    /// The run's own lane, then one more per extra job. A lane that cannot be opened is
+    /// left out: fewer jobs, the same results.
+    private func openLanes(_ count: Int) -> [RunLane] {
+        var lanes = [RunLane(pool: pool, commandLog: commandLog)]
+        for number in stride(from: 2, through: count, by: 1) {
+            if let lane = try? RunLane.open(uri: uri, appName: pool.appName + "-\(number)", serverSelectionTimeoutMS: serverSelectionTimeoutMS) {
+                lanes.append(lane)
+            }
+        }
+        return lanes
     }
 
     /// The suites finished so far: what Ctrl-C can still report.
