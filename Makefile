@@ -13,7 +13,7 @@ VENV    := .venv
 # apt-get needs root; use sudo when we are not root and it exists.
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: setup system-packages python-packages build release run test clean
+.PHONY: setup system-packages python-packages build release run test bench clean
 
 setup: system-packages python-packages
 
@@ -49,6 +49,10 @@ run: release
 # no tests, which reads as if nothing had run.
 test: setup
 	$(SWIFT) test --disable-swift-testing
+
+# Figures, not pass/fail: --jobs 1 against --jobs 2 on the pack, side by side.
+bench: release
+	bench/jobs.sh
 
 clean:
 	rm -rf .build $(VENV)
