@@ -203,10 +203,10 @@ final class JUnitReportTests: XCTestCase {
 
     func testHeadAndTailCutsOnCharacterBoundariesAndCountsWhatItDrops() {
         let text = String(repeating: "é", count: 100)  // 2 bytes each
-        XCTAssertEqual(XMLText.headAndTail(text, headBytes: 5, tailBytes: 5), "éé\n… 192 bytes omitted …\néé")
+        XCTAssertEqual(text.headAndTail(headBytes: 5, tailBytes: 5), "éé\n… 192 bytes omitted …\néé")
         let family = String(repeating: "👩‍👩‍👧", count: 10)  // 18 bytes each
-        XCTAssertEqual(XMLText.headAndTail(family, headBytes: 20, tailBytes: 40), "👩‍👩‍👧\n… 126 bytes omitted …\n👩‍👩‍👧👩‍👩‍👧")
-        XCTAssertEqual(XMLText.headAndTail("short", headBytes: 2, tailBytes: 3), "short")
+        XCTAssertEqual(family.headAndTail(headBytes: 20, tailBytes: 40), "👩‍👩‍👧\n… 126 bytes omitted …\n👩‍👩‍👧👩‍👩‍👧")
+        XCTAssertEqual("short".headAndTail(headBytes: 2, tailBytes: 3), "short")
     }
 
     // MARK: - Writing

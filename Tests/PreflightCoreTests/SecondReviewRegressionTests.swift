@@ -14,7 +14,7 @@ final class SecondReviewRegressionTests: ScratchServerTestCase {
         let uri = try XCTUnwrap(Self.server?.uri)
         let other = try ConnectionPool(uri: uri, appName: "other-suite")
         defer { other.close() }
-        try other.withClient { client in
+        _ = try other.withClient { client in
             try client.runCommand(
                 ["configureFailPoint": "failCommand", "mode": "alwaysOn",
                  "data": ["failCommands": ["find"], "errorCode": 2, "appName": "other-suite"]],

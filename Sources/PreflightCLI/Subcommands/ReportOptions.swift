@@ -11,6 +11,16 @@ struct ReportOptions: ParsableArguments {
     @Flag(help: "Add file and line to test cases and each test's own output (GitLab, CircleCI and GitHub annotations read them; outside the two strict JUnit schemas).")
     var junitExtended = false
 
+    @Option(help: ArgumentHelp(
+        "Also write a JSON report here: every suite, test and top-level step with its timing, outcome and failure, and each test's commands (format 1, described in the README).",
+        valueName: "path"))
+    var json: String?
+
+    @Option(help: ArgumentHelp(
+        "Also write a Markdown summary here: the verdict, a table row per file and the failures, for a CI step summary such as $GITHUB_STEP_SUMMARY (the file is replaced).",
+        valueName: "path"))
+    var summary: String?
+
     @Flag(name: .shortAndLong, help: "Print only failures and the summary.")
     var quiet = false
 
@@ -22,6 +32,15 @@ struct ReportOptions: ParsableArguments {
 
     func validate() throws {
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together.") }
+        // One report would silently overwrite the other.
+        let paths = [("--junit", junit), ("--json", json), ("--summary", summary)].compactMap { option, path in
+            path.map { (option, URL(fileURLWithPath: $0).standardizedFileURL.path) }
+        }
+        for (index, first) in paths.enumerated() {
+            if let second = paths[(index + 1)...].first(where: { $0.1 == first.1 }) {
+                throw ValidationError("\(first.0) and \(second.0) name the same file, \(first.1); each report needs a file of its own.")
+            }
+        }
     }
 
     var verbosity: ConsoleReport.Verbosity { quiet ? .quiet : (verbose ? .verbose : .normal) }

@@ -3,19 +3,59 @@ import Foundation
 import Mongo
 import PreflightCore
 
-/// Where the JUnit report goes, for the paths that end a run early: invalid input, the
-/// environment, Ctrl-C. DESIGN §9: the report is always written.
+/// The reports a run writes — JUnit always, JSON and Markdown when asked — all from the
+/// same results, on every way a run ends: normally, on invalid input, on the environment,
+/// on Ctrl-C. DESIGN §9: the reports are always written.
 struct ReportTarget: Sendable {
-    let path: String
+    let junit: String
     let extended: Bool
+    let json: String?
+    let summary: String?
+    /// When the run started, for the JSON report's `startedAt` and the run's duration.
+    let started: Date
 
-    /// Writes what is known; a failure to write is said, not thrown: the run is ending
-    /// with an exit code of its own already.
-    func write(_ suites: [SuiteResult]) {
-        do {
-            try JUnitReport(suites: suites, extended: extended).write(to: path)
-        } catch {
-            Console.standardError("The JUnit report could not be written either: \((error as? LocalizedError)?.errorDescription ?? "\(error)")")
+    init(_ options: ReportOptions, started: Date) {
+        junit = options.junit
+        extended = options.junitExtended
+        json = options.json
+        summary = options.summary
+        self.started = started
+    }
+
+    /// The paths to write, each with its kind, as the console names them.
+    var paths: [(kind: String, path: String)] {
+        [("JUnit report", junit)] + [json.map { ("JSON report", $0) }, summary.map { ("Markdown summary", $0) }].compactMap { $0 }
+    }
+
+    /// Checks, before the run, that every requested report can be written.
+    /// - Throws: the first report's error that names its path and the reason.
+    func checkWritable() throws {
+        try JUnitReport.checkWritable(junit)
+        if let json { try JSONReport.checkWritable(json) }
+        if let summary { try MarkdownSummary.checkWritable(summary) }
+    }
+
+    /// Writes every requested report; one that cannot be written does not stop the others.
+    /// - Returns: why each report that could not be written was not, a sentence each.
+    func writeAll(_ suites: [SuiteResult]) -> [String] {
+        let duration = Date().timeIntervalSince(started)
+        var problems: [String] = []
+        func attempt(_ write: () throws -> Void) {
+            do {
+                try write()
+            } catch {
+                problems.append((error as? LocalizedError)?.errorDescription ?? "\(error)")
+            }
         }
+        attempt { try JUnitReport(suites: suites, extended: extended).write(to: junit) }
+        if let json { attempt { try JSONReport(suites: suites, startedAt: started, duration: duration).write(to: json) } }
+        if let summary { attempt { try MarkdownSummary(suites: suites, duration: duration).write(to: summary) } }
+        return problems
+    }
+
+    /// For the paths that end a run early: a report that cannot be written is said, not
+    /// thrown, since the run is ending with an exit code of its own already.
+    func write(_ suites: [SuiteResult]) {
+        for problem in writeAll(suites) { Console.standardError("A report could not be written either: " + problem) }
     }
 }

@@ -6,7 +6,7 @@ import PreflightCore
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run scenario files and report in JUnit XML.",
+        abstract: "Run scenario files and report in JUnit XML (and JSON or Markdown when asked).",
         discussion: """
             Every file is validated first (as `preflight check` does); any invalid file stops \
             the run with exit 2 before a single operation is sent.
@@ -20,6 +20,14 @@ struct RunCommand: ParsableCommand {
             Each test starts from fresh fixtures in an empty sandbox. Fail points a test sets \
             are switched off when it ends. A server or connection error fails that test with \
             an error and the run goes on.
+
+            Reports: the JUnit XML report is always written (--junit, default \
+            reports/junit.xml); --json PATH adds a JSON report with every suite, test and \
+            top-level step, its timing, outcome and failure, and each test's commands; \
+            --summary PATH adds a short Markdown summary (the GO / NO-GO verdict, a row per \
+            file, the failures) for a CI step summary such as $GITHUB_STEP_SUMMARY. Each is \
+            written atomically, from the same results, on every exit below, credentials \
+            redacted.
 
             Exit codes: 0 every test passed (skipped tests do not fail a run); 1 a test failed \
             or errored (NO-GO); 2 an input file is invalid, nothing was run; 3 the environment \
@@ -39,10 +47,11 @@ struct RunCommand: ParsableCommand {
                     "expect": 1}]}]}
 
             Examples:
-              preflight run scenarios/earlybird
+              preflight run scenarios/earlybird/phase-0.7 scenarios/earlybird/incidents
               preflight run --uri "$STAGING_URI" --tag billing --var month=2026-01
               preflight run scenarios/billing.json --filter "billed exactly once" --verbose
               preflight run scenarios/earlybird/phase-0.7 --jobs 2 --shard 1/3
+              preflight run --json reports/run.json --summary "$GITHUB_STEP_SUMMARY"
             """)
 
     @OptionGroup var scenarioOptions: ScenarioOptions
@@ -84,7 +93,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let report = ReportTarget(path: reportOptions.junit, extended: reportOptions.junitExtended)
+        let report = ReportTarget(reportOptions, started: started)
         let catalog = try scenarioOptions.catalog()
         guard catalog.errors.isEmpty else {
             report.write([.invalidInput(catalog.errors)])
@@ -124,7 +133,7 @@ struct RunCommand: ParsableCommand {
             Console.standardError("Selected \(chosen) of \(total) tests in \(catalog.scenarios.count) files (\(selectionDescription)); the others are not run or reported.")
         }
         do {
-            try JUnitReport.checkWritable(reportOptions.junit)
+            try report.checkWritable()
         } catch {
             throw CommandFailure.exit(error, .environment)
         }
@@ -143,13 +152,16 @@ struct RunCommand: ParsableCommand {
         console.begin(total: selection.reduce(0) { $0 + $1.tests.count })
         let suites = server.run.run(selection, observer: console)
 
-        do {
-            try JUnitReport(suites: suites, extended: reportOptions.junitExtended).write(to: reportOptions.junit)
-        } catch {
+        let unwritten = report.writeAll(suites)
+        if let last = unwritten.last {
             console.summary(suites, duration: Date().timeIntervalSince(started))
-            throw CommandFailure.exit(error, .environment)
+            // Every report that is missing is named; the last one ends the run.
+            for problem in unwritten.dropLast() { Console.standardError("Error: " + problem) }
+            throw CommandFailure.exit(last, .environment)
         }
-        if reportOptions.verbosity != .quiet { ConsoleReport.standardOutput("JUnit report: \(reportOptions.junit)") }
+        if reportOptions.verbosity != .quiet {
+            for (kind, path) in report.paths { ConsoleReport.standardOutput("\(kind): \(path)") }
+        }
         console.summary(suites, duration: Date().timeIntervalSince(started))
         if let death = server.scratchDeath() {
             throw CommandFailure.exit(death, .environment)

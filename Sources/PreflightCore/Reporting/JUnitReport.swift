@@ -118,7 +118,7 @@ public struct JUnitReport: Sendable {
         let type = XMLText.token(problem.type)
         let message = XMLText.oneLine(XMLText.legal(problem.message))
         return "<\(tag)" + attribute("type", type.isEmpty ? defaultType : type) + attribute("message", message) + ">"
-            + XMLText.content(XMLText.headAndTail(problem.details + log)) + "</\(tag)>"
+            + XMLText.content((problem.details + log).headAndTail()) + "</\(tag)>"
     }
 
     /// ` name="value"`, escaped.
@@ -128,6 +128,6 @@ public struct JUnitReport: Sendable {
 
     /// An element holding long text: kept to its head and tail, escaped.
     private func element(_ tag: String, _ text: String) -> String {
-        text.isEmpty ? "<\(tag)/>" : "<\(tag)>" + XMLText.content(XMLText.headAndTail(text)) + "</\(tag)>"
+        text.isEmpty ? "<\(tag)/>" : "<\(tag)>" + XMLText.content(text.headAndTail()) + "</\(tag)>"
     }
 }

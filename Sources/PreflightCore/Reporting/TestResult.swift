@@ -20,12 +20,22 @@ public struct TestResult: Sendable {
     /// The test's own log: steps and commands sent, shown for failures and in
     /// `--junit-extended`.
     public var output: String
+    /// The test's own steps as they ran, iteration by iteration, for the JSON report; at
+    /// most 1,000 (`stepsNotRecorded` counts the rest).
+    public var steps: [StepRecord]
+    /// Steps that ran beyond the ones recorded: a long `repeat` must not swamp a report.
+    public var stepsNotRecorded: Int
 
-    public init(name: String, line: Int? = nil, duration: TimeInterval = 0, outcome: Outcome, output: String = "") {
+    public init(
+        name: String, line: Int? = nil, duration: TimeInterval = 0, outcome: Outcome, output: String = "",
+        steps: [StepRecord] = [], stepsNotRecorded: Int = 0
+    ) {
         self.name = name
         self.line = line
         self.duration = duration
         self.outcome = outcome
         self.output = output
+        self.steps = steps
+        self.stepsNotRecorded = stepsNotRecorded
     }
 }

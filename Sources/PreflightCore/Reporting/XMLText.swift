@@ -41,37 +41,6 @@ enum XMLText {
         return String(result)
     }
 
-    /// Long text shortened to its first and last `headBytes` / `tailBytes` of UTF-8, with a
-    /// line saying how much was left out.
-    ///
-    /// The start shows what a test was doing and the end shows how it failed; the middle
-    /// of a 50 MB command log helps nobody and makes CI servers choke on the report.
-    /// Cuts fall on `Character` boundaries, so no emoji or accented letter is split.
-    static func headAndTail(_ text: String, headBytes: Int = 32 * 1024, tailBytes: Int = 32 * 1024) -> String {
-        let total = text.utf8.count
-        guard total > headBytes + tailBytes else { return text }
-        var headEnd = text.startIndex
-        var headCount = 0
-        while headEnd < text.endIndex {
-            let next = text.index(after: headEnd)
-            let size = text.utf8.distance(from: headEnd, to: next)
-            if headCount + size > headBytes { break }
-            headCount += size
-            headEnd = next
-        }
-        var tailStart = text.endIndex
-        var tailCount = 0
-        while tailStart > headEnd {
-            let previous = text.index(before: tailStart)
-            let size = text.utf8.distance(from: previous, to: tailStart)
-            if tailCount + size > tailBytes { break }
-            tailCount += size
-            tailStart = previous
-        }
-        let omitted = total - headCount - tailCount
-        return "\(text[..<headEnd])\n… \(omitted) bytes omitted …\n\(text[tailStart...])"
-    }
-
     /// One line for a `message` attribute: lines trimmed and joined with spaces, at most
     /// `limit` characters. The full text belongs in the element's body.
     static func oneLine(_ text: String, limit: Int = 500) -> String {

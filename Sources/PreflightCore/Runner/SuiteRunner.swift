@@ -61,8 +61,8 @@ final class SuiteRunner {
     }
 
     /// Every message and log line of a result with secrets replaced: the one place free
-    /// text is redacted, which every report (console, JUnit) takes its text from. Values
-    /// quoted as documents are redacted structurally where they are written.
+    /// text is redacted, which every report (console, JUnit, JSON, Markdown) takes its
+    /// text from. Values quoted as documents are redacted structurally where they are written.
     static func redacted(_ result: TestResult) -> TestResult {
         var result = result
         func clean(_ problem: TestProblem) -> TestProblem {
@@ -74,6 +74,12 @@ final class SuiteRunner {
         case .passed, .skipped: break
         }
         result.output = Redaction.redactText(result.output)
+        result.steps = result.steps.map { step in
+            var step = step
+            step.title = Redaction.redactText(step.title)
+            step.message = step.message.map(Redaction.redactText)
+            return step
+        }
         return result
     }
 
@@ -82,15 +88,18 @@ final class SuiteRunner {
         let log = TestLog()
         var failures: [(iteration: Int, failure: RunFailure)] = []
         for iteration in 1...test.repeatCount {
-            if test.repeatCount > 1 { log.append("— iteration \(iteration) of \(test.repeatCount)") }
+            log.beginIteration(iteration, of: test.repeatCount)
             if let failure = runOnce(test, of: scenario, database: database, sandbox: sandbox, log: log) {
                 failures.append((iteration, failure))
                 log.append("✗ \(failure.problem.message)")
             }
         }
         let duration = Date().timeIntervalSince(started)
+        let steps = log.stepRecords
         guard let first = failures.first else {
-            return TestResult(name: test.name, line: test.line, duration: duration, outcome: .passed, output: log.text)
+            return TestResult(
+                name: test.name, line: test.line, duration: duration, outcome: .passed, output: log.text,
+                steps: steps.kept, stepsNotRecorded: steps.notKept)
         }
         var problem = first.failure.problem
         if test.repeatCount > 1 {
@@ -100,7 +109,8 @@ final class SuiteRunner {
         let erroredOnly = failures.allSatisfy { if case .errored = $0.failure { true } else { false } }
         return TestResult(
             name: test.name, line: test.line, duration: duration,
-            outcome: erroredOnly ? .errored(problem) : .failed(problem), output: log.text)
+            outcome: erroredOnly ? .errored(problem) : .failed(problem), output: log.text, steps: steps.kept,
+            stepsNotRecorded: steps.notKept)
     }
 
     /// One iteration: fresh sandbox and fixtures, the steps, then the expectations.
@@ -127,7 +137,7 @@ final class SuiteRunner {
 }
 
 extension SuiteRunner {
-    /// The test's steps, then its `expectCollections`, then its checks.
+    /// The test's steps, each recorded in the log, then its `expectCollections`, then its checks.
     func runSteps(
         _ test: ScenarioTest, of scenario: Scenario, database: String, sandbox: Bool, client: MongoClient, log: TestLog,
         failPoints: FailPointSwitch
@@ -138,7 +148,19 @@ extension SuiteRunner {
             let environment = StepEnvironment(
                 pool: pool, client: client, session: nil, database: database, scenario: scenario, scope: scope,
                 failPoints: failPoints, log: log)
-            try StepRunner.run(test.steps, environment)
+            // The test's own steps are run one by one here rather than by
+            // `StepRunner.run(_:_:)`, so that each is timed and recorded, and the steps
+            // nested inside them are not.
+            for step in test.steps {
+                let started = Date()
+                do {
+                    try StepRunner.run(step, environment)
+                    log.record(step, duration: Date().timeIntervalSince(started), failure: nil)
+                } catch {
+                    log.record(step, duration: Date().timeIntervalSince(started), failure: Self.failure(error, at: step.title))
+                    throw error
+                }
+            }
             try CollectionExpectation.check(test.expectCollections, in: database, client: client, scope: scope)
             for (index, name) in test.checks.enumerated() {
                 guard let check = scenario.checks[name] else { continue }
@@ -149,12 +171,18 @@ extension SuiteRunner {
                 }
             }
             return nil
-        } catch let failure as RunFailure {
-            return failure
-        } catch let error as MongoError {
-            return .errored(Failures.unexpected("\(test.path)", error))
         } catch {
-            return .errored(TestProblem(type: "error", message: "\(test.path): \(error)"))
+            return Self.failure(error, at: "\(test.path)")
+        }
+    }
+
+    /// What `error` means for the test: a step's own `RunFailure` as it is; anything else,
+    /// a server error included, is unexpected and reported at `location`.
+    private static func failure(_ error: Error, at location: String) -> RunFailure {
+        switch error {
+        case let failure as RunFailure: failure
+        case let error as MongoError: .errored(Failures.unexpected(location, error))
+        default: .errored(TestProblem(type: "error", message: "\(location): \(error)"))
         }
     }
 }

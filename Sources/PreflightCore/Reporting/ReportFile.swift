@@ -1,0 +1,83 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// How every report reaches the disk: whole or not at all, directories created.
+///
+/// CI reads a report even when the run was killed or the disk filled up: the text goes
+/// to a uniquely named temporary file in the same directory (same file system) and
+/// `rename(2)` puts it in place in one step, so the path holds either the previous file
+/// or the whole new one, never an empty or partial report.
+enum ReportFile {
+    /// A failed system call; each report turns it into an error that names the report.
+    struct Failure: Error {
+        let code: Int32
+
+        /// The system's own words (`strerror`): "Not a directory".
+        var reason: String { String(cString: strerror(code)) }
+    }
+
+    /// Writes `text` to `path`, creating missing directories.
+    /// - Throws: `Failure`; the temporary file is removed and the target left as it was.
+    static func write(_ text: String, to path: String) throws(Failure) {
+        let (directory, file) = split(path)
+        try makeDirectories(directory)
+        let temporary = (directory == "/" ? "" : directory) + "/.\(file).\(UUID().uuidString).tmp"
+        do throws(Failure) {
+            try create(temporary, holding: Array(text.utf8))
+            guard rename(temporary, path) == 0 else { throw Failure(code: errno) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Checks, before a run, that a report can be written at `path`, without touching
+    /// what is there: a run whose report cannot be written is an environment failure
+    /// better found before the tests than after them.
+    static func checkWritable(_ path: String) throws(Failure) {
+        let (directory, file) = split(path)
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR { throw Failure(code: EISDIR) }
+        try makeDirectories(directory)
+        let probe = (directory == "/" ? "" : directory) + "/.\(file).\(UUID().uuidString).probe"
+        try create(probe, holding: [])
+        unlink(probe)
+    }
+
+    /// The directory (`.` for a bare file name) and the last component of `path`.
+    private static func split(_ path: String) -> (directory: String, file: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let directory = String(path[..<slash])
+        return (directory.isEmpty ? "/" : directory, String(path[path.index(after: slash)...]))
+    }
+
+    /// `mkdir -p`, with the `errno` that explains a failure: `ENOTDIR` when a component is
+    /// a regular file, `EACCES` when a parent is read-only.
+    private static func makeDirectories(_ directory: String) throws(Failure) {
+        var status = stat()
+        if stat(directory, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFDIR else { throw Failure(code: ENOTDIR) }
+            return
+        }
+        guard errno == ENOENT else { throw Failure(code: errno) }
+        let parent = split(directory).directory
+        if parent != directory { try makeDirectories(parent) }
+        // EEXIST: another process made it in between, which is as good.
+        guard mkdir(directory, 0o777) == 0 || errno == EEXIST else { throw Failure(code: errno) }
+    }
+
+    /// Creates `path`, which must not exist, and writes all of `bytes` to it.
+    private static func create(_ path: String, holding bytes: [UInt8]) throws(Failure) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Failure(code: errno) }
+        if let code = StandardStream.writeAll(bytes, to: descriptor) {
+            close(descriptor)
+            throw Failure(code: code)
+        }
+        // A full disk on some file systems (NFS) is only reported by close.
+        guard close(descriptor) == 0 else { throw Failure(code: errno) }
+    }
+}
