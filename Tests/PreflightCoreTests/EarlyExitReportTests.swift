@@ -146,6 +146,29 @@ final class EarlyExitReportTests: ScratchServerTestCase {
         XCTAssertEqual(try sandboxesOnServer(), [], "sandboxes left after Ctrl-C:\n\(run.transcript)")
     }
 
+    /// SIGINT while three files write as fast as they can, one per job: the run's
+    /// commands are held back before the sandboxes are dropped, so no write brings one
+    /// back after the drop.
+    func testAnInterruptDuringWritesOnSeveralJobsLeavesNoSandbox() throws {
+        var files: [String] = []
+        for number in 1...3 {
+            files.append(try folder.write("busy/\(number).json", """
+                {"preflight": 1, "name": "busy \(number)",
+                 "tests": [{"name": "writes until interrupted", "steps": [
+                   {"repeat": 1000000, "steps": [{"insertOne": "busy_writer", "document": {"n": \(number)}}]}
+                 ]}]}
+                """))
+        }
+        let run = try PreflightProcess(["run"] + files + ["--uri", try serverURI, "--jobs", "3", "--junit", folder.path + "/junit.xml"])
+        XCTAssertNotNil(try waitForSandbox(holding: "busy_writer"), "no file started writing:\n\(run.transcript)")
+        Thread.sleep(forTimeInterval: 0.3)
+        XCTAssertTrue(run.isRunning, "the run ended before it could be interrupted:\n\(run.transcript)")
+        run.interrupt()
+        XCTAssertTrue(run.waitForExit(timeout: 60), "preflight did not stop after SIGINT:\n\(run.transcript)")
+        XCTAssertEqual(run.status, 130, run.transcript)
+        XCTAssertEqual(try sandboxesOnServer(), [], "sandboxes left after Ctrl-C:\n\(run.transcript)")
+    }
+
     // MARK: - A scratch server that dies
 
     /// A scratch "server" that is SecantusDB killed 3 s after it starts listening. Its

@@ -74,7 +74,7 @@ struct RunCommand: ParsableCommand {
     var keepDatabases = false
 
     @Option(help: ArgumentHelp(
-        "Run this many scenario files at once (1-64), each in its own sandbox on connections of its own. The results and the order of every report are the same for any number.",
+        "Run this many scenario files at once (1-64), each in its own sandbox on connections of its own. The results and the order of every report are the same for any number. With --fail-fast, files run one at a time.",
         valueName: "n"))
     var jobs = 1
 
@@ -111,6 +111,9 @@ struct RunCommand: ParsableCommand {
             }
         }
         let files = shard.map { $0.select(catalog.scenarios) } ?? catalog.scenarios
+        if failFast && jobs > 1 {
+            Console.standardError("--fail-fast runs one file at a time (--jobs \(jobs) ignored): the files after a failure must not run, and with several at once they would already be running.")
+        }
         if let shard {
             Console.standardError("Shard \(shard): \(files.count) of \(catalog.scenarios.count) scenario files.")
         }

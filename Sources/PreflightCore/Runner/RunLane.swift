@@ -17,10 +17,10 @@ final class RunLane: @unchecked Sendable {
     /// A lane named `<appName>-<number>`.
     /// - Throws: `MongoError` for a URI libmongoc refuses (the first lane's pool already
     ///   accepted it, so in practice never).
-    static func open(uri: String, appName: String, serverSelectionTimeoutMS: Int32?) throws -> RunLane {
+    static func open(uri: String, appName: String, gate: CommandGate, serverSelectionTimeoutMS: Int32?) throws -> RunLane {
         let commandLog = CommandLog()
         let pool = try ConnectionPool(
-            uri: uri, monitor: CommandMonitor { commandLog.record($0) }, appName: appName, replacingURIAppName: true,
+            uri: uri, monitor: CommandMonitor { gate.record($0); commandLog.record($0) }, appName: appName, replacingURIAppName: true,
             serverSelectionTimeoutMS: serverSelectionTimeoutMS)
         return RunLane(pool: pool, commandLog: commandLog)
     }

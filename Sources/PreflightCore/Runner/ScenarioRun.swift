@@ -11,6 +11,8 @@ public final class ScenarioRun: @unchecked Sendable {
     private let serverSelectionTimeoutMS: Int32?
     private let finished = Guarded<[SuiteResult]>([])
     let commandLog: CommandLog
+    /// Every lane's commands pass it, so Ctrl-C can stop them all.
+    private let gate = CommandGate()
     let sandboxes = SandboxNames()
     let options: RunOptions
 
@@ -20,6 +22,7 @@ public final class ScenarioRun: @unchecked Sendable {
     /// - Throws: `MongoError` when the server cannot be reached: the environment failed.
     public init(uri: String, options: RunOptions, serverSelectionTimeoutMS: Int32? = nil) throws {
         let commandLog = CommandLog()
+        let gate = gate
         self.commandLog = commandLog
         self.options = options
         self.uri = uri
@@ -28,7 +31,7 @@ public final class ScenarioRun: @unchecked Sendable {
         // application's), lets `failCommand` fail points be limited to this run's
         // connections: on a shared server, nobody else's commands fail.
         let pool = try ConnectionPool(
-            uri: uri, monitor: CommandMonitor { commandLog.record($0) }, appName: "preflight-" + sandboxes.runID,
+            uri: uri, monitor: CommandMonitor { gate.record($0); commandLog.record($0) }, appName: "preflight-" + sandboxes.runID,
             replacingURIAppName: true, serverSelectionTimeoutMS: serverSelectionTimeoutMS)
         do {
             facts = try pool.withClient { try $0.serverFacts() }
@@ -47,7 +50,9 @@ public final class ScenarioRun: @unchecked Sendable {
     public func run(_ selection: [(scenario: Scenario, tests: [ScenarioTest])], observer: RunObserver?) -> [SuiteResult] {
         let stop = StopSignal()
         let order = OrderedObserver(observer)
-        let lanes = openLanes(min(max(options.jobs, 1), selection.count))
+        // With --fail-fast, one file at a time: the files after a failure must not run,
+        // and with several lanes they would already be running.
+        let lanes = openLanes(min(options.failFast ? 1 : max(options.jobs, 1), selection.count))
         defer { lanes.dropFirst().forEach { $0.pool.close() } }
         let next = Guarded(0)
         let results = Guarded<[Int: SuiteResult]>([:])
@@ -140,7 +145,9 @@ public final class ScenarioRun: @unchecked Sendable {
     private func openLanes(_ count: Int) -> [RunLane] {
         var lanes = [RunLane(pool: pool, commandLog: commandLog)]
         for number in stride(from: 2, through: count, by: 1) {
-            if let lane = try? RunLane.open(uri: uri, appName: pool.appName + "-\(number)", serverSelectionTimeoutMS: serverSelectionTimeoutMS) {
+            if let lane = try? RunLane.open(
+                uri: uri, appName: pool.appName + "-\(number)", gate: gate, serverSelectionTimeoutMS: serverSelectionTimeoutMS)
+            {
                 lanes.append(lane)
             }
         }
@@ -150,18 +157,23 @@ public final class ScenarioRun: @unchecked Sendable {
     /// The suites finished so far: what Ctrl-C can still report.
     public var finishedSuites: [SuiteResult] { finished.value }
 
-    /// Drops every sandbox still standing: for Ctrl-C in the middle of a run. Through a
-    /// pool of its own, since the run's may have every client out, and with a short
-    /// server selection timeout, since the server may be what went away.
+    /// Stops the run and drops every sandbox still standing: for Ctrl-C in the middle of
+    /// a run. The run's commands are held back first, or a test still running would
+    /// bring its sandbox back with its next write. The drop goes through a pool of its
+    /// own, since the run's may have every client out, with a short server selection
+    /// timeout, since the server may be what went away.
     public func dropSandboxes() -> [String] {
+        let settled = gate.close(timeout: 5)
         guard !options.keepDatabases, !sandboxes.all.isEmpty else { return [] }
+        var problems = settled ? [] : ["A command the run had sent was still running after 5 s; it may write to its sandbox after the drop."]
         do {
             let pool = try ConnectionPool(uri: uri, serverSelectionTimeoutMS: 2_000)
             defer { pool.close() }
-            return try pool.withClient { sandboxes.dropAll(using: $0) }
+            problems += try pool.withClient { sandboxes.dropAll(using: $0) }
         } catch {
-            return ["The sandbox databases \(sandboxes.all.joined(separator: ", ")) could not be dropped: \(error)"]
+            problems.append("The sandbox databases \(sandboxes.all.joined(separator: ", ")) could not be dropped: \(error)")
         }
+        return problems
     }
 
     public func close() {
