@@ -16,18 +16,25 @@ for _ in $(seq 1 300); do [ -s "$out/uri" ] && break; sleep 0.1; done
 uri=$(head -1 "$out/uri")
 [ -n "$uri" ] || { echo "the scratch server did not start:" >&2; cat "$out/scratch.log" >&2; exit 3; }
 
-seconds() { # one run, its wall time in seconds
+# One run; its wall time in seconds goes to $elapsed. Not in a $(…) subshell, so a run
+# that fails stops the benchmark instead of being timed.
+timed_run() {
     local start end
     start=$(date +%s.%N)
-    "$preflight" run "${paths[@]}" --uri "$uri" --jobs "$1" --junit "$out/junit-$1.xml" -q > /dev/null
+    if ! "$preflight" run "${paths[@]}" --uri "$uri" --jobs "$1" --junit "$out/junit-$1.xml" -q > "$out/run.log" 2>&1; then
+        echo "the --jobs $1 run did not pass, so its time means nothing:" >&2
+        cat "$out/run.log" >&2
+        exit 1
+    fi
     end=$(date +%s.%N)
-    awk -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", e - s}'
+    elapsed=$(awk -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", e - s}')
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 echo "EarlyBird pack (${paths[*]}), $rounds rounds, preflight $("$preflight" --version)"
 for round in $(seq 1 "$rounds"); do
-    one=$(seconds 1); two=$(seconds 2)
+    timed_run 1; one=$elapsed
+    timed_run 2; two=$elapsed
     echo "round $round: --jobs 1 ${one} s, --jobs 2 ${two} s"
     echo "$one" >> "$out/one"; echo "$two" >> "$out/two"
 done

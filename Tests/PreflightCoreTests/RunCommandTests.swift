@@ -212,6 +212,33 @@ final class RunCommandTests: ScratchServerTestCase {
         XCTAssertEqual(try String(contentsOfFile: regularFile, encoding: .utf8), "x")
     }
 
+    /// `--jobs` and `--shard` values are checked by Preflight, not the argument parser,
+    /// so a mistyped CI matrix still replaces the last run's report (exit 64).
+    func testABadJobsOrShardValueReplacesTheReport() throws {
+        let junit = reports.path + "/junit.xml"
+        for arguments in [["--jobs", "0"], ["--jobs", "65"], ["--shard", "0/3"], ["--shard", "3"]] {
+            try Data("<stale/>".utf8).write(to: URL(fileURLWithPath: junit))
+            let result = try preflight(["run", ScenarioFixtures.passing, "--uri", Self.unreachable, "--junit", junit] + arguments)
+            XCTAssertEqual(result.status, 64, result.transcript)
+            JUnitCases.validate(junit)
+            let cases = try JUnitCases.read(junit)
+            XCTAssertEqual(cases.map(\.outcome), ["error"], "\(arguments): \(cases)")
+            XCTAssertTrue(cases.first?.message?.contains(arguments[0]) ?? false, "\(arguments): \(cases)")
+        }
+    }
+
+    /// An empty shard still owes CI a report: one it cannot write is exit 3, not a pass.
+    func testAnEmptyShardWhoseReportCannotBeWrittenExitsThree() throws {
+        let regularFile = reports.path + "/not-a-directory"
+        XCTAssertTrue(FileManager.default.createFile(atPath: regularFile, contents: Data("x".utf8)))
+        let result = try preflight([
+            "run", ScenarioFixtures.path("passing/crud-operations.json"), "--shard", "2/2", "--uri", try uri,
+            "--junit", regularFile + "/junit.xml",
+        ])
+        XCTAssertEqual(result.status, 3, result.transcript)
+        XCTAssertTrue(result.standardError.contains("Cannot write the JUnit report"), result.standardError)
+    }
+
     func testAnUnknownOptionIsAUsageError() throws {
         let result = try preflight(["run", ScenarioFixtures.passing, "--no-such-option"])
         XCTAssertEqual(result.status, 64, result.transcript)
@@ -230,12 +257,15 @@ final class RunCommandTests: ScratchServerTestCase {
     func testWithoutAURIAScratchServerIsStartedForTheRunAndRemoved() throws {
         let scratchBefore = ScratchTemporaryDirectories.current()
         let junit = reports.path + "/junit.xml"
-        let result = try preflight(["run", ScenarioFixtures.path("passing/billing-atomic-claim.json"), "--junit", junit])
+        // With a live file: on a scratch server it has no real database to read, so it
+        // is skipped with the reason rather than passing on an empty database.
+        let result = try preflight(["run", ScenarioFixtures.path("passing/billing-atomic-claim.json"), ScenarioFixtures.live, "--junit", junit])
         XCTAssertEqual(result.status, 0, result.transcript)
-        XCTAssertEqual(result.lastLine, "1 passed, 0 failed, 0 skipped", result.transcript)
+        XCTAssertEqual(result.lastLine, "1 passed, 0 failed, 2 skipped", result.transcript)
+        XCTAssertTrue(result.standardOutput.contains("this run is on a scratch server that holds none; run it with --uri"), result.transcript)
         assertSummaryLast(result)
         JUnitCases.validate(junit)
-        XCTAssertEqual(try JUnitCases.read(junit).map(\.outcome), ["passed"])
+        XCTAssertEqual(try JUnitCases.read(junit).map(\.outcome), ["passed", "skipped", "skipped"])
         XCTAssertEqual(leftoverScratchDirectories(since: scratchBefore), [], "the scratch server and its directory were removed")
     }
 

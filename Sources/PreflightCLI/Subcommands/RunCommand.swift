@@ -78,22 +78,25 @@ struct RunCommand: ParsableCommand {
         valueName: "n"))
     var jobs = 1
 
-    @Option(
-        help: ArgumentHelp(
-            "Run only part K of N of the scenario files, for a CI matrix: N machines running K = 1…N together run every file exactly once. The split depends only on the files' paths.",
-            valueName: "K/N"),
-        transform: { text in
-            do { return try Shard(parsing: text) } catch { throw ValidationError("\(error)") }
-        })
-    var shard: Shard?
-
-    func validate() throws {
-        guard (1...64).contains(jobs) else { throw ValidationError("--jobs takes a number of files to run at once, from 1 to 64; got \(jobs).") }
-    }
+    @Option(help: ArgumentHelp(
+        "Run only part K of N of the scenario files, for a CI matrix: N machines running K = 1…N together run every file exactly once. The split depends only on the files' paths.",
+        valueName: "K/N"))
+    var shard: String?
 
     func run() throws {
         let started = Date()
         let report = ReportTarget(reportOptions, started: started)
+        // Checked here rather than by the argument parser, so that a mistyped CI matrix
+        // still replaces the last run's reports.
+        guard (1...64).contains(jobs) else {
+            throw usage("--jobs takes a number of files to run at once, from 1 to 64; got \(jobs).", report)
+        }
+        let shard: Shard?
+        do {
+            shard = try self.shard.map(Shard.init(parsing:))
+        } catch {
+            throw usage("\(error)", report)
+        }
         let catalog = try scenarioOptions.catalog()
         guard catalog.errors.isEmpty else {
             report.write([.invalidInput(catalog.errors)])
@@ -121,7 +124,8 @@ struct RunCommand: ParsableCommand {
         if selection.isEmpty, let shard, !TestSelection(filter: filter, tags: tag).select(catalog.scenarios).isEmpty {
             // Another shard has the tests: a matrix with more machines than files is not an error.
             ConsoleReport.standardOutput("Shard \(shard) has no tests to run; the other shards run them.")
-            report.write([])
+            let unwritten = report.writeAll([])
+            if let first = unwritten.first { throw CommandFailure.exit(first, .environment) }
             return
         }
         guard !selection.isEmpty else {
@@ -172,6 +176,12 @@ struct RunCommand: ParsableCommand {
         if suites.contains(where: { $0.failures + $0.errors > 0 }) {
             throw ExitCode(PreflightExitCode.failed.rawValue)
         }
+    }
+
+    /// A usage error found after parsing: the reports say so too (exit 64).
+    private func usage(_ message: String, _ report: ReportTarget) -> ExitCode {
+        report.write([.problem("usage: nothing was run", tests: [("command line", TestProblem(type: "usage", message: message))])])
+        return CommandFailure.exit(message, .usage)
     }
 
     private var selectionDescription: String {

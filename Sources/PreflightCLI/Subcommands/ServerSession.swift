@@ -47,6 +47,7 @@ final class ServerSession: @unchecked Sendable {
         var runOptions = runOptions
         if let server = scratch {
             runOptions.serverIsUp = { server.isRunning }
+            runOptions.onScratchServer = true
         }
         let run: ScenarioRun
         do {
@@ -71,7 +72,7 @@ final class ServerSession: @unchecked Sendable {
     private func interrupted(by signalNumber: Int32) {
         var suites = run.finishedSuites
         suites.append(.problem("interrupted", tests: [(
-            "run", TestProblem(type: "interrupted", message: "The run was interrupted by signal \(signalNumber); the tests after the suites above did not run.")
+            "run", TestProblem(type: "interrupted", message: "The run was interrupted by signal \(signalNumber); the files not listed here did not finish, and their tests are not reported.")
         )]))
         report.write(suites)
         for problem in run.dropSandboxes() { Console.standardError(problem) }

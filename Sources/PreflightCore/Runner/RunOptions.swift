@@ -10,6 +10,9 @@ public struct RunOptions: Sendable {
     /// died fails the rest of the run at once instead of one server-selection timeout
     /// per test.
     public var serverIsUp: (@Sendable () -> Bool)?
+    /// The run is on a scratch server Preflight started: live files, which read a real
+    /// database, have nothing to read there and are skipped.
+    public var onScratchServer = false
     /// `--jobs`: how many scenario files run at once, each in its own sandbox and on its
     /// own connections.
     public var jobs = 1

@@ -74,11 +74,11 @@ public final class ScenarioRun: @unchecked Sendable {
                 if scenario.requires.failPoints { failPointTurn.lock() }
                 let suite = run(scenario, tests, runner: runner, lane: lane, observer: suiteObserver, stop: stop)
                 if scenario.requires.failPoints { failPointTurn.unlock() }
-                let done = results.mutate { value -> [SuiteResult] in
+                results.mutate { value in
                     value[index] = suite
-                    return value.sorted { $0.key < $1.key }.map(\.value)
+                    // Under the same lock: a lane with an older list must not overwrite a newer one.
+                    finished.value = value.sorted { $0.key < $1.key }.map(\.value)
                 }
-                finished.value = done
                 suiteObserver.suiteFinished(suite)
             }
         }
@@ -108,7 +108,13 @@ public final class ScenarioRun: @unchecked Sendable {
         _ scenario: Scenario, _ tests: [ScenarioTest], runner: SuiteRunner, lane: RunLane, observer: RunObserver, stop: StopSignal
     ) -> SuiteResult {
         var suite: SuiteResult
-        if scenario.mode == .live {
+        if scenario.mode == .live && options.onScratchServer {
+            // Said as a skip, not run as a pass: a monitoring file reading an empty scratch
+            // database would report a healthy production.
+            suite = skippedSuite(scenario, tests, reason: "a live file reads a real database, and this run is on a scratch server that holds none; run it with --uri")
+            observer.suiteStarted(scenario)
+            suite.tests.forEach { observer.testFinished($0, in: scenario) }
+        } else if scenario.mode == .live {
             suite = runner.run(scenario, tests: tests, database: options.databaseOverride ?? scenario.database, sandbox: false)
         } else {
             do {
@@ -178,6 +184,12 @@ public final class ScenarioRun: @unchecked Sendable {
 
     public func close() {
         pool.close()
+    }
+
+    private func skippedSuite(_ scenario: Scenario, _ tests: [ScenarioTest], reason: String) -> SuiteResult {
+        SuiteResult(
+            name: scenario.name, file: scenario.file, classname: SuiteResult.classname(forFile: scenario.file),
+            timestamp: Date(), tests: tests.map { TestResult(name: $0.name, line: $0.line, outcome: .skipped(reason: reason)) })
     }
 
     private func erroredSuite(_ scenario: Scenario, _ tests: [ScenarioTest], _ error: Error) -> SuiteResult {

@@ -26,7 +26,7 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
             throw ParseError(message: "--shard takes K/N, the part to run and how many parts there are (--shard 2/4), got \"\(text)\".")
         }
         guard count >= 1, (1...count).contains(index) else {
-            throw ParseError(message: "--shard \(text): K must be between 1 and N, and N at least 1.")
+            throw ParseError(message: "--shard \(text): in K/N, K must be between 1 and N, and N at least 1.")
         }
         self.init(index: index, count: count)
     }
