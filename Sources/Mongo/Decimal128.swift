@@ -75,6 +75,20 @@ public struct Decimal128: Sendable, Hashable, Comparable, CustomStringConvertibl
         return .finite(negative: negative, coefficient: coefficient, exponent: exponent)
     }
 
+    /// The value as an Int64 when it is a whole number in Int64's range (`7`, `7.00`,
+    /// `7E+2`, `-0`), else nil: the integers MongoDB's queries find equal to an int32, an
+    /// int64 or a double of the same value.
+    public var int64Value: Int64? {
+        guard case .finite(let negative, let coefficient, let exponent) = normalized, (0...19).contains(exponent) else {
+            return nil
+        }
+        let (magnitude, overflow) = coefficient.multipliedReportingOverflow(by: Self.power10(exponent))
+        // Int64's range is one larger below zero than above it.
+        let limit = UInt128(Int64.max) + (negative ? 1 : 0)
+        guard !overflow, magnitude <= limit else { return nil }
+        return negative ? Int64(truncatingIfNeeded: 0 &- magnitude) : Int64(magnitude)
+    }
+
     public static func == (lhs: Decimal128, rhs: Decimal128) -> Bool {
         lhs.normalized == rhs.normalized
     }

@@ -62,9 +62,14 @@ final class CaptureTests: ScratchServerTestCase {
     }
 
     /// `preflight capture --uri … --database … --collection orders` plus `arguments`.
-    private func capture(_ arguments: [String], uri: String? = nil) throws -> PreflightProcess {
+    private func capture(_ arguments: [String], uri: String? = nil, collection: String = "orders") throws -> PreflightProcess {
         try PreflightProcess.run(
-            ["capture", "--uri", try uri ?? serverURI, "--database", database, "--collection", "orders"] + arguments, timeout: 120)
+            ["capture", "--uri", try uri ?? serverURI, "--database", database, "--collection", collection] + arguments, timeout: 120)
+    }
+
+    /// `preflight run FILE` against the scratch server.
+    private func replay(_ output: String) throws -> PreflightProcess {
+        try PreflightProcess.run(["run", output, "--uri", try serverURI, "--junit", folder.path + "/junit.xml"])
     }
 
     private static let unbilled = #"{"status": "delivered", "billed": {"$ne": true}}"#
@@ -343,10 +348,216 @@ final class CaptureTests: ScratchServerTestCase {
     func testTheHelpShowsTheEarlyBirdExampleAndTheExitCodes() throws {
         let run = try PreflightProcess.run(["capture", "--help"])
         XCTAssertEqual(run.status, 0, run.transcript)
+        // Read as one line: where the help wraps depends on the terminal's width.
+        let help = run.standardOutput.replacingOccurrences(of: "\n", with: " ")
         for text in ["--follow delivery_statuses.order_id=orders._id", "--follow customers_v2._id=orders.customer_id",
-            "Exit codes: 0 the scenario was written; 2 nothing to capture", "3 the server cannot be reached", "64 usage"]
+            "Exit codes: 0 the scenario was written; 2 nothing to capture", "3 the server cannot be reached", "64 usage",
+            "but only those of at least 1,000 in size or with a fraction", "so a small redacted number kept at another path is not found",
+            "a --redact path that matches no value", "an --output that is a directory",
+            "Anything else on a redacted field ($regex or a regular expression, $gt, $type, …)"]
         {
-            XCTAssertTrue(run.standardOutput.contains(text), "\(text) is not in the help:\n\(run.standardOutput)")
+            XCTAssertTrue(help.contains(text), "\(text) is not in the help:\n\(run.standardOutput)")
         }
+    }
+
+    // MARK: - Review findings
+
+    /// MongoDB matches int32, int64, double and an integral decimal by value, and
+    /// `--follow` found the orders that way: their tokens must be one number, each in its
+    /// own type, or the replayed documents no longer join.
+    func testNumbersEqualAcrossTypesGetOneTokenInEachTypeAndStillJoin() throws {
+        try withClient { client in
+            _ = try client.collection("customers", in: database).insertOne(["_id": .int32(7), "name": "Asha"])
+            _ = try client.collection("orders", in: database).insertMany([
+                ["_id": "o-1", "customer_id": .int64(7)], ["_id": "o-2", "customer_id": .double(7)],
+                ["_id": "o-3", "customer_id": .decimal128(try XCTUnwrap(Decimal128("7.0")))],
+            ])
+        }
+        let output = folder.path + "/numbers.json"
+        let run = try capture(
+            ["--follow", "orders.customer_id=customers._id", "--redact", "customers._id", "--redact", "orders.customer_id",
+             "--output", output],
+            collection: "customers")
+        XCTAssertEqual(run.status, 0, run.transcript)
+        let scenario = try ScenarioLoader().load(output)
+        let customer = try XCTUnwrap(fixture(scenario, "customers").first?["_id"])
+        let orders = fixture(scenario, "orders").map { $0["customer_id"] }
+        guard case .int32(let token) = customer, orders.count == 3, case .int64(let long) = orders[0],
+            case .double(let double) = orders[1], case .decimal128(let decimal) = orders[2]
+        else { return XCTFail("tokens do not keep their types: \(customer), \(orders)") }
+        XCTAssertEqual(Int64(token), long, "int32 and int64 tokens of the same number")
+        XCTAssertEqual(Double(token), double, "int32 and double tokens of the same number")
+        XCTAssertEqual(decimal, Decimal128(String(token)), "int32 and decimal tokens of the same number")
+        XCTAssertNotEqual(token, 7, "a token never equals a redacted value")
+        let replay = try replay(output)
+        XCTAssertEqual(replay.status, 0, replay.transcript)
+    }
+
+    /// A redacted string inside a note, a redacted number kept in another field as
+    /// another numeric type: nothing is written, every place is named, no value is.
+    func testRedactedValuesKeptElsewhereWriteNothingAndEveryPlaceIsNamed() throws {
+        try withClient { client in
+            _ = try client.collection("customers", in: database).insertOne([
+                "_id": "c-1", "email": "asha@example.com", "phone": .int64(919_845_000_001), "ssn": .int32(123_456_789),
+            ])
+            _ = try client.collection("orders", in: database).insertOne([
+                "_id": "o-1", "customer_id": "c-1", "notes": "emailed asha@example.com about delivery",
+                "contact": .int64(919_845_000_001), "ssn_copy": .double(123_456_789),
+            ])
+        }
+        let output = folder.path + "/leak.json"
+        let run = try capture(
+            ["--follow", "orders.customer_id=customers._id", "--redact", "customers.email", "--redact", "customers.phone",
+             "--redact", "customers.ssn", "--name", "Asha (asha@example.com) was billed twice", "--output", output],
+            collection: "customers")
+        XCTAssertEqual(run.status, 2, run.transcript)
+        for text in [
+            "a value redacted at customers.email is inside the text at fixtures.orders[0].notes",
+            "a value redacted at customers.phone is also at fixtures.orders[0].contact",
+            "a value redacted at customers.ssn is also at fixtures.orders[0].ssn_copy",
+            "a value redacted at customers.email is inside the text at the scenario's name",
+            "Add --redact orders.notes --redact orders.contact --redact orders.ssn_copy as well",
+            "Take the value out of --name and --filter.",
+            "Nothing was written.",
+        ] {
+            XCTAssertTrue(run.standardError.contains(text), "\(text) is not in:\n\(run.transcript)")
+        }
+        for value in ["asha@example.com", "919845000001", "123456789"] {
+            XCTAssertFalse(run.standardError.contains(value), "the message says the value \(value)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output))
+    }
+
+    /// ObjectIds are looked for as their hex inside strings, dates by equality; small
+    /// whole numbers are not looked for, or every quantity would raise an alarm.
+    func testRedactedObjectIDsAndDatesAreFoundButSmallNumbersAreNot() throws {
+        let account = ObjectID()
+        try withClient { client in
+            _ = try client.collection("customers", in: database).insertOne([
+                "_id": "c-1", "account": .objectID(account), "born": .datetime(449_625_600_000), "tier": 3,
+            ])
+            _ = try client.collection("orders", in: database).insertOne([
+                "_id": "o-1", "customer_id": "c-1", "memo": .string("refund to account \(account.hex.uppercased())"),
+                "born_copy": .datetime(449_625_600_000), "quantity": 3,
+            ])
+        }
+        let follow = ["--follow", "orders.customer_id=customers._id"]
+        let output = folder.path + "/ids.json"
+        let run = try capture(
+            follow + ["--redact", "customers.account", "--redact", "customers.born", "--redact", "customers.tier", "--output", output],
+            collection: "customers")
+        XCTAssertEqual(run.status, 2, run.transcript)
+        XCTAssertTrue(run.standardError.contains("a value redacted at customers.account is inside the text at fixtures.orders[0].memo"), run.transcript)
+        XCTAssertTrue(run.standardError.contains("a value redacted at customers.born is also at fixtures.orders[0].born_copy"), run.transcript)
+        XCTAssertFalse(run.standardError.contains("quantity"), run.transcript)
+        XCTAssertFalse(run.standardError.lowercased().contains(account.hex), run.transcript)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output))
+
+        let small = try capture(follow + ["--redact", "customers.tier", "--output", output], collection: "customers")
+        XCTAssertEqual(small.status, 0, small.transcript)
+    }
+
+    /// Tokens hide the values and order differently: a pattern or a range on a redacted
+    /// field cannot be replayed, and is refused before anything is sent (the URI here
+    /// reaches nothing); equality and `$exists` go on to connect.
+    func testAFilterOtherThanEqualityOnARedactedFieldIsRefusedBeforeReading() throws {
+        let refused: [(filter: String, redact: String, message: String)] = [
+            (#"{"customer_id": {"$regex": "^cust-ann"}}"#, "orders.customer_id",
+             "--filter compares orders.customer_id with $regex, but --redact orders.customer_id replaces its values, so the replay could not find them: filter on another field, or do not redact this one."),
+            (#"{"customer_id": {"$regularExpression": {"pattern": "^cust", "options": ""}}}"#, "orders.customer_id",
+             "--filter compares orders.customer_id with $regex, but --redact orders.customer_id"),
+            (#"{"$or": [{"status": "lost"}, {"total": {"$gt": 100}}]}"#, "orders.total", "--filter compares orders.total with $gt"),
+            (#"{"customer_id": {"$in": ["cust-ann-7f3a", {"$regularExpression": {"pattern": "^b", "options": ""}}]}}"#,
+             "orders.customer_id", "--filter compares orders.customer_id with a regular expression in $in"),
+            (#"{"address.city": "Springfield"}"#, "orders.address",
+             "--filter compares orders.address.city, which is inside orders.address, but --redact orders.address replaces that whole value"),
+            (#"{"api_token": {"$regex": "^tok"}}"#, "orders.status",
+             "--filter compares orders.api_token with $regex, but the values of a key that looks like a secret are always redacted"),
+        ]
+        for (filter, redact, message) in refused {
+            let run = try capture(
+                ["--filter", filter, "--redact", redact, "--output", folder.path + "/x.json"], uri: RunCommandTests.unreachable)
+            XCTAssertEqual(run.status, 64, run.transcript)
+            XCTAssertTrue(run.standardError.contains(message), "\(message) is not in:\n\(run.transcript)")
+        }
+        for filter in [#"{"customer_id": {"$in": ["a", "b"]}, "total": {"$exists": true}}"#, #"{"customer_id": {"$ne": "a"}}"#] {
+            let run = try capture(
+                ["--filter", filter, "--redact", "orders.customer_id", "--redact", "orders.total", "--output", folder.path + "/x.json"],
+                uri: RunCommandTests.unreachable)
+            XCTAssertEqual(run.status, 3, "\(filter) is replayable: \(run.transcript)")
+        }
+    }
+
+    /// libmongoc's insert refuses an empty key at any depth, so the scenario could never
+    /// load such a document; the capture says which one, and where.
+    func testADocumentWithAnEmptyKeyIsRefused() throws {
+        try seed()
+        try withClient { client in
+            try client.runCommand(
+                ["insert": "orders", "documents": [
+                    ["_id": "o-9", "status": "odd", "": "x"], ["_id": "o-10", "status": "odder", "meta": ["": 1]],
+                ]], on: database)
+        }
+        let output = folder.path + "/empty.json"
+        let top = try capture(["--filter", #"{"status": "odd"}"#, "--output", output])
+        XCTAssertEqual(top.status, 2, top.transcript)
+        XCTAssertTrue(top.standardError.contains(#"Document 1 captured from orders (_id "o-9") has a field with an empty name at the top level"#), top.transcript)
+        let nested = try capture(["--filter", #"{"status": "odder"}"#, "--output", output])
+        XCTAssertEqual(nested.status, 2, nested.transcript)
+        XCTAssertTrue(nested.standardError.contains(#"(_id "o-10") has a field with an empty name inside meta"#), nested.transcript)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output))
+    }
+
+    /// A misspelt --redact would leave the real values in the file.
+    func testARedactPathThatMatchesNoValueIsAnError() throws {
+        try seed()
+        let output = folder.path + "/misspelt.json"
+        let run = try capture(["--filter", Self.unbilled, "--redact", "orders.custmer_id", "--output", output])
+        XCTAssertEqual(run.status, 64, run.transcript)
+        XCTAssertTrue(run.standardError.contains("--redact orders.custmer_id matched no value in the 2 documents captured from orders"), run.transcript)
+        XCTAssertFalse(run.standardError.contains("Warning"), run.transcript)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output))
+    }
+
+    /// Checked before any connection (the URI here reaches nothing).
+    func testAmbiguousRulesOperatorPathsAndDirectoryOutputsAreUsageErrors() throws {
+        let cases: [([String], String)] = [
+            (["--follow", "delivery_statuses.order_id=orders._id=x", "--output", folder.path + "/x.json"],
+             #"--follow takes COLLECTION.FIELD=COLLECTION.FIELD, such as delivery_statuses.order_id=orders._id; "delivery_statuses.order_id=orders._id=x" has more than one "=""#),
+            (["--follow", "delivery_statuses.$where=orders._id", "--output", folder.path + "/x.json"],
+             "is not COLLECTION.FIELD (field names are not empty and do not start with $)"),
+            (["--redact", "orders.address.$city", "--output", folder.path + "/x.json"],
+             #"--redact takes COLLECTION.FIELD, such as customers_v2.phone (field names are not empty and do not start with $); got "orders.address.$city""#),
+            (["--redact", "orders.a..b", "--output", folder.path + "/x.json"], "--redact takes COLLECTION.FIELD"),
+            (["--output", folder.path + "/incidents/"],
+             "--output names a directory; give a file name such as \(folder.path)/incidents/captured.json"),
+            (["--output", folder.path], "--output names a directory; give a file name such as \(folder.path)/captured.json"),
+        ]
+        for (arguments, message) in cases {
+            let run = try capture(arguments, uri: RunCommandTests.unreachable)
+            XCTAssertEqual(run.status, 64, run.transcript)
+            XCTAssertTrue(run.standardError.contains(message), "\(message) is not in:\n\(run.transcript)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path + "/incidents"))
+    }
+
+    /// A scenario reaches the disk as reports do; without --force a file that appeared
+    /// in the meantime is kept, and no temporary file is left behind.
+    func testAScenarioIsWrittenAsReportsAreAndAFileThatAppearedIsKept() throws {
+        let path = folder.path + "/appeared.json"
+        try Data("theirs".utf8).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try ReportFile.write("ours", to: path, replaceExisting: false)) { error in
+            XCTAssertEqual((error as? ReportFile.Failure)?.code, EEXIST)
+        }
+        XCTAssertThrowsError(try CaptureFile.write("ours", to: path, replacing: false)) { error in
+            XCTAssertEqual(error as? CaptureError, .outputExists(path: path))
+        }
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "theirs")
+        try CaptureFile.write("ours", to: path, replacing: true)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "ours")
+        try CaptureFile.write("new", to: folder.path + "/more/new.json", replacing: false)
+        XCTAssertEqual(try String(contentsOfFile: folder.path + "/more/new.json", encoding: .utf8), "new")
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path) + FileManager.default.contentsOfDirectory(atPath: folder.path + "/more")
+        XCTAssertEqual(left.filter { $0.hasPrefix(".") }, [], "temporary files left behind")
     }
 }

@@ -23,12 +23,29 @@ struct CaptureCommand: ParsableCommand {
             --redact C.path replaces every value at that path in C's documents (through arrays \
             too) with a token. One token table serves the whole capture, so the same real value \
             gets the same token everywhere and references still join: redact both ends of a \
-            reference. Strings become "redacted-000001", ObjectIds and numbers keep their type \
-            with a counter, anything else becomes a string token; null stays null. Values under \
-            keys that look like secrets (password, pwd, secret, token, …) are always redacted, \
-            named or not, and the summary lists them. A value in the replay's filter that was \
-            redacted becomes its token. Nothing is written if a redacted value would still \
-            appear in the file, or if the file would not load (preflight check).
+            reference. Numbers are the same value when MongoDB finds them equal (int32 7, int64 7, \
+            7.0 and a decimal 7 share one token number), and each token keeps its own value's type, \
+            so the replayed documents join as the live ones did. Strings become \
+            "redacted-000001", ObjectIds an ObjectId counter, anything else a string token; null \
+            stays null. Values under keys that look like secrets (password, pwd, secret, token, …) \
+            are always redacted, named or not, and the summary lists them. A path that matches no \
+            value in the captured documents stops the capture: a misspelt path would leave the real \
+            values in the file. Path segments cannot be empty or start with $.
+
+            --filter may compare a redacted field by equality ($eq, $ne, $in, $nin, $all of literal \
+            values, or a plain value), whose values become their tokens, and with $exists. Anything \
+            else on a redacted field ($regex or a regular expression, $gt, $type, …), and any field \
+            inside a redacted value, is refused before anything is read: the replay could not find \
+            the documents by their tokens.
+
+            Nothing is written if a redacted value would still appear in the file. Strings are \
+            looked for by equality and, from four characters on, inside every string (the name and \
+            the description too); ObjectIds also as their hex inside strings; dates by equality; \
+            numbers by numeric value in any numeric type, but only those of at least 1,000 in size \
+            or with a fraction: small whole numbers (quantities, flags) are in every document and \
+            would raise false alarms, so a small redacted number kept at another path is not \
+            found. Nothing is written either if the file would not load (preflight check), \
+            including a document with an empty field name, which the fixture loader cannot insert.
 
             Fixture documents are written in canonical Extended JSON, one per line, so int32, \
             int64, double, Decimal128, dates and binary data replay as they were. The file is \
@@ -50,10 +67,12 @@ struct CaptureCommand: ParsableCommand {
 
             Exit codes: 0 the scenario was written; 2 nothing to capture (the filter matches no \
             document) or the capture is invalid (more than 10,000 documents, documents a scenario \
-            cannot hold, a redacted value that would be revealed, a query the server refuses); \
-            3 the server cannot be reached, or the file cannot be written; 64 usage (a malformed \
-            --filter, --follow or --redact, an uncaptured collection, an existing --output \
-            without --force).
+            cannot hold, such as one with an empty field name, a redacted value that would be \
+            revealed, a query the server refuses); 3 the server cannot be reached, or the file \
+            cannot be written; 64 usage (a malformed --filter, --follow or --redact, an \
+            uncaptured collection, a --redact path that matches no value, a filter on a redacted \
+            field other than by equality, an --output that is a directory, or exists without \
+            --force).
             """)
 
     @Option(help: ArgumentHelp("The live server to read from (mongodb:// or mongodb+srv://); only reads are sent.", valueName: "uri"))
@@ -77,7 +96,9 @@ struct CaptureCommand: ParsableCommand {
 
     @Option(
         name: .customLong("redact"),
-        help: ArgumentHelp("Replace every value at this path of the collection's documents with a token. Repeatable.", valueName: "C.path"))
+        help: ArgumentHelp(
+            "Replace every value at this path of the collection's documents with a token; the path must match a value. Repeatable.",
+            valueName: "C.path"))
     var redactions: [String] = []
 
     @Option(help: ArgumentHelp("At most this many documents of --collection, the first by _id (1 to 10,000).", valueName: "n"))
@@ -86,7 +107,7 @@ struct CaptureCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The scenario's name (default: Captured from DATABASE.COLLECTION).", valueName: "text"))
     var name: String?
 
-    @Option(help: ArgumentHelp("The scenario file to write (its folder is created).", valueName: "path"))
+    @Option(help: ArgumentHelp("The scenario file to write, not a directory (its folder is created).", valueName: "path"))
     var output: String
 
     @Flag(help: "Replace --output if it exists.")

@@ -22,24 +22,14 @@ public enum Capture {
             throw .outputExists(path: request.output)
         }
         let outcome = try read(request, monitor: monitor)
-        var warnings = outcome.warnings
-        var redactor = Redactor(request.redactions)
-        var fixtures: [(collection: String, documents: [BSONDocument])] = []
-        for collection in outcome.data.collections {
-            fixtures.append((collection, outcome.data.documents(in: collection).map { redactor.redact($0, in: collection) }))
-        }
+        // Redacted twice: the first pass learns every real number redacted, so that the
+        // second hands out no number token equal to one (see `TokenTable(avoiding:)`).
+        var survey = Redactor(request.redactions)
+        _ = redact(outcome, request, with: &survey)
+        var redactor = Redactor(request.redactions, avoiding: Set(survey.table.redactedNumbers))
+        let (fixtures, filter) = redact(outcome, request, with: &redactor)
+        try checkReached(redactor, outcome)
         let expected = expectedIDs(outcome, fixtures, root: request.collection)
-        let (filter, inexact) = redactor.replayFilter(request.filter, in: request.collection)
-        for path in inexact {
-            warnings.append("""
-                the filter compares \(path), which is redacted, other than by equality: the replay compares \
-                tokens, not the real values, and may find other documents than the live server did
-                """)
-        }
-        for (field, count) in zip(redactor.redactions, redactor.replaced) where count == 0 {
-            let documents = outcome.data.documents(in: field.collection).count
-            warnings.append("--redact \(field) matched no value in the \(documents.grouped) document\(documents == 1 ? "" : "s") captured from \(field.collection)")
-        }
 
         let writer = CaptureScenarioWriter(
             name: request.name,
@@ -48,14 +38,20 @@ public enum Capture {
             expectedIDs: expected)
         let text = writer.text()
         try writer.verify(text, as: request.output)
-        let leaks = LeakGuard(table: redactor.table)
+        var leaks = LeakGuard(table: redactor.table)
         for fixture in fixtures {
             for (index, document) in fixture.documents.enumerated() {
-                try leaks.check(.document(document), at: "fixtures.\(fixture.collection)[\(index)]")
+                leaks.inspect(document, of: fixture.collection, at: "fixtures.\(fixture.collection)[\(index)]")
             }
         }
-        try leaks.check(.document(filter), at: "the replay's filter")
-        try leaks.check(.array(expected), at: "the replay's expected _id list")
+        leaks.inspect(.document(filter), at: "the replay's filter")
+        leaks.inspect(.array(expected), at: "the replay's expected _id list")
+        leaks.inspect(text: request.name, at: "the scenario's name")
+        // The filter in the description was looked through above, where tokens are told
+        // apart from real values; in the description's text they are not.
+        leaks.inspect(
+            text: description(request, outcome, filter: [:], redactor: redactor, now: now), at: "the scenario's description")
+        try leaks.check()
         try leaks.check(text: text)
         try CaptureFile.write(text, to: request.output, replacing: request.force)
 
@@ -67,7 +63,36 @@ public enum Capture {
                     source: sources(of: collection, request, outcome))
             },
             redacted: zip(redactor.redactions, redactor.replaced).map { ($0.description, $1) },
-            automaticallyRedacted: redactor.automatic, warnings: warnings)
+            automaticallyRedacted: redactor.automatic, warnings: outcome.warnings)
+    }
+
+    /// The fixtures and the replay's filter with their redacted values replaced.
+    private static func redact(_ outcome: CaptureReader.Outcome, _ request: CaptureRequest, with redactor: inout Redactor)
+        -> (fixtures: [(collection: String, documents: [BSONDocument])], filter: BSONDocument)
+    {
+        var fixtures: [(collection: String, documents: [BSONDocument])] = []
+        for collection in outcome.data.collections {
+            fixtures.append((collection, outcome.data.documents(in: collection).map { redactor.redact($0, in: collection) }))
+        }
+        return (fixtures, redactor.replayFilter(request.filter, in: request.collection))
+    }
+
+    /// A --redact path that reached no value in documents that were captured is misspelt
+    /// (or names a field they lack): the values meant to be hidden would be written as
+    /// they are, so it stops the capture. A collection with no document hides nothing.
+    private static func checkReached(_ redactor: Redactor, _ outcome: CaptureReader.Outcome) throws(CaptureError) {
+        var unreached: [String] = []
+        for (field, count) in zip(redactor.redactions, redactor.reached) where count == 0 {
+            let documents = outcome.data.documents(in: field.collection).count
+            if documents > 0 {
+                unreached.append("--redact \(field) matched no value in the \(documents.grouped) document\(documents == 1 ? "" : "s") captured from \(field.collection)")
+            }
+        }
+        guard !unreached.isEmpty else { return }
+        throw .usage("""
+            \(unreached.joined(separator: "; ")): a misspelt path would leave the real values in the file. Check the \
+            path (names are case-sensitive), or leave that --redact out. Nothing was written.
+            """)
     }
 
     private static func read(_ request: CaptureRequest, monitor: CommandMonitor?) throws(CaptureError) -> CaptureReader.Outcome {

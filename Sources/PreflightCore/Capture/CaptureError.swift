@@ -3,7 +3,8 @@ import Foundation
 /// Why a capture wrote nothing. Each case knows its exit code; none of the messages
 /// quotes a value that was to be redacted.
 public enum CaptureError: Error, LocalizedError, Equatable {
-    /// A command-line argument is wrong: exit 64.
+    /// A command-line argument is wrong: exit 64. Found before connecting, except a
+    /// --redact path that matches no value, which only the documents can tell.
     case usage(String)
     /// The output exists and --force was not given: exit 64.
     case outputExists(path: String)

@@ -2,7 +2,8 @@ import Foundation
 import Mongo
 
 /// What `preflight capture` is asked for, checked before any connection is made: names,
-/// the filter, each --follow's source, each --redact's collection.
+/// the filter (and that it compares redacted fields only in ways a replay can), each
+/// --follow's source, each --redact's collection, an --output that is not a directory.
 public struct CaptureRequest: Sendable {
     public let uri: String
     public let database: String
@@ -30,6 +31,11 @@ public struct CaptureRequest: Sendable {
             throw .usage("--limit must be between 1 and \(CaptureError.documentCap.grouped), the most one capture holds; got \(limit).")
         }
         guard !output.isEmpty else { throw .usage("--output needs the path of the scenario file to write.") }
+        var isDirectory: ObjCBool = false
+        if output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            let folder = output.reversed().drop { $0 == "/" }.reversed()
+            throw .usage("--output names a directory; give a file name such as \(String(folder))/captured.json.")
+        }
         if let name, name.trimmingCharacters(in: .whitespaces).isEmpty {
             throw .usage("--name cannot be empty: it names the scenario in every report.")
         }
@@ -44,7 +50,7 @@ public struct CaptureRequest: Sendable {
         self.follows = try follows.map { (text) throws(CaptureError) in try FollowRule(parsing: text) }
         self.redactions = try redactions.map { (text) throws(CaptureError) in
             guard let field = QualifiedField(text[...]) else {
-                throw .usage("--redact takes COLLECTION.FIELD, such as customers_v2.phone; got \"\(text)\".")
+                throw .usage("--redact takes COLLECTION.FIELD, such as customers_v2.phone (\(FieldPath.rule)); got \"\(text)\".")
             }
             return field
         }
@@ -57,6 +63,9 @@ public struct CaptureRequest: Sendable {
         self.output = output
         self.force = force
         try checkCollections()
+        if let problem = Redactor.unreplayableComparison(in: self.filter, collection: collection, redactions: self.redactions) {
+            throw .usage(problem)
+        }
     }
 
     /// A rule follows only what is captured before it; a redaction names a captured collection.

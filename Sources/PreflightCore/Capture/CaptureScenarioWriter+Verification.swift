@@ -2,14 +2,21 @@ import Mongo
 
 extension CaptureScenarioWriter {
     /// Reads `text` back the way `preflight check` and `preflight run` will, so a capture
-    /// never writes a file they reject or read differently: no document with a `$$` key
-    /// (the format's operators), every document and the filter equal to what was captured
-    /// once parsed again, and the whole file accepted by `ScenarioLoader`.
+    /// never writes a file they reject or read differently: no document the fixture
+    /// loader could not insert (`insertProblem`) or with a `$$` key (the format's
+    /// operators), every document and the filter equal to what was captured once parsed
+    /// again, and the whole file accepted by `ScenarioLoader`.
     /// - Parameter file: where the text will be written; the loader resolves paths from it.
     /// - Throws: `CaptureError.cannotReplay` naming the document.
     func verify(_ text: String, as file: String) throws(CaptureError) {
         for fixture in fixtures {
             for (index, document) in fixture.documents.enumerated() {
+                if let problem = Self.insertProblem(in: document) {
+                    throw .cannotReplay("""
+                        \(Self.describe(document, index, fixture.collection)) \(problem): the scenario could not insert it \
+                        into the sandbox. Narrow --filter or the --follow rules to leave it out.
+                        """)
+                }
                 if let key = CaptureRequest.operatorKey(in: .document(document)) {
                     throw .cannotReplay("""
                         \(Self.describe(document, index, fixture.collection)) has a field named "\(key)": scenario files \

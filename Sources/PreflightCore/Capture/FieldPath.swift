@@ -6,11 +6,15 @@ import Mongo
 struct FieldPath: Hashable, Sendable, CustomStringConvertible {
     let segments: [String]
 
-    /// Nil for an empty path or an empty segment (`a..b`, `a.`): no field has such a name
-    /// in a query, so it can only be a typing mistake.
+    /// What a path segment must be, for messages.
+    static let rule = "field names are not empty and do not start with $"
+
+    /// Nil for an empty path, an empty segment (`a..b`, `a.`) or one starting with `$`
+    /// (`a.$b`): a query reads neither as a field name (`$` starts an operator, `a.$` a
+    /// positional match), so it can only be a typing mistake.
     init?(_ text: Substring) {
         let segments = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard !segments.isEmpty, !segments.contains(where: \.isEmpty) else { return nil }
+        guard !segments.isEmpty, !segments.contains(where: { $0.isEmpty || $0.hasPrefix("$") }) else { return nil }
         self.segments = segments
     }
 

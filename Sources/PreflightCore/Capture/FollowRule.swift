@@ -16,11 +16,15 @@ public struct FollowRule: Hashable, Sendable, CustomStringConvertible {
         }
         let left = text[..<equals]
         let right = text[text.index(after: equals)...]
+        // A field name may hold "=", but a rule that reads two ways is a typing mistake more often.
+        guard !right.contains("=") else {
+            throw .usage("--follow takes \(Self.form); \"\(text)\" has more than one \"=\".")
+        }
         guard let target = QualifiedField(left) else {
-            throw .usage("--follow takes \(Self.form); the left side \"\(left)\" is not COLLECTION.FIELD.")
+            throw .usage("--follow takes \(Self.form); the left side \"\(left)\" is not COLLECTION.FIELD (\(FieldPath.rule)).")
         }
         guard let source = QualifiedField(right) else {
-            throw .usage("--follow takes \(Self.form); the right side \"\(right)\" is not COLLECTION.FIELD.")
+            throw .usage("--follow takes \(Self.form); the right side \"\(right)\" is not COLLECTION.FIELD (\(FieldPath.rule)).")
         }
         self.target = target
         self.source = source

@@ -5,7 +5,8 @@ public struct QualifiedField: Hashable, Sendable, CustomStringConvertible {
     public let collection: String
     let path: FieldPath
 
-    /// Nil when there is no dot, or the collection or a path segment is empty.
+    /// Nil when there is no dot, the collection is empty, or a path segment is empty or
+    /// starts with `$` (see `FieldPath`).
     init?(_ text: Substring) {
         guard let dot = text.firstIndex(of: "."), dot != text.startIndex,
             let path = FieldPath(text[text.index(after: dot)...])

@@ -11,9 +11,12 @@ import Mongo
 /// should still be true in the replay.
 struct Redactor {
     let redactions: [QualifiedField]
-    private(set) var table = TokenTable()
+    private(set) var table: TokenTable
     /// How many values each --redact path replaced, by its position in `redactions`.
     private(set) var replaced: [Int]
+    /// How many values each --redact path reached, null included: a path that reached
+    /// none is misspelt, or names a field the captured documents do not have.
+    private(set) var reached: [Int]
     /// `collection.path` of the values replaced because of their key's name, and how many,
     /// in the order first met.
     private(set) var automatic: [(path: String, values: Int)] = []
@@ -21,9 +24,12 @@ struct Redactor {
     /// What is left of a --redact path while walking down a document.
     typealias Pending = (index: Int, rest: ArraySlice<String>)
 
-    init(_ redactions: [QualifiedField]) {
+    /// - Parameter avoided: the real numbers the whole capture redacts (see `TokenTable`).
+    init(_ redactions: [QualifiedField], avoiding avoided: Set<NumericValue> = []) {
         self.redactions = redactions
+        table = TokenTable(avoiding: avoided)
         replaced = Array(repeating: 0, count: redactions.count)
+        reached = replaced
     }
 
     /// `document` of `collection` with its redacted values replaced.
@@ -40,7 +46,10 @@ struct Redactor {
         if let first = complete.first {
             var count = 0
             let token = tokenize(value, origin: redactions[first].description, count: &count)
-            for index in complete { replaced[index] += count }
+            for index in complete {
+                replaced[index] += count
+                reached[index] += 1
+            }
             return token
         }
         if secretKey {

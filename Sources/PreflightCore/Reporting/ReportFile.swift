@@ -4,12 +4,14 @@ import Foundation
     import Glibc
 #endif
 
-/// How every report reaches the disk: whole or not at all, directories created.
+/// How every report, and a captured scenario, reaches the disk: whole or not at all,
+/// directories created.
 ///
-/// CI reads a report even when the run was killed or the disk filled up: the text goes
-/// to a uniquely named temporary file in the same directory (same file system) and
-/// `rename(2)` puts it in place in one step, so the path holds either the previous file
-/// or the whole new one, never an empty or partial report.
+/// CI reads a report even when the run was killed or the disk filled up, and a later
+/// `preflight run` would reject a half-written scenario half-way through an incident:
+/// the text goes to a uniquely named temporary file in the same directory (same file
+/// system) and `rename(2)` puts it in place in one step, so the path holds either the
+/// previous file or the whole new one, never an empty or partial one.
 enum ReportFile {
     /// A failed system call; each report turns it into an error that names the report.
     struct Failure: Error {
@@ -20,14 +22,23 @@ enum ReportFile {
     }
 
     /// Writes `text` to `path`, creating missing directories.
+    /// - Parameter replaceExisting: false to keep a file that is already at `path`: the
+    ///   new one is put in place with `link(2)`, which fails with `EEXIST` rather than
+    ///   replace a file, even one that appeared after the caller last looked.
     /// - Throws: `Failure`; the temporary file is removed and the target left as it was.
-    static func write(_ text: String, to path: String) throws(Failure) {
+    static func write(_ text: String, to path: String, replaceExisting: Bool = true) throws(Failure) {
         let (directory, file) = split(path)
         try makeDirectories(directory)
         let temporary = (directory == "/" ? "" : directory) + "/.\(file).\(UUID().uuidString).tmp"
         do throws(Failure) {
             try create(temporary, holding: Array(text.utf8))
-            guard rename(temporary, path) == 0 else { throw Failure(code: errno) }
+            if replaceExisting {
+                guard rename(temporary, path) == 0 else { throw Failure(code: errno) }
+            } else {
+                guard link(temporary, path) == 0 else { throw Failure(code: errno) }
+                // The new file has two names now; the temporary one goes.
+                unlink(temporary)
+            }
         } catch {
             unlink(temporary)
             throw error
