@@ -27,6 +27,19 @@ enum ReportFile {
     ///   replace a file, even one that appeared after the caller last looked.
     /// - Throws: `Failure`; the temporary file is removed and the target left as it was.
     static func write(_ text: String, to path: String, replaceExisting: Bool = true) throws(Failure) {
+        if replaceExisting {
+            switch destination(of: path) {
+            case .stream:
+                // A pipe, a FIFO or a terminal (`--json /dev/stdout`, `>(jq …)`): renaming
+                // over it would replace it instead of writing to its reader.
+                return try stream(Array(text.utf8), to: path)
+            case .file(let resolved) where resolved != path:
+                // Through a symbolic link to the file it names, which a rename would replace.
+                return try write(text, to: resolved)
+            case .file:
+                break
+            }
+        }
         let (directory, file) = split(path)
         try makeDirectories(directory)
         let temporary = (directory == "/" ? "" : directory) + "/.\(file).\(UUID().uuidString).tmp"
@@ -49,6 +62,15 @@ enum ReportFile {
     /// what is there: a run whose report cannot be written is an environment failure
     /// better found before the tests than after them.
     static func checkWritable(_ path: String) throws(Failure) {
+        switch destination(of: path) {
+        case .stream:
+            guard access(path, W_OK) == 0 else { throw Failure(code: errno) }
+            return
+        case .file(let resolved) where resolved != path:
+            return try checkWritable(resolved)
+        case .file:
+            break
+        }
         let (directory, file) = split(path)
         var status = stat()
         if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR { throw Failure(code: EISDIR) }
@@ -56,6 +78,44 @@ enum ReportFile {
         let probe = (directory == "/" ? "" : directory) + "/.\(file).\(UUID().uuidString).probe"
         try create(probe, holding: [])
         unlink(probe)
+    }
+
+    private enum Destination {
+        /// Something that is not a regular file: written to as it is.
+        case stream
+        /// A regular file, existing or not, at this path (symbolic links followed).
+        case file(String)
+    }
+
+    private static func destination(of path: String) -> Destination {
+        var status = stat()
+        if stat(path, &status) == 0 {
+            let type = status.st_mode & S_IFMT
+            if type != S_IFREG && type != S_IFDIR { return .stream }
+            if type == S_IFREG, let resolved = realpath(path, nil) {
+                defer { free(resolved) }
+                return .file(String(cString: resolved))
+            }
+            return .file(path)
+        }
+        // A link to a file that does not exist yet: the file is created where it points.
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink(path, &buffer, buffer.count - 1)
+        guard length > 0 else { return .file(path) }
+        let target = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return .file(target.hasPrefix("/") ? target : split(path).directory + "/" + target)
+    }
+
+    /// Writes `bytes` to something that is not a regular file; not atomic, since there is
+    /// nothing to rename.
+    private static func stream(_ bytes: [UInt8], to path: String) throws(Failure) {
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Failure(code: errno) }
+        if let code = StandardStream.writeAll(bytes, to: descriptor) {
+            close(descriptor)
+            throw Failure(code: code)
+        }
+        guard close(descriptor) == 0 else { throw Failure(code: errno) }
     }
 
     /// The directory (`.` for a bare file name) and the last component of `path`.
