@@ -1175,14 +1175,14 @@ final class ScenarioLoaderTests: LoaderCorpusTestCase {
                 """#,
             errors: [#"scenario.json:3:5: tests[0].steps[0].expectVar: unknown variable `totl`; did you mean `total`?"#]),
         Broken(
-            name: "compat step (not supported yet)",
+            name: "compat step without a path",
             text: #"""
                 {"preflight": 1, "name": "s",
                  "tests": [{"name": "t", "steps": [
-                   {"compat": "compat/orders.json"}
+                   {"compat": 7}
                  ]}]}
                 """#,
-            errors: [#"scenario.json:3:5: tests[0].steps[0].compat: "compat" steps are not supported by this version of Preflight yet; they arrive with `preflight compat`"#]),
+            errors: [#"scenario.json:3:5: tests[0].steps[0].compat: expected a non-empty string, got 7 (int)"#]),
         Broken(
             name: "forEach without as",
             text: #"""

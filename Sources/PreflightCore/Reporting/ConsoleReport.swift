@@ -63,10 +63,26 @@ public final class ConsoleReport: RunObserver {
     }
 
     public func suiteStarted(_ scenario: Scenario) {
-        if verbosity != .quiet { write(paint(Self.printable("\(scenario.file) — \(scenario.name)"), .bold)) }
+        heading(file: scenario.file, name: scenario.name)
     }
 
     public func testFinished(_ result: TestResult, in scenario: Scenario) {
+        testFinished(result, file: scenario.file)
+    }
+
+    /// A suite that ran as a whole, such as a compat spec (one scan serves all its checks):
+    /// its heading, a line per test as `run` prints them, and its problems.
+    public func report(_ suite: SuiteResult) {
+        heading(file: suite.file, name: suite.name)
+        for test in suite.tests { testFinished(test, file: suite.file) }
+        suiteFinished(suite)
+    }
+
+    private func heading(file: String, name: String) {
+        if verbosity != .quiet { write(paint(Self.printable("\(file) — \(name)"), .bold)) }
+    }
+
+    private func testFinished(_ result: TestResult, file: String) {
         clearProgress()
         let time = String(format: "%.3f s", locale: Locale(identifier: "en_US_POSIX"), result.duration)
         switch result.outcome {
@@ -74,7 +90,7 @@ public final class ConsoleReport: RunObserver {
             if verbosity != .quiet { write("  " + paint("✓", .green) + " \(Self.printable(result.name)) (\(time))") }
         case .failed(let problem), .errored(let problem):
             let isError = if case .errored = result.outcome { true } else { false }
-            let prefix = verbosity == .quiet ? "  \(Self.printable(scenario.file)): " : "  "
+            let prefix = verbosity == .quiet ? "  \(Self.printable(file)): " : "  "
             write(prefix + paint("✗", .red) + " \(Self.printable(result.name)) (\(time))" + (isError ? " — error" : ""))
             write(indent(Self.printable(problem.message), by: 6))
             let details = Self.printable(problem.details).components(separatedBy: "\n\ncommands and steps:\n").first ?? ""

@@ -21,6 +21,9 @@ import Foundation
 ///           "outcome": "passed" | "failed" | "errored" | "skipped",
 ///           "failure" (failed only) or "error" (errored only): {"type", "message", "details"},
 ///           "skipReason" (skipped only),
+///           "figures" (only for tests that measure counts, such as a compat spec's
+///                      fields and rules): {"documents": 120, "missing": 3, "wrongType": 2,
+///                      "wrongType.string": 2, …}, integers, in the order measured,
 ///           "steps": [{"title", "kind", "label" (null when none), "iteration", "duration",
 ///                      "outcome": "passed" | "failed" | "errored", "message" (not when passed)}],
 ///           "stepsNotRecorded": 0,
@@ -95,6 +98,9 @@ public struct JSONReport: Sendable {
             members += [("outcome", .string("errored")), ("error", self.problem(problem))]
         case .skipped(let reason):
             members += [("outcome", .string("skipped")), ("skipReason", .string(reason))]
+        }
+        if !test.figures.isEmpty {
+            members.append(("figures", .object(test.figures.map { ($0.name, .integer($0.value)) })))
         }
         members += [
             ("steps", .array(test.steps.map(step))), ("stepsNotRecorded", .integer(test.stepsNotRecorded)),

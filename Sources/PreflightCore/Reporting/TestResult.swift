@@ -25,10 +25,13 @@ public struct TestResult: Sendable {
     public var steps: [StepRecord]
     /// Steps that ran beyond the ones recorded: a long `repeat` must not swamp a report.
     public var stepsNotRecorded: Int
+    /// Named counts a check measured (a compat field's `missing`, `wrongType`, …), in the
+    /// order measured, for the JSON report; empty for scenario tests.
+    public var figures: [(name: String, value: Int)]
 
     public init(
         name: String, line: Int? = nil, duration: TimeInterval = 0, outcome: Outcome, output: String = "",
-        steps: [StepRecord] = [], stepsNotRecorded: Int = 0
+        steps: [StepRecord] = [], stepsNotRecorded: Int = 0, figures: [(name: String, value: Int)] = []
     ) {
         self.name = name
         self.line = line
@@ -37,5 +40,6 @@ public struct TestResult: Sendable {
         self.output = output
         self.steps = steps
         self.stepsNotRecorded = stepsNotRecorded
+        self.figures = figures
     }
 }

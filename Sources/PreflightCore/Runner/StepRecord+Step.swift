@@ -24,6 +24,7 @@ extension StepRecord {
         case .parallel: "parallel"
         case .transaction: "transaction"
         case .failPoint: "failPoint"
+        case .compat: "compat"
         case .sleep: "sleep"
         case .expectVariable: "expectVar"
         case .check: "check"

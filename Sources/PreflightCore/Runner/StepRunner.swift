@@ -54,6 +54,9 @@ enum StepRunner {
                 throw RunFailure.errored(TestProblem(type: "serverError", message: "\(step.title): the server refused the fail point: \(error.message)"))
             }
 
+        case .compat(let spec):
+            try CompatStepRunner.run(spec, step: step, environment)
+
         case .sleep(let milliseconds):
             Thread.sleep(forTimeInterval: Double(milliseconds) / 1000)
 

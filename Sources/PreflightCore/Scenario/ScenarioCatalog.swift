@@ -11,6 +11,9 @@ public struct ScenarioCatalog: Sendable {
     /// JSON files in searched folders that are not scenarios: fixture data, schemas, and
     /// the formats other commands read (compat specs, migrations, checklists).
     public var otherFiles: [(file: String, kind: String)] = []
+    /// The valid compat specs among `otherFiles`: `preflight compat` reads them, and they
+    /// are validated here too, so `preflight check` finds their problems.
+    public var compatSpecs: [CompatSpec] = []
     /// Every problem in every file.
     public var errors: [ValidationError] = []
 
@@ -61,6 +64,9 @@ public struct ScenarioCatalog: Sendable {
             return
         }
         if let kind = Self.otherKind(document) {
+            if kind == "compat spec" {
+                do { compatSpecs.append(try CompatLoader.load(input)) } catch { errors += error.errors }
+            }
             if explicit && kind == "JSON Schema" {
                 errors.append(ValidationError(file: file, message: "is a JSON Schema, not a scenario"))
             } else {

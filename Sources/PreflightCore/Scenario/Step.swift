@@ -14,6 +14,8 @@ public struct Step: Sendable {
         case transaction(steps: [Step], options: TransactionOptions, expectError: ExpectedError?)
         /// The `configureFailPoint` command, sent to `admin`.
         case failPoint(BSONDocument)
+        /// A compat spec, loaded and validated with the scenario, held to the test's database.
+        case compat(CompatSpec)
         case sleep(milliseconds: Int)
         case expectVariable(name: String, expect: BSON)
         case check(name: String)
@@ -39,6 +41,7 @@ public struct Step: Sendable {
         case .parallel(let branches): what = "parallel (\(branches.count) branches)"
         case .transaction: what = "transaction"
         case .failPoint: what = "failPoint"
+        case .compat(let spec): what = "compat \(spec.file)"
         case .sleep(let milliseconds): what = "sleep \(milliseconds) ms"
         case .expectVariable(let name, _): what = "expectVar \(name)"
         case .check(let name): what = "check \(name)"

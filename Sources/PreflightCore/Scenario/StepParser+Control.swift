@@ -1,3 +1,4 @@
+import Foundation
 import Mongo
 
 extension StepParser {
@@ -94,9 +95,8 @@ extension StepParser {
 
         case "compat":
             reader.allowOnly(["compat", "name"])
-            _ = reader.string("compat", required: true)
-            diagnostics.error(path.key("compat"), "\"compat\" steps are not supported by this version of Preflight yet; they arrive with `preflight compat`")
-            return nil
+            guard let written = reader.string("compat", required: true) else { return nil }
+            return compatSpec(written, at: path.key("compat")).map { .compat($0) }
 
         case "sleep":
             reader.allowOnly(["sleep", "name"])
@@ -123,6 +123,23 @@ extension StepParser {
             return .check(name: name)
 
         default:
+            return nil
+        }
+    }
+
+    /// The compat spec a `compat` step names, loaded and validated now, so that a missing
+    /// or invalid spec stops the run before anything is sent, like a missing include. The
+    /// spec's own problems are reported at the step, each with its place in the spec.
+    func compatSpec(_ written: String, at path: JSONPath) -> CompatSpec? {
+        let file = CompatLoader.path(of: written, relativeTo: context.file)
+        guard FileManager.default.fileExists(atPath: file) else {
+            diagnostics.error(path, "no such file: \(file) (compat spec paths are relative to this file)")
+            return nil
+        }
+        do {
+            return try CompatLoader.load(file: file)
+        } catch {
+            for problem in error.errors { diagnostics.error(path, "the compat spec is invalid: \(problem)") }
             return nil
         }
     }
@@ -180,6 +197,8 @@ extension StepParser {
             switch step.kind {
             case .transaction: diagnostics.error(step.path, "transactions do not nest")
             case .parallel: diagnostics.error(step.path, "a \"parallel\" step cannot run inside a transaction: each branch has a connection of its own")
+            case .compat:
+                diagnostics.error(step.path, "a \"compat\" step cannot run inside a transaction: it reads outside the transaction's session, and would not see its writes")
             case .repeatSteps(_, let inner), .forEach(_, _, let inner): checkNoNestedTransaction(inner)
             case .run(let procedure, _) where context.transactionalProcedures.contains(procedure):
                 diagnostics.error(step.path, "the procedure `\(procedure)` runs a transaction or a \"parallel\" step, so it cannot run inside a transaction")
