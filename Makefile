@@ -13,7 +13,7 @@ VENV    := .venv
 # apt-get needs root; use sudo when we are not root and it exists.
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: setup system-packages python-packages build release run test bench clean
+.PHONY: setup system-packages python-packages build release run test bench bench-migrate bench-compat clean
 
 setup: system-packages python-packages
 
@@ -53,6 +53,15 @@ test: setup
 # Figures, not pass/fail: --jobs 1 against --jobs 2 on the pack, side by side.
 bench: release
 	bench/jobs.sh
+
+# Figures, not pass/fail: Preflight's peak memory for `migrate verify --copy-from` at 10k,
+# 100k and 1M documents (SIZES="100000" for one size). Slow on SecantusDB at 1M.
+bench-migrate: release
+	bench/migrate-memory.sh
+
+# Peak memory of `preflight compat` at 10k, 100k and 1M documents.
+bench-compat: release
+	bench/compat-memory.sh
 
 clean:
 	rm -rf .build $(VENV)

@@ -13,9 +13,9 @@ struct CheckCommand: ParsableCommand {
             operator, variable or procedure. This is the same validation `preflight run` does \
             before it sends anything.
 
-            Compat specs are validated too, as `preflight compat` reads them. Other JSON in a \
-            scenario folder is recognised and left alone: fixture data (JSON arrays), JSON \
-            Schemas, migrations and checklists.
+            Compat specs and migrations are validated too, as `preflight compat` and \
+            `preflight migrate verify` read them. Other JSON in a scenario folder is \
+            recognised and left alone: fixture data (JSON arrays), JSON Schemas and checklists.
 
             Exits 0 when every file is valid, 2 when any is not, 64 on bad usage.
             """)
@@ -32,7 +32,10 @@ struct CheckCommand: ParsableCommand {
         for spec in catalog.compatSpecs {
             print("✓ \(spec.file): compat spec, \(spec.checkCount) check\(spec.checkCount == 1 ? "" : "s") on \(spec.collection)")
         }
-        for other in catalog.otherFiles where other.kind != "compat spec" { print("· \(other.file): \(other.kind), not a scenario") }
+        for other in catalog.otherFiles where other.kind == "migration" { print("✓ \(other.file): migration") }
+        for other in catalog.otherFiles where other.kind != "compat spec" && other.kind != "migration" {
+            print("· \(other.file): \(other.kind), not a scenario")
+        }
         let tests = catalog.scenarios.reduce(0) { $0 + $1.tests.count }
         print("\(catalog.scenarios.count) scenario file\(catalog.scenarios.count == 1 ? "" : "s") valid, \(tests) test\(tests == 1 ? "" : "s").")
     }

@@ -9,7 +9,8 @@ public final class ScenarioRun: @unchecked Sendable {
     public let facts: ServerFacts
     private let uri: String
     private let serverSelectionTimeoutMS: Int32?
-    private let finished = Guarded<[SuiteResult]>([])
+    /// The suites finished so far, in order: what Ctrl-C reports (migrations add theirs too).
+    let finished = Guarded<[SuiteResult]>([])
     let commandLog: CommandLog
     /// Every lane's commands pass it, so Ctrl-C can stop them all.
     private let gate = CommandGate()
@@ -205,7 +206,7 @@ public final class ScenarioRun: @unchecked Sendable {
             tests: tests.map { SuiteRunner.redacted(TestResult(name: $0.name, line: $0.line, outcome: .errored(problem))) })
     }
 
-    private func properties(for scenario: Scenario) -> [(name: String, value: String)] {
+    func properties(for scenario: Scenario) -> [(name: String, value: String)] {
         var properties: [(name: String, value: String)] = [
             ("server.version", facts.version), ("server.topology", facts.topology.rawValue),
             ("server.uri", pool.redactedURI), ("preflight.version", PreflightVersion.current),

@@ -70,6 +70,8 @@ public struct ScenarioCatalog: Sendable {
             if explicit && kind == "JSON Schema" {
                 errors.append(ValidationError(file: file, message: "is a JSON Schema, not a scenario"))
             } else {
+                // Read by `migrate verify`, but validated here too, so `check` finds its problems.
+                if kind == "migration" { errors += MigrationLoader.problems(in: input) }
                 otherFiles.append((file, kind))
             }
             return
@@ -99,8 +101,9 @@ public struct ScenarioCatalog: Sendable {
         if document["preflight"] == nil && document["name"] == nil && (document["$schema"] != nil || document["$defs"] != nil) {
             return "JSON Schema"
         }
-        if document["compat"] != nil { return "compat spec" }
+        // A migration names its compat spec with a `compat` key of its own, so it is told apart first.
         if document["migration"] != nil { return "migration" }
+        if document["compat"] != nil { return "compat spec" }
         if document["checklist"] != nil { return "checklist" }
         return nil
     }

@@ -14,6 +14,9 @@ final class StepParser {
         var file: String
         /// Procedures that run a transaction or `parallel`, directly or through `run`.
         var transactionalProcedures: Set<String> = []
+        /// Control steps this kind of file does not take, each with the reason given when
+        /// one is written (a migration's `up` has no `parallel`, for one).
+        var refusedControls: [String: String] = [:]
     }
 
     static let controlKeys = ["run", "forEach", "repeat", "parallel", "transaction", "failPoint", "compat", "sleep", "expectVar", "check"]
@@ -67,6 +70,10 @@ final class StepParser {
         }
         guard actions.count == 1 else {
             diagnostics.error(path, "a step holds exactly one action, found " + actions.map { "\"\($0)\"" }.joined(separator: " and "))
+            return nil
+        }
+        if let reason = context.refusedControls[action] {
+            diagnostics.error(path.key(action), reason)
             return nil
         }
         let reader = FieldReader(document, at: path, diagnostics)

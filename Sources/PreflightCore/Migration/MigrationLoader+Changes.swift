@@ -1,0 +1,75 @@
+import Mongo
+
+extension MigrationLoader {
+    static let changeKeys = ["adds", "removes", "changes", "created"]
+
+    /// `changes`: per collection, the fields `up` may add, remove or change, or that it
+    /// creates the collection. Everything not declared must come through `up` unchanged,
+    /// so a declaration that cannot mean anything is refused rather than ignored.
+    static func changes(_ reader: FieldReader, _ diagnostics: Diagnostics) -> [DeclaredChanges] {
+        guard let document = reader.document("changes", required: true) else {
+            return []
+        }
+        var declared: [DeclaredChanges] = []
+        for (collection, value) in document {
+            let path = JSONPath.root.key("changes").key(collection)
+            if let problem = CollectionName.problem(collection) { diagnostics.error(path, problem) }
+            guard let body = value.documentValue else {
+                diagnostics.error(path, "expected {\"adds\": [...], \"removes\": [...], \"changes\": [...]} (field paths), or {\"created\": true}, got \(Diagnostics.describe(value))")
+                continue
+            }
+            let fields = FieldReader(body, at: path, diagnostics)
+            fields.allowOnly(changeKeys)
+            var entry = DeclaredChanges(collection: collection, created: fields.bool("created") ?? false)
+            entry.adds = paths(fields, "adds")
+            entry.removes = paths(fields, "removes")
+            entry.changes = paths(fields, "changes")
+            // Counted as written, so a list whose paths were all refused is not also "nothing".
+            let listed = ["adds", "removes", "changes"].reduce(0) { $0 + (body[$1]?.arrayValue?.count ?? 0) }
+            if entry.created && listed > 0 {
+                diagnostics.error(path, "a collection that `up` creates has no fields to declare: every document in it is new")
+            } else if !entry.created && listed == 0 && body.keys.allSatisfy(changeKeys.contains) {
+                diagnostics.error(path, "declares nothing: list the fields `up` adds, removes or changes, or remove \"\(collection)\"")
+            }
+            declared.append(entry)
+        }
+        return declared
+    }
+
+    /// One list of field paths, each checked: a real path, not `_id`, listed once, and not
+    /// inside another path of the same list (which already covers it).
+    private static func paths(_ reader: FieldReader, _ key: String) -> [String] {
+        guard let values = reader.strings(key) else { return [] }
+        let diagnostics = reader.diagnostics
+        var accepted: [String] = []
+        for (index, text) in values.enumerated() {
+            let at = reader.path.key(key).index(index)
+            if let segment = text.split(separator: ".").first(where: { $0.hasPrefix("$") }) {
+                diagnostics.error(at, "\"\(text)\" is not a field path: a field name cannot start with \"$\" (\"\(segment)\")")
+                continue
+            }
+            guard let path = FieldPath(text[...]) else {
+                diagnostics.error(at, "\"\(text)\" is not a field path: write dotted field names such as \"billing.month\", with no empty part")
+                continue
+            }
+            if path.segments[0] == "_id" {
+                diagnostics.error(at, "the _id identifies a document, so no migration may change it: a document with a new _id is another document")
+                continue
+            }
+            if accepted.contains(text) {
+                diagnostics.error(at, "\"\(text)\" is listed twice in \"\(key)\"")
+                continue
+            }
+            if let outer = accepted.first(where: { text.hasPrefix($0 + ".") }) {
+                diagnostics.error(at, "\"\(text)\" is inside \"\(outer)\", which \"\(key)\" already lists; keep one")
+                continue
+            }
+            if let inner = accepted.first(where: { $0.hasPrefix(text + ".") }) {
+                diagnostics.error(at, "\"\(text)\" holds \"\(inner)\", which \"\(key)\" already lists; keep one")
+                continue
+            }
+            accepted.append(text)
+        }
+        return accepted
+    }
+}

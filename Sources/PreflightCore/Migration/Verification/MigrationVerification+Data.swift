@@ -1,0 +1,66 @@
+import Mongo
+
+extension MigrationVerification {
+    /// Fills the sandbox from the migration's source.
+    /// - Returns: a line saying where the documents came from.
+    /// - Throws: `RunFailure` for fixtures that do not load, `MongoError` for reads and writes.
+    func loadData() throws -> String {
+        let scope = VariableScope(values: Dictionary(migration.vars.elements.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+        switch source {
+        case .fixtures:
+            guard !migration.fixtures.isEmpty else {
+                throw RunFailure.errored(TestProblem(
+                    type: "data",
+                    message: "the migration has no fixtures to verify it on; give it \"fixtures\", or draw documents from a server with --sample-from or --copy-from"))
+            }
+            try FixtureLoader.load(migration.fixtures, into: sandbox, client: client, scope: scope)
+            return "data: the migration's fixtures (" + migration.fixtures.map { "\($0.collection) \($0.documents.count)" }.joined(separator: ", ") + ")"
+        case .sample(let reader, let size):
+            return try loadFromSource(reader, scope: scope, what: "\(size) drawn at random from each of") { collection, database, target in
+                try reader.sample(collection, in: database, size: size, into: target)
+            }
+        case .copy(let reader):
+            return try loadFromSource(reader, scope: scope, what: "every document of") { collection, database, target in
+                try reader.copyAll(collection, in: database, into: target)
+            }
+        }
+    }
+
+    /// The collections `changes` names come from the source, created first with the
+    /// options and indexes the migration's fixture for them declares (a source is only
+    /// read, so its own indexes are not); the other fixtures load as they are.
+    private func loadFromSource(
+        _ reader: SourceReader, scope: VariableScope, what: String, _ read: (String, String, MongoCollection) throws -> Int
+    ) throws -> String {
+        let database = reader.database(for: migration)
+        let sourced = migration.changes.filter { !$0.created }.map(\.collection)
+        let others = migration.fixtures.filter { !sourced.contains($0.collection) }
+        try FixtureLoader.load(others, into: sandbox, client: client, scope: scope)
+        var counts: [String] = []
+        var total = 0
+        for collection in sourced {
+            let target = client.collection(collection, in: sandbox)
+            if let fixture = migration.fixtures.first(where: { $0.collection == collection }) {
+                try target.create(options: fixture.options)
+                for index in fixture.indexes {
+                    var options = index
+                    options["key"] = nil
+                    try target.createIndex(index["key"]?.documentValue ?? [:], options: options)
+                }
+            }
+            let written = try read(collection, database, target)
+            total += written
+            counts.append("\(collection) \(written)")
+        }
+        if total == 0 && !sourced.isEmpty {
+            // A mistyped database reads as empty: verified on nothing, every check would pass.
+            throw RunFailure.errored(TestProblem(
+                type: "data",
+                message: "there is nothing to verify the migration on: \(database) on \(reader.redactedURI) has no documents in \(sourced.joined(separator: ", ")) (is the database right? --source-database names another)"))
+        }
+        let commands = reader.commandsSent.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        var line = "data: \(what) \(sourced.joined(separator: ", ")) in \(database) on \(reader.redactedURI) (\(counts.joined(separator: ", ")))"
+        if !others.isEmpty { line += "; " + others.map(\.collection).joined(separator: ", ") + " from the fixtures" }
+        return line + "\ncommands sent to the source so far (reads only): \(commands)"
+    }
+}

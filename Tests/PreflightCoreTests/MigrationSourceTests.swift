@@ -1,0 +1,137 @@
+import Foundation
+import Mongo
+import XCTest
+
+@testable import PreflightCore
+
+/// `--sample-from` and `--copy-from`: documents drawn from a second database on the
+/// scratch server into the sandbox, the source only read — its documents unchanged,
+/// nothing created there, no command sent but find, aggregate and their getMores.
+final class MigrationSourceTests: ScratchServerTestCase {
+    private var folder: TemporaryDirectory!
+    static let readCommands: Set<String> = ["find", "aggregate", "getMore", "killCursors"]
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        folder = try TemporaryDirectory()
+        // The source: 2,500 orders (more than two batches) and a collection `changes` does not name.
+        try withClient { client in
+            let orders = client.collection("orders", in: database)
+            for start in stride(from: 1, through: 2_500, by: 500) {
+                _ = try orders.insertMany((start..<start + 500).map { ["_id": .int32(Int32($0)), "n": .int64(Int64($0)), "note": "keep"] })
+            }
+            _ = try client.collection("audit", in: database).insertOne(["_id": "a-1"])
+        }
+    }
+
+    override func tearDownWithError() throws {
+        folder = nil
+        try super.tearDownWithError()
+    }
+
+    /// `database` is the migration's own, or named by `--source-database`.
+    private func migrationText(database: String) -> String {
+        """
+        {"preflight": 1, "migration": "add a flag", "database": "\(database)",
+         "fixtures": {"orders": {"documents": [], "indexes": [{"key": {"n": 1}, "unique": true}]},
+                      "customers": [{"_id": "c-1"}]},
+         "changes": {"orders": {"adds": ["flag"]}},
+         "up": [{"updateMany": "orders", "filter": {"flag": {"$exists": false}}, "update": {"$set": {"flag": false}}}],
+         "down": [{"updateMany": "orders", "filter": {}, "update": {"$unset": {"flag": ""}}}]}
+        """
+    }
+
+    /// Every document of the source, in `_id` order, as canonical Extended JSON.
+    private func sourceContents() throws -> [String] {
+        try withClient { client in
+            var lines: [String] = []
+            for name in ["audit", "orders"] {
+                lines += try client.collection(name, in: database).find([:], options: ["sort": ["_id": 1]]).map { BSON.document($0).extendedJSON(.canonical) }
+            }
+            let reply = try client.runCommand(["listCollections": 1, "nameOnly": true], on: database)
+            lines += (reply["cursor"]?.documentValue?["firstBatch"]?.arrayValue ?? []).compactMap { $0.documentValue?["name"]?.stringValue }.sorted()
+            lines += try client.collection("orders", in: database).listIndexes().map { BSON.document($0).extendedJSON(.canonical) }
+            return lines
+        }
+    }
+
+    func testSampleFromDrawsDocumentsIntoTheSandboxAndOnlyReadsTheSource() throws {
+        let before = try sourceContents()
+        let databasesBefore = try withClient { try $0.databaseNames() }
+        let reader = try SourceReader(uri: try XCTUnwrap(Self.server).uri, databaseOverride: database)
+        defer { reader.close() }
+        let migration = try migration(migrationText(database: "earlybird"), in: folder)
+        let suite = try verify(migration, source: .sample(reader, size: 10), keepDatabases: true)
+        let kept = try runDatabasesOnServer().sorted()
+        defer { for name in kept { try? withClient { try $0.dropDatabase(name) } } }
+
+        XCTAssertEqual(suite.tests.map(\.outcome.word), ["passed", "passed", "passed", "skipped", "passed", "passed"], "\(suite.checkOutcomes)")
+        XCTAssertTrue(suite.systemOut.contains("data: 10 drawn at random from each of orders in \(database) on "), suite.systemOut)
+        XCTAssertTrue(suite.systemOut.contains("(orders 10); customers from the fixtures"), suite.systemOut)
+        XCTAssertTrue(suite.systemOut.contains("before up: customers 1, orders 10 documents"), suite.systemOut)
+        XCTAssertEqual(suite.properties.first { $0.name == "migration.sample" }?.value, "10")
+        // The sandbox's orders are ten distinct source documents, with the fixture's index.
+        let sandbox = try XCTUnwrap(kept.first)
+        let sampled = try withClient { try $0.collection("orders", in: sandbox).find() }
+        XCTAssertEqual(Set(sampled.compactMap { $0["_id"]?.int32Value }).count, 10)
+        XCTAssertTrue(sampled.allSatisfy { ($0["n"]?.int64Value).map { (1...2_500).contains($0) } ?? false })
+        let indexes = try withClient { try $0.collection("orders", in: sandbox).listIndexes() }.compactMap { $0["name"]?.stringValue }
+        XCTAssertEqual(indexes.sorted(), ["_id_", "n_1"])
+
+        XCTAssertEqual(try sourceContents(), before, "the source changed")
+        XCTAssertEqual(Set(try withClient { try $0.databaseNames() }).subtracting(kept), Set(databasesBefore), "a database appeared")
+        XCTAssertTrue(Set(reader.commandsSent.keys).isSubset(of: Self.readCommands), "\(reader.commandsSent)")
+        XCTAssertEqual(reader.commandsSent["aggregate"], 1)
+    }
+
+    func testASampleLargerThanTheCollectionTakesEachDocumentOnce() throws {
+        let reader = try SourceReader(uri: try XCTUnwrap(Self.server).uri, databaseOverride: nil)
+        defer { reader.close() }
+        let suite = try verify(try migration(migrationText(database: database), in: folder), source: .sample(reader, size: 5_000))
+        XCTAssertEqual(suite.checkOutcomes[Checks.down], "passed")
+        XCTAssertTrue(suite.systemOut.contains("(orders 2500)"), suite.systemOut)
+    }
+
+    func testCopyFromStreamsWholeCollectionsInBatchesAndOnlyReadsTheSource() throws {
+        let before = try sourceContents()
+        let reader = try SourceReader(uri: try XCTUnwrap(Self.server).uri, databaseOverride: nil)
+        defer { reader.close() }
+        let suite = try verify(try migration(migrationText(database: database), in: folder), source: .copy(reader))
+        XCTAssertEqual(suite.tests.map(\.outcome.word), ["passed", "passed", "passed", "skipped", "passed", "passed"], "\(suite.checkOutcomes)")
+        XCTAssertTrue(suite.systemOut.contains("data: every document of orders in \(database) on "), suite.systemOut)
+        XCTAssertTrue(suite.systemOut.contains("before up: customers 1, orders 2500 documents"), suite.systemOut)
+        XCTAssertTrue(suite.tests[2].output.contains("orders: 5000 documents compared (before and after)"), suite.tests[2].output)
+        XCTAssertEqual(try sourceContents(), before, "the source changed")
+        XCTAssertTrue(Set(reader.commandsSent.keys).isSubset(of: Self.readCommands), "\(reader.commandsSent)")
+        XCTAssertEqual(reader.commandsSent["find"], 1)
+        XCTAssertGreaterThanOrEqual(reader.commandsSent["getMore"] ?? 0, 2, "2,500 documents in batches of 1,000")
+        XCTAssertEqual(try runDatabasesOnServer(), [], "sandboxes left behind")
+    }
+
+    /// A fault the fixtures would not show: real documents whose `note` up drops.
+    func testCopiedDocumentsCatchAFaultAndNameTheDocument() throws {
+        let reader = try SourceReader(uri: try XCTUnwrap(Self.server).uri, databaseOverride: nil)
+        defer { reader.close() }
+        let text = migrationText(database: database).replacingOccurrences(
+            of: #"{"$set": {"flag": false}}"#, with: #"{"$set": {"flag": false}, "$unset": {"note": ""}}"#)
+        let suite = try verify(try migration(text, in: folder), source: .copy(reader))
+        XCTAssertEqual(
+            suite.checkOutcomes[Checks.fields],
+            #"failed: up changed what "changes" does not declare: 2500 differences in 2500 documents; the first: orders 1: note: removed (was "keep" (string))"#)
+        XCTAssertTrue(suite.failureText(of: Checks.fields).hasSuffix("… and 2480 more differences not listed"))
+    }
+
+    /// A source database with no such documents (a mistyped --source-database) verifies
+    /// nothing, and says so rather than pass.
+    func testASourceWithNoDocumentsIsAnError() throws {
+        let reader = try SourceReader(uri: try XCTUnwrap(Self.server).uri, databaseOverride: database + "_typo")
+        defer { reader.close() }
+        let suite = try verify(try migration(migrationText(database: database), in: folder), source: .copy(reader))
+        XCTAssertEqual(suite.tests.map(\.outcome.word), Array(repeating: "errored", count: 6))
+        XCTAssertTrue(
+            suite.checkOutcomes[Checks.up]?.hasPrefix(
+                "errored: loading the data: there is nothing to verify the migration on: \(database)_typo on mongodb://127.0.0.1:") ?? false,
+            "\(suite.checkOutcomes)")
+        XCTAssertFalse(try withClient { try $0.databaseNames() }.contains(database + "_typo"), "the source was written to")
+    }
+}
