@@ -54,6 +54,24 @@ final class CompatCommandTests: ScratchServerTestCase {
         ])
     }
 
+    /// A reachability rule the server refuses (an unknown operator) errors alone: the
+    /// fields are still counted and reported.
+    func testARuleTheServerRefusesErrorsAloneAndTheFieldsAreStillCounted() throws {
+        try withClient { try CompatOrders.seed(database, using: $0) }
+        let spec = try writeSpec("""
+            {"preflight": 1, "compat": "one bad rule", "collection": "orders",
+             "fields": {"billed_at": {"type": ["date", "null"]}},
+             "reachability": [{"name": "bogus", "population": {"status": {"$bogus": 1}}, "query": {"status": "delivered"}}]}
+            """, in: folder)
+        let junit = folder.path + "/junit.xml"
+        let run = try compat([spec, "--uri", try serverURI, "--database", database, "--junit", junit])
+        XCTAssertEqual(run.status, 1, run.transcript)
+        JUnitCases.validate(junit)
+        let cases = try JUnitCases.read(junit)
+        XCTAssertEqual(cases.map(\.outcome), ["passed", "error"], "\(cases)")
+        XCTAssertTrue(cases.last?.message?.contains("$bogus") ?? false, "\(cases)")
+    }
+
     /// The spec's own `database` is read when --database is not given.
     func testAPassingSpecExitsZeroReadingTheSpecsDatabase() throws {
         try withClient { try CompatOrders.seed(database, using: $0) }

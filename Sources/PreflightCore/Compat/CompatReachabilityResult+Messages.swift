@@ -4,13 +4,15 @@ extension CompatReachabilityResult {
     /// The failure's one line: `…: 2 of 5 documents of the population are not matched by
     /// the query; samples: l-501, l-505`.
     var message: String {
-        "\(rule.name): \(notMatched.grouped) of \(CompatText.documents(population)) of the population "
+        if let error { return "\(rule.name): \(error)" }
+        return "\(rule.name): \(notMatched.grouped) of \(CompatText.documents(population)) of the population "
             + "\(notMatched == 1 ? "is" : "are") not matched by the query" + CompatText.samples(samples)
     }
 
     /// For a spec's one-line summary.
     var shortProblem: String {
-        "\(rule.name): \(notMatched.grouped) of \(CompatText.documents(population)) not matched by the query"
+        if error != nil { return "\(rule.name): the server could not count it" }
+        return "\(rule.name): \(notMatched.grouped) of \(CompatText.documents(population)) not matched by the query"
     }
 
     var countLine: String {
@@ -18,7 +20,8 @@ extension CompatReachabilityResult {
     }
 
     private var counts: String {
-        "\(CompatText.documents(population)) in the population, \(notMatched.grouped) not matched by the query"
+        if let error { return error }
+        return "\(CompatText.documents(population)) in the population, \(notMatched.grouped) not matched by the query"
     }
 
     func details(_ report: CompatReport) -> String {

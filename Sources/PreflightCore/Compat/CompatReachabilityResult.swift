@@ -11,8 +11,11 @@ public struct CompatReachabilityResult: Sendable {
     public let samples: [BSON]
     /// The time of this rule's counts and samples, seconds.
     public let duration: TimeInterval
+    /// Why the server could not count this rule (an operator it refuses in `population`
+    /// or `query`): the rule errors, and the spec's other checks keep their counts.
+    public var error: String? = nil
 
-    public var passed: Bool { notMatched == 0 }
+    public var passed: Bool { error == nil && notMatched == 0 }
 
     /// The counts by name, for the JSON report.
     public var figures: [(name: String, value: Int)] {

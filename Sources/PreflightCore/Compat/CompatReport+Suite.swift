@@ -13,6 +13,11 @@ extension CompatReport {
                               message: field.message, details: field.details(self), countLine: field.countLine, figures: field.figures))
         }
         for rule in reachability {
+            if let error = rule.error {
+                tests.append(SuiteRunner.redacted(TestResult(
+                    name: rule.rule.name, line: rule.rule.line, outcome: .errored(TestProblem(type: "serverError", message: error)))))
+                continue
+            }
             tests.append(test(rule.rule.name, line: rule.rule.line, duration: rule.duration, passed: rule.passed,
                               message: rule.message, details: rule.details(self), countLine: rule.countLine, figures: rule.figures))
         }

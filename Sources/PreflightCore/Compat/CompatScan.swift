@@ -67,7 +67,16 @@ public enum CompatScan {
 
         var rules: [CompatReachabilityResult] = []
         for rule in spec.reachability {
-            rules.append(try reach(rule, spec, pipeline, collection, namespace: namespace))
+            do {
+                rules.append(try reach(rule, spec, pipeline, collection, namespace: namespace))
+            } catch {
+                // The server refused this rule's filters: one bad rule must not take the
+                // fields' counts down with it. A lost connection still ends the scan.
+                guard case .readFailed(let reading, let error) = error, error.kind == .server else { throw error }
+                var refused = CompatReachabilityResult(rule: rule, population: 0, notMatched: 0, samples: [], duration: 0)
+                refused.error = "The server failed while \(reading): \(error)"
+                rules.append(refused)
+            }
         }
         return CompatReport(spec: spec, database: database, documents: number(counts["documents"]), fields: fields, reachability: rules)
     }
@@ -76,7 +85,7 @@ public enum CompatScan {
     /// `{$and: [scope, population]}` and `{$and: [scope, population, {$nor: [query]}]}`.
     private static func reach(
         _ rule: ReachabilityRule, _ spec: CompatSpec, _ pipeline: CompatPipeline, _ collection: MongoCollection, namespace: String
-    ) throws -> CompatReachabilityResult {
+    ) throws(CompatScanError) -> CompatReachabilityResult {
         let started = Date()
         let missed = pipeline.scoped([rule.population, ["$nor": [.document(rule.query)]]])
         let reading = "counting the population of \"\(rule.name)\" in \(namespace)"
@@ -90,7 +99,9 @@ public enum CompatScan {
 
     /// Up to `spec.samples` `_id`s matching `filter`, in `_id` order: the same ones on
     /// every run over the same data.
-    private static func samples(_ filter: BSONDocument, _ spec: CompatSpec, _ collection: MongoCollection, reading: String) throws -> [BSON] {
+    private static func samples(
+        _ filter: BSONDocument, _ spec: CompatSpec, _ collection: MongoCollection, reading: String
+    ) throws(CompatScanError) -> [BSON] {
         guard spec.samples > 0 else { return [] }
         let options: BSONDocument = ["projection": ["_id": 1], "sort": ["_id": 1], "limit": .int64(Int64(spec.samples))]
         return try read(reading) { try collection.find(filter, options: options).compactMap { $0["_id"] } }
