@@ -69,8 +69,7 @@ struct CompatCommand: ParsableCommand {
     }
 
     func run() throws {
-        let started = Date()
-        let report = ReportTarget(reportOptions, started: started)
+        let report = ReportTarget(reportOptions, started: Date())
         let loaded = CompatLoader.loadAll(specs)
         guard loaded.errors.isEmpty else {
             report.write([.invalidInput(loaded.errors)])
@@ -104,7 +103,8 @@ struct CompatCommand: ParsableCommand {
         }
         defer { run.close() }
 
-        let console = ConsoleReport(verbosity: reportOptions.verbosity, color: ConsoleReport.wantsColor(noColorFlag: reportOptions.noColor))
+        // No progress line: a spec's checks are reported together, when its scan is done.
+        let console = reportOptions.console(progress: false)
         var suites: [SuiteResult] = []
         var refused = false
         for spec in loaded.specs {
@@ -123,16 +123,7 @@ struct CompatCommand: ParsableCommand {
             console.report(result.suite)
         }
 
-        let unwritten = report.writeAll(suites)
-        if let last = unwritten.last {
-            console.summary(suites, duration: Date().timeIntervalSince(started))
-            for problem in unwritten.dropLast() { Console.standardError("Error: " + problem) }
-            throw CommandFailure.exit(last, .environment)
-        }
-        if reportOptions.verbosity != .quiet {
-            for (kind, path) in report.paths { ConsoleReport.standardOutput("\(kind): \(path)") }
-        }
-        console.summary(suites, duration: Date().timeIntervalSince(started))
+        try report.finish(suites, console: console)
         if refused { throw ExitCode(PreflightExitCode.invalidInput.rawValue) }
         if suites.contains(where: { $0.failures + $0.errors > 0 }) {
             throw ExitCode(PreflightExitCode.failed.rawValue)

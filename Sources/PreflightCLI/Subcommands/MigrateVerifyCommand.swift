@@ -85,8 +85,7 @@ struct MigrateVerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let started = Date()
-        let report = ReportTarget(reportOptions, started: started)
+        let report = ReportTarget(reportOptions, started: Date())
         let (migrations, errors) = MigrationLoader().loadAll(paths)
         guard errors.isEmpty else {
             report.write([.invalidInput(errors)])
@@ -119,22 +118,11 @@ struct MigrateVerifyCommand: ParsableCommand {
         }
         defer { server.close() }
 
-        let console = ConsoleReport(
-            verbosity: reportOptions.verbosity, color: ConsoleReport.wantsColor(noColorFlag: reportOptions.noColor),
-            progress: ConsoleReport.isTerminal)
+        let console = reportOptions.console()
         let source: MigrationSource = if let reader, let sample { .sample(reader, size: sample) } else if let reader { .copy(reader) } else { .fixtures }
         let suites = MigrationVerifier(run: server.run, source: source).verify(migrations, observer: console)
 
-        let unwritten = report.writeAll(suites)
-        if let last = unwritten.last {
-            console.summary(suites, duration: Date().timeIntervalSince(started))
-            for problem in unwritten.dropLast() { Console.standardError("Error: " + problem) }
-            throw CommandFailure.exit(last, .environment)
-        }
-        if reportOptions.verbosity != .quiet {
-            for (kind, path) in report.paths { ConsoleReport.standardOutput("\(kind): \(path)") }
-        }
-        console.summary(suites, duration: Date().timeIntervalSince(started))
+        try report.finish(suites, console: console)
         if let death = server.scratchDeath() {
             throw CommandFailure.exit(death, .environment)
         }

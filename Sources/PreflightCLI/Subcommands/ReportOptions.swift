@@ -44,4 +44,10 @@ struct ReportOptions: ParsableArguments {
     }
 
     var verbosity: ConsoleReport.Verbosity { quiet ? .quiet : (verbose ? .verbose : .normal) }
+
+    /// The console report these options ask for.
+    /// - Parameter progress: a transient progress line, on a terminal only.
+    func console(progress: Bool = ConsoleReport.isTerminal) -> ConsoleReport {
+        ConsoleReport(verbosity: verbosity, color: ConsoleReport.wantsColor(noColorFlag: noColor), progress: progress)
+    }
 }

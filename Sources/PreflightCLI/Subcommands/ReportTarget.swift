@@ -13,12 +13,14 @@ struct ReportTarget: Sendable {
     let summary: String?
     /// When the run started, for the JSON report's `startedAt` and the run's duration.
     let started: Date
+    let verbosity: ConsoleReport.Verbosity
 
     init(_ options: ReportOptions, started: Date) {
         junit = options.junit
         extended = options.junitExtended
         json = options.json
         summary = options.summary
+        verbosity = options.verbosity
         self.started = started
     }
 
@@ -51,6 +53,23 @@ struct ReportTarget: Sendable {
         if let json { attempt { try JSONReport(suites: suites, startedAt: started, duration: duration).write(to: json) } }
         if let summary { attempt { try MarkdownSummary(suites: suites, duration: duration).write(to: summary) } }
         return problems
+    }
+
+    /// The end of a command that ran: every report written and, unless quiet, named; the
+    /// console's summary last.
+    /// - Throws: exit 3 when a report could not be written; every missing one is named and
+    ///   the last ends the command.
+    func finish(_ suites: [SuiteResult], console: ConsoleReport) throws {
+        let unwritten = writeAll(suites)
+        if let last = unwritten.last {
+            console.summary(suites, duration: Date().timeIntervalSince(started))
+            for problem in unwritten.dropLast() { Console.standardError("Error: " + problem) }
+            throw CommandFailure.exit(last, .environment)
+        }
+        if verbosity != .quiet {
+            for (kind, path) in paths { ConsoleReport.standardOutput("\(kind): \(path)") }
+        }
+        console.summary(suites, duration: Date().timeIntervalSince(started))
     }
 
     /// For the paths that end a run early: a report that cannot be written is said, not

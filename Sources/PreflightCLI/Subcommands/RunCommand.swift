@@ -84,8 +84,7 @@ struct RunCommand: ParsableCommand {
     var shard: String?
 
     func run() throws {
-        let started = Date()
-        let report = ReportTarget(reportOptions, started: started)
+        let report = ReportTarget(reportOptions, started: Date())
         // Checked here rather than by the argument parser, so that a mistyped CI matrix
         // still replaces the last run's reports.
         guard (1...64).contains(jobs) else {
@@ -153,23 +152,11 @@ struct RunCommand: ParsableCommand {
             throw CommandFailure.exit(failure.message, .environment)
         }
         defer { server.close() }
-        let console = ConsoleReport(
-            verbosity: reportOptions.verbosity, color: ConsoleReport.wantsColor(noColorFlag: reportOptions.noColor),
-            progress: ConsoleReport.isTerminal)
+        let console = reportOptions.console()
         console.begin(total: selection.reduce(0) { $0 + $1.tests.count })
         let suites = server.run.run(selection, observer: console)
 
-        let unwritten = report.writeAll(suites)
-        if let last = unwritten.last {
-            console.summary(suites, duration: Date().timeIntervalSince(started))
-            // Every report that is missing is named; the last one ends the run.
-            for problem in unwritten.dropLast() { Console.standardError("Error: " + problem) }
-            throw CommandFailure.exit(last, .environment)
-        }
-        if reportOptions.verbosity != .quiet {
-            for (kind, path) in report.paths { ConsoleReport.standardOutput("\(kind): \(path)") }
-        }
-        console.summary(suites, duration: Date().timeIntervalSince(started))
+        try report.finish(suites, console: console)
         if let death = server.scratchDeath() {
             throw CommandFailure.exit(death, .environment)
         }
