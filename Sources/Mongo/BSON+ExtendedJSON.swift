@@ -96,7 +96,12 @@ extension BSON {
         return text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) ? text : text + ".0"
     }
 
-    static func writeString(_ value: String, to out: inout String) {
+    /// Writes `value` as a JSON string literal: quotes, backslashes, every C0 control and
+    /// DEL escaped.
+    /// - Parameter escapingC1AndLineSeparators: also escape the C1 controls (so that text
+    ///   piped to a terminal cannot repaint it) and U+2028/U+2029 (line ends to JavaScript
+    ///   before ES2019): for reports other tools read. Extended JSON keeps them as they are.
+    public static func writeString(_ value: String, to out: inout String, escapingC1AndLineSeparators: Bool = false) {
         out += "\""
         for scalar in value.unicodeScalars {
             switch scalar {
@@ -107,7 +112,8 @@ extension BSON {
             case "\t": out += "\\t"
             case "\u{08}": out += "\\b"
             case "\u{0C}": out += "\\f"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F,
+                _ where escapingC1AndLineSeparators && ((0x80...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"):
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default:

@@ -1,3 +1,5 @@
+import Mongo
+
 /// A JSON document as the JSON report builds it, written out with stable key order and
 /// two-space indentation.
 ///
@@ -63,23 +65,9 @@ indirect enum JSONValue {
     /// as line ends. Swift strings hold no lone surrogates, so every scalar is
     /// otherwise written as it is.
     static func quoted(_ text: String) -> String {
-        var out = "\""
+        var out = ""
         out.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{8}": out += "\\b"
-            case "\u{C}": out += "\\f"
-            case "\u{0}"..."\u{1F}", "\u{7F}"..."\u{9F}", "\u{2028}", "\u{2029}":
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        BSON.writeString(text, to: &out, escapingC1AndLineSeparators: true)
+        return out
     }
 }
