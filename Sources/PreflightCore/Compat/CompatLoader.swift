@@ -32,9 +32,8 @@ public enum CompatLoader {
     /// A spec from a file already read (the scenario catalog reads every file once).
     static func load(_ input: InputText) throws(CompatLoadError) -> CompatSpec {
         let file = input.file
-        guard let document = input.value.documentValue else {
-            throw CompatLoadError([ValidationError(file: file, line: 1, column: 1, message: "expected a compat spec (a JSON object), got a JSON array")])
-        }
+        let document: BSONDocument
+        do { document = try input.object("a compat spec") } catch { throw CompatLoadError([error]) }
         if document["compat"] == nil, let kind = otherKind(document) {
             // Said once, rather than as a dozen unknown keys.
             throw CompatLoadError([ValidationError(
@@ -87,23 +86,15 @@ public enum CompatLoader {
     /// objects with a `compat` key (a folder may hold scenarios and fixture data too).
     public static func loadAll(_ paths: [String]) -> (specs: [CompatSpec], errors: [ValidationError]) {
         var specs: [CompatSpec] = []
-        var errors: [ValidationError] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                errors.append(ValidationError(file: path, message: "no such file or directory"))
+        var (files, errors) = ScenarioCatalog.files(in: paths)
+        for (file, explicit) in files {
+            let input: InputText
+            do { input = try InputText.read(file) } catch {
+                errors.append(error)
                 continue
             }
-            let files = isDirectory.boolValue ? ScenarioCatalog.jsonFiles(under: path) : [path]
-            for file in files {
-                let input: InputText
-                do { input = try InputText.read(file) } catch {
-                    errors.append(error)
-                    continue
-                }
-                if isDirectory.boolValue && !isSpec(input.value) { continue }
-                do { specs.append(try load(input)) } catch { errors += error.errors }
-            }
+            if !explicit && !isSpec(input.value) { continue }
+            do { specs.append(try load(input)) } catch { errors += error.errors }
         }
         return (specs, errors)
     }

@@ -7,29 +7,19 @@ extension MigrationLoader {
     /// - Returns: the valid migrations in path order, and every problem of the others.
     public func loadAll(_ paths: [String]) -> (migrations: [Migration], errors: [ValidationError]) {
         var migrations: [Migration] = []
-        var errors: [ValidationError] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                errors.append(ValidationError(file: path, message: "no such file or directory"))
+        var (files, errors) = ScenarioCatalog.files(in: paths)
+        for (file, explicit) in files {
+            if explicit {
+                do { migrations.append(try load(file)) } catch { errors += error.errors }
                 continue
             }
-            let files = isDirectory.boolValue ? ScenarioCatalog.jsonFiles(under: path).filter(Self.isMigration) : [path]
-            for file in files {
-                do {
-                    migrations.append(try load(file))
-                } catch {
-                    errors += error.errors
-                }
-            }
+            // In a searched folder, a file that does not parse as an object with a
+            // `migration` key is not a migration; one that does is read once, here.
+            guard let input = try? InputText.read(file), let document = input.value.documentValue, document["migration"] != nil
+            else { continue }
+            do { migrations.append(try load(document, file: file, bytes: input.bytes)) } catch { errors += error.errors }
         }
         return (migrations, errors)
-    }
-
-    /// Whether `file` parses as an object with a `migration` key; a file that does not
-    /// parse is not a migration as far as a folder search can tell.
-    private static func isMigration(_ file: String) -> Bool {
-        (try? InputText.read(file))?.value.documentValue?["migration"] != nil
     }
 
     /// The problems of a migration file found in a scenario folder, for `preflight check`.

@@ -17,6 +17,15 @@ struct InputText {
         }
     }
 
+    /// The file's top-level object; `kind` says what it should have been when it is an
+    /// array: "a scenario", "a migration".
+    func object(_ kind: String) throws(ValidationError) -> BSONDocument {
+        guard let document = value.documentValue else {
+            throw ValidationError(file: file, line: 1, column: 1, message: "expected \(kind) (a JSON object), got a JSON array")
+        }
+        return document
+    }
+
     static func readBytes(_ file: String) throws(ValidationError) -> [UInt8] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {

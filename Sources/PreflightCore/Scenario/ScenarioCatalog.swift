@@ -21,19 +21,27 @@ public struct ScenarioCatalog: Sendable {
     /// recursively for `*.json`.
     public static func load(_ paths: [String], loader: ScenarioLoader) -> ScenarioCatalog {
         var catalog = ScenarioCatalog()
+        let found = files(in: paths)
+        catalog.errors = found.errors
+        for (file, explicit) in found.files { catalog.add(file, explicit: explicit, loader: loader) }
+        return catalog
+    }
+
+    /// The files `paths` name, as every command reads its inputs: a file as given
+    /// (`explicit`), a folder searched recursively for `*.json`, and a path that does not
+    /// exist a problem.
+    static func files(in paths: [String]) -> (files: [(path: String, explicit: Bool)], errors: [ValidationError]) {
+        var files: [(path: String, explicit: Bool)] = []
+        var errors: [ValidationError] = []
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                catalog.errors.append(ValidationError(file: path, message: "no such file or directory"))
+                errors.append(ValidationError(file: path, message: "no such file or directory"))
                 continue
             }
-            if isDirectory.boolValue {
-                for file in jsonFiles(under: path) { catalog.add(file, explicit: false, loader: loader) }
-            } else {
-                catalog.add(path, explicit: true, loader: loader)
-            }
+            files += isDirectory.boolValue ? jsonFiles(under: path).map { ($0, false) } : [(path, true)]
         }
-        return catalog
+        return (files, errors)
     }
 
     /// `*.json` under `directory`, sorted, hidden folders skipped.

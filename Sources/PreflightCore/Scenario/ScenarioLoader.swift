@@ -22,9 +22,12 @@ public struct ScenarioLoader: Sendable {
     /// - Throws: `ValidationFailure` with every problem found, each located.
     public func load(_ file: String) throws(ValidationFailure) -> Scenario {
         let input: InputText
-        do { input = try InputText.read(file) } catch { throw ValidationFailure([error]) }
-        guard let document = input.value.documentValue else {
-            throw ValidationFailure([ValidationError(file: file, line: 1, column: 1, message: "expected a scenario (a JSON object), got a JSON array")])
+        let document: BSONDocument
+        do {
+            input = try InputText.read(file)
+            document = try input.object("a scenario")
+        } catch {
+            throw ValidationFailure([error])
         }
         return try load(document, file: file, bytes: input.bytes)
     }
