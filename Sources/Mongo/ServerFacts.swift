@@ -12,6 +12,9 @@ public struct ServerFacts: Sendable, Equatable {
     public var maxWireVersion: Int64
     /// Whether `configureFailPoint` is accepted (mongod needs `enableTestCommands=1`).
     public var failPointsAvailable: Bool
+    /// The server is SecantusDB (its `buildInfo` says so), whose known differences from
+    /// mongod some checks must allow for.
+    public var isSecantus = false
 
     /// The version as numbers, for comparing with a scenario's `minServerVersion`.
     public var versionComponents: [Int] {
@@ -60,6 +63,7 @@ extension MongoClient {
             version: buildInfo["version"]?.stringValue ?? "0",
             topology: topology,
             maxWireVersion: hello["maxWireVersion"]?.integerValue ?? 0,
-            failPointsAvailable: failPoints)
+            failPointsAvailable: failPoints,
+            isSecantus: buildInfo["secantusVersion"] != nil)
     }
 }

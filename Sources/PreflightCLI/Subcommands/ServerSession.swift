@@ -10,13 +10,16 @@ final class ServerSession: @unchecked Sendable {
     let run: ScenarioRun
     let scratch: ScratchServer?
     let report: ReportTarget
+    /// The server's connection string, for work that opens pools of its own.
+    let uri: String
 
     /// Why no run could start: exit 3.
     struct Failure: Error {
         let message: String
     }
 
-    private init(run: ScenarioRun, scratch: ScratchServer?, report: ReportTarget) {
+    private init(run: ScenarioRun, scratch: ScratchServer?, report: ReportTarget, uri: String) {
+        self.uri = uri
         self.run = run
         self.scratch = scratch
         self.report = report
@@ -47,7 +50,7 @@ final class ServerSession: @unchecked Sendable {
         var runOptions = runOptions
         if let server = scratch {
             runOptions.serverIsUp = { server.isRunning }
-            runOptions.onScratchServer = true
+            runOptions.onScratchServer = !runOptions.scratchHoldsSnapshot
         }
         let run: ScenarioRun
         do {
@@ -57,7 +60,7 @@ final class ServerSession: @unchecked Sendable {
             let message = (error as? MongoError)?.message ?? "\(error)"
             throw Failure(message: "Cannot reach the server at \(URIRedaction.redact(uri)): \(message)")
         }
-        let session = ServerSession(run: run, scratch: scratch, report: report)
+        let session = ServerSession(run: run, scratch: scratch, report: report, uri: uri)
         current.value = session
         return session
     }

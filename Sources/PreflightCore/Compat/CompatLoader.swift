@@ -8,7 +8,7 @@ public enum CompatLoader {
     /// `$schema` and `description` are allowed, as in scenario files.
     static let topLevelKeys = [
         "$schema", "preflight", "compat", "description", "database", "collection", "scope", "fields", "reachability",
-        "samples",
+        "samples", "allowEmpty",
     ]
 
     /// Loads one compat spec.
@@ -60,11 +60,13 @@ public enum CompatLoader {
         let rules = reachability(reader.array("reachability"), fieldNames: Set(fields.map(\.path)), diagnostics)
         checkSomethingIsChecked(document, diagnostics)
         let samples = reader.integer("samples", in: 0...CompatSpec.maximumSamples) ?? CompatSpec.defaultSamples
+        let allowEmpty = AllowEmpty.reason(document["allowEmpty"], at: JSONPath.root.key("allowEmpty"), diagnostics)
 
         if !diagnostics.errors.isEmpty { throw CompatLoadError(diagnostics.errors) }
         return CompatSpec(
             file: file, name: name, description: reader.string("description"), collection: collection, database: database,
-            scope: scope, fields: fields, reachability: rules, samples: samples)
+            scope: scope, fields: fields, reachability: rules, samples: samples,
+            allowEmpty: allowEmpty)
     }
 
     /// A spec with neither fields nor reachability rules would pass on any collection.

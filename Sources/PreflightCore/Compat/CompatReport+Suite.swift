@@ -8,6 +8,16 @@ extension CompatReport {
     /// `figures` for the JSON report. Secrets are redacted as in a scenario's results.
     public func suiteResult(timestamp: Date, duration: TimeInterval) -> SuiteResult {
         var tests: [TestResult] = []
+        if documents == 0 {
+            // A test case of its own, so the reason for the failure (or the reason it is
+            // allowed) is the first thing CI shows.
+            let line = CompatText.line("read", "0 documents in \(database).\(spec.collection)")
+            tests.append(SuiteRunner.redacted(TestResult(
+                name: "the scope holds documents", outcome: checkedNothing
+                    ? .failed(TestProblem(type: "compat", message: emptyScopeMessage, details: readLines.joined(separator: "\n")))
+                    : .passed, output: checkedNothing ? "" : line + "\nallowed empty: " + (spec.allowEmpty ?? ""),
+                figures: [("documents", 0)])))
+        }
         for field in fields {
             tests.append(test(field.field.path, line: field.field.line, duration: field.duration, passed: field.passed,
                               message: field.message, details: field.details(self), countLine: field.countLine, figures: field.figures))
@@ -42,7 +52,8 @@ extension CompatReport {
     /// Each failed check's one-line message and body, for a failure that stands for the
     /// whole spec (a scenario's `compat` step).
     public var failureDetails: String {
-        let fieldFailures = fields.filter { !$0.passed }.map { $0.message + "\n" + $0.details(self) }
+        let empty = checkedNothing ? [emptyScopeMessage + "\n" + readLines.joined(separator: "\n")] : []
+        let fieldFailures = empty + fields.filter { !$0.passed }.map { $0.message + "\n" + $0.details(self) }
         let ruleFailures = reachability.filter { !$0.passed }.map { $0.message + "\n" + $0.details(self) }
         return (fieldFailures + ruleFailures).joined(separator: "\n\n")
     }

@@ -23,9 +23,20 @@ public struct CompatReport: Sendable {
 
     public var passed: Bool { failedChecks == 0 }
 
-    /// Fields and rules that failed.
+    /// Nothing was checked: no document in scope, and the spec does not say why that is
+    /// fine. Every field and rule passes vacuously then, so the scan as a whole fails.
+    public var checkedNothing: Bool { documents == 0 && spec.allowEmpty == nil }
+
+    /// Fields and rules that failed, and the empty scope when it counts as a failure.
     public var failedChecks: Int {
-        fields.filter { !$0.passed }.count + reachability.filter { !$0.passed }.count
+        fields.filter { !$0.passed }.count + reachability.filter { !$0.passed }.count + (checkedNothing ? 1 : 0)
+    }
+
+    /// The empty scope's failure, one line.
+    public var emptyScopeMessage: String {
+        "nothing was checked: \(database).\(spec.collection) holds no document"
+            + (spec.scope == nil ? "" : " within the scope")
+            + "; every check over zero documents would pass. If it may be empty, say why with \"allowEmpty\": \"…\""
     }
 
     /// One line: `orders carry the Phase 0.7 billing fields: 2 of 7 checks failed: billed:
@@ -35,6 +46,7 @@ public struct CompatReport: Sendable {
         guard !passed else {
             return "\(spec.name): all \(checks) check\(checks == 1 ? "" : "s") passed on \(CompatText.documents(documents)) in \(database).\(spec.collection)"
         }
+        if checkedNothing { return "\(spec.name): \(emptyScopeMessage)" }
         let failures = fields.filter { !$0.passed }.map(\.shortProblem) + reachability.filter { !$0.passed }.map(\.shortProblem)
         return "\(spec.name): \(failedChecks) of \(checks) check\(checks == 1 ? "" : "s") failed: " + failures.joined(separator: "; ")
     }

@@ -20,6 +20,9 @@ public struct CompatSpec: Sendable {
     public let reachability: [ReachabilityRule]
     /// At most this many offending `_id`s are named per failed check.
     public let samples: Int
+    /// `allowEmpty`: why a scope with no document is acceptable. Without it, a scope that
+    /// holds nothing fails: every check over zero documents would pass and prove nothing.
+    public let allowEmpty: String?
 
     /// `samples` when the spec does not say.
     public static let defaultSamples = 5

@@ -13,9 +13,13 @@ public struct RunOptions: Sendable {
     /// The run is on a scratch server Preflight started: live files, which read a real
     /// database, have nothing to read there and are skipped.
     public var onScratchServer = false
+    /// Live files read the scratch server anyway: the gate loads a snapshot there first.
+    public var scratchHoldsSnapshot = false
     /// `--jobs`: how many scenario files run at once, each in its own sandbox and on its
     /// own connections.
     public var jobs = 1
+    /// `--fail-on-skip`: a skipped test fails the run, as it does inside a gate.
+    public var failOnSkip = false
 
     public init() {}
 }

@@ -116,7 +116,15 @@ public final class ScenarioRun: @unchecked Sendable {
             observer.suiteStarted(scenario)
             suite.tests.forEach { observer.testFinished($0, in: scenario) }
         } else if scenario.mode == .live {
-            suite = runner.run(scenario, tests: tests, database: options.databaseOverride ?? scenario.database, sandbox: false)
+            let database = options.databaseOverride ?? scenario.database
+            suite = runner.run(scenario, tests: tests, database: database, sandbox: false)
+            if database != scenario.database {
+                suite.systemOut += "read the database \(database) (the file names \(scenario.database))\n"
+            }
+            let check = (try? lane.pool.withClient { LiveDataCheck.result(scenario, database: database, client: $0) })
+                ?? TestResult(name: LiveDataCheck.testName, outcome: .errored(TestProblem(type: "environment", message: "no connection to read \(database)")))
+            suite.tests.append(SuiteRunner.redacted(check))
+            observer.testFinished(suite.tests[suite.tests.count - 1], in: scenario)
         } else {
             do {
                 let name = try lane.pool.withClient { try sandboxes.claim(using: $0) }
@@ -190,7 +198,10 @@ public final class ScenarioRun: @unchecked Sendable {
     private func skippedSuite(_ scenario: Scenario, _ tests: [ScenarioTest], reason: String) -> SuiteResult {
         SuiteResult(
             name: scenario.name, file: scenario.file, classname: SuiteResult.classname(forFile: scenario.file),
-            timestamp: Date(), tests: tests.map { TestResult(name: $0.name, line: $0.line, outcome: .skipped(reason: reason)) })
+            timestamp: Date(), tests: tests.map {
+                let skipped = TestResult(name: $0.name, line: $0.line, outcome: .skipped(reason: reason))
+                return options.failOnSkip ? SuiteRunner.failingSkip(skipped) : skipped
+            })
     }
 
     private func erroredSuite(_ scenario: Scenario, _ tests: [ScenarioTest], _ error: Error) -> SuiteResult {

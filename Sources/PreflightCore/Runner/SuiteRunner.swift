@@ -51,6 +51,7 @@ final class SuiteRunner {
                 result = run(test, of: scenario, database: database, sandbox: sandbox)
             }
             result = Self.redacted(result)
+            if options.failOnSkip { result = Self.failingSkip(result) }
             if options.failFast, case .failed = result.outcome { stop.set(.failFast) }
             if options.failFast, case .errored = result.outcome { stop.set(.failFast) }
             suite.tests.append(result)
@@ -184,5 +185,14 @@ extension SuiteRunner {
         case let error as MongoError: .errored(Failures.unexpected(location, error))
         default: .errored(TestProblem(type: "error", message: "\(location): \(error)"))
         }
+    }
+
+    /// Under `--fail-on-skip`, a skipped test as a failure: it checked nothing.
+    static func failingSkip(_ result: TestResult) -> TestResult {
+        guard case .skipped(let reason) = result.outcome else { return result }
+        var failed = result
+        failed.outcome = .failed(TestProblem(
+            type: "skipped", message: "skipped (\(reason)), and --fail-on-skip is set: a skipped test checked nothing"))
+        return failed
     }
 }

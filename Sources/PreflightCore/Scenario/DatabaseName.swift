@@ -1,6 +1,6 @@
 /// MongoDB's rules for database names, checked before a server would refuse them.
-enum DatabaseName {
-    static func problem(_ name: String) -> String? {
+public enum DatabaseName {
+    public static func problem(_ name: String) -> String? {
         if name.isEmpty { return "a database name cannot be empty" }
         if ["admin", "local", "config"].contains(name) {
             return "\"\(name)\" is one of the server's own databases; scenarios name the application's database"

@@ -6,10 +6,10 @@ extension ScenarioLoader {
     /// found wrong after the first test has run.
     static func fixtures(
         _ document: BSONDocument?, mode: Scenario.Mode, directory: URL, _ diagnostics: Diagnostics, parser: StepParser,
-        globals: Set<String>
+        globals: Set<String>, key: String = "fixtures"
     ) -> [Fixture] {
         guard let document else { return [] }
-        let path = JSONPath.root.key("fixtures")
+        let path = JSONPath.root.key(key)
         if mode == .live {
             diagnostics.error(path, "a live scenario has no fixtures: it reads the real database as it is")
             return []

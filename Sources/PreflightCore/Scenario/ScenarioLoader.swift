@@ -14,7 +14,7 @@ public struct ScenarioLoader: Sendable {
     /// `$schema` is allowed so an editor can be pointed at the schema from the file itself.
     static let topLevelKeys = [
         "$schema", "preflight", "name", "description", "tags", "requires", "database", "mode", "vars", "include", "fixtures",
-        "procedures", "checks", "tests",
+        "procedures", "checks", "tests", "allowEmpty",
     ]
     static let testKeys = ["name", "description", "tags", "skip", "repeat", "steps", "expectCollections", "checks"]
 
@@ -55,6 +55,10 @@ public struct ScenarioLoader: Sendable {
             diagnostics.error(JSONPath.root.key("vars").key(key), "\"\(key)\" is not a variable name: use letters, digits and _, starting with a letter or _")
         }
         let requires = Self.requirements(reader.document("requires"), diagnostics)
+        let allowEmpty = AllowEmpty.reason(document["allowEmpty"], at: JSONPath.root.key("allowEmpty"), diagnostics)
+        if allowEmpty != nil && mode != .live {
+            diagnostics.error(JSONPath.root.key("allowEmpty"), "\"allowEmpty\" is for live files, whose collections must hold documents; a sandbox file's data is its fixtures")
+        }
         let description = reader.string("description", nonEmpty: false)
         let tags = reader.strings("tags") ?? []
 
@@ -89,7 +93,7 @@ public struct ScenarioLoader: Sendable {
         return Scenario(
             file: file, name: name, description: description, tags: tags,
             requires: requires, database: database, mode: mode, vars: vars, fixtures: fixtures, procedures: procedures,
-            checks: checks, tests: tests)
+            checks: checks, tests: tests, allowEmpty: allowEmpty)
     }
 
     static func checkVersion(_ reader: FieldReader) {

@@ -1,0 +1,210 @@
+import Foundation
+import Mongo
+
+/// Loads a checklist and validates everything it names — scenario files, compat specs,
+/// migrations, the snapshot — before anything is sent to a server, with the located
+/// messages of scenario files.
+public struct ChecklistLoader: Sendable {
+    /// `--var`: replaces the checklist's `vars` of the same name.
+    public var variableOverrides: BSONDocument
+
+    public init(variableOverrides: BSONDocument = [:]) {
+        self.variableOverrides = variableOverrides
+    }
+
+    static let topLevelKeys = [
+        "$schema", "preflight", "checklist", "description", "database", "server", "scenarios", "vars", "allowSkipped",
+        "compat", "migrations", "snapshot",
+    ]
+    static let entryKeys = ["file", "severity", "onUnknown", "reason", "allowEmpty"]
+
+    /// What a loaded checklist brings with it: the files it names, validated.
+    public struct Loaded: Sendable {
+        public var checklist: Checklist
+        public var scenarios: [Scenario]
+        public var specs: [CompatSpec]
+        public var migrations: [Migration]
+    }
+
+    /// Loads `file` and everything it names.
+    /// - Throws: `ValidationFailure` with every problem, in the checklist and in the files it names.
+    public func load(_ file: String) throws(ValidationFailure) -> Loaded {
+        let input: InputText
+        let document: BSONDocument
+        do {
+            input = try InputText.read(file)
+            document = try input.object("a checklist")
+        } catch {
+            throw ValidationFailure([error])
+        }
+        return try load(document, file: file, bytes: input.bytes)
+    }
+
+    func load(_ document: BSONDocument, file: String, bytes: [UInt8]) throws(ValidationFailure) -> Loaded {
+        let diagnostics = Diagnostics(file: file, sourceMap: SourceMap(bytes))
+        diagnostics.reportDuplicateKeys()
+        let reader = FieldReader(document, at: .root, diagnostics)
+        reader.allowOnly(Self.topLevelKeys)
+        ScenarioLoader.checkVersion(reader)
+        let name = reader.string("checklist", required: true) ?? ""
+        let database = reader.string("database", required: true) ?? "preflight"
+        if document["database"]?.stringValue?.isEmpty == false, let problem = DatabaseName.problem(database) {
+            diagnostics.error(JSONPath.root.key("database"), problem)
+        }
+        var vars = reader.document("vars") ?? [:]
+        for key in vars.keys where !VariableName.isValid(key) {
+            diagnostics.error(JSONPath.root.key("vars").key(key), "\"\(key)\" is not a variable name: use letters, digits and _, starting with a letter or _")
+        }
+        for (key, value) in variableOverrides { vars[key] = value }
+        let directory = URL(fileURLWithPath: file).absoluteURL.deletingLastPathComponent()
+        let server = ServerSectionReader(diagnostics).read(reader.document("server"))
+        let scenarioEntries = entries(reader.array("scenarios"), key: "scenarios", directory: directory, diagnostics, globs: true)
+        let compatEntries = entries(reader.array("compat"), key: "compat", directory: directory, diagnostics, globs: true)
+        let migrations = pendingMigrations(reader.array("migrations"), directory: directory, diagnostics)
+        let allowSkipped = allowedSkips(reader.document("allowSkipped"), directory: directory, diagnostics)
+        let parser = StepParser(diagnostics, context: StepParser.Context(
+            live: false, logicalDatabase: database, failPointsDeclared: false, procedures: [:], checks: [], file: file))
+        let snapshot = ScenarioLoader.fixtures(
+            reader.document("snapshot"), mode: .sandbox, directory: directory, diagnostics, parser: parser, globals: [], key: "snapshot")
+        if snapshot.contains(where: \.substitutes) {
+            diagnostics.error(JSONPath.root.key("snapshot"), "a snapshot holds data as it is in production: no $$var, $$now or $$newObjectId")
+        }
+        let checklist = Checklist(
+            file: file, name: name, description: reader.string("description", nonEmpty: false), database: database, server: server,
+            scenarios: scenarioEntries, vars: vars, compat: compatEntries, migrations: migrations, allowSkipped: allowSkipped,
+            snapshot: snapshot)
+        if checklist.isEmpty && diagnostics.errors.isEmpty {
+            diagnostics.error(.root, "the checklist checks nothing (no server, scenarios, compat or migrations): a gate with no items would say GO having checked nothing")
+        }
+
+        // The files it names, validated as their own commands would, problems under their own names.
+        var errors = diagnostics.errors
+        let scenarioLoader = ScenarioLoader(variableOverrides: vars)
+        var scenarios: [Scenario] = []
+        for (path, _) in checklist.scenarios {
+            do { scenarios.append(try scenarioLoader.load(path)) } catch { errors += error.errors }
+        }
+        var specs: [CompatSpec] = []
+        for (path, _) in checklist.compat {
+            do { specs.append(try CompatLoader.load(file: path)) } catch { errors += error.errors }
+        }
+        var loadedMigrations: [Migration] = []
+        for pending in checklist.migrations {
+            do { loadedMigrations.append(try MigrationLoader().load(pending.file)) } catch { errors += error.errors }
+        }
+        if !errors.isEmpty { throw ValidationFailure(errors) }
+        return Loaded(checklist: checklist, scenarios: scenarios, specs: specs, migrations: loadedMigrations)
+    }
+
+    /// `["../phase-0.7/*.json", {"file": "…", "severity": "warn", "reason": "…"}]`: each
+    /// entry a path (a folder is searched for the files of its kind, a pattern expanded)
+    /// or an object with a policy. A pattern that matches nothing is an error: a typo must
+    /// not shrink the gate in silence.
+    private func entries(
+        _ array: [BSON]?, key: String, directory: URL, _ diagnostics: Diagnostics, globs: Bool
+    ) -> [(file: String, policy: ItemPolicy)] {
+        guard let array else { return [] }
+        var entries: [(file: String, policy: ItemPolicy)] = []
+        for (index, value) in array.enumerated() {
+            let path = JSONPath.root.key(key).index(index)
+            guard let (written, policy, at) = entry(value, at: path, diagnostics) else { continue }
+            let files = ChecklistPaths.expand(written, relativeTo: directory, kind: key)
+            if files.isEmpty {
+                diagnostics.error(at, "\"\(written)\" matches no file (paths are relative to this checklist)")
+            }
+            for file in files where !entries.contains(where: { $0.file == file }) { entries.append((file, policy)) }
+        }
+        return entries
+    }
+
+    /// One entry: its path, its policy, and where its path is written.
+    private func entry(_ value: BSON, at path: JSONPath, _ diagnostics: Diagnostics) -> (String, ItemPolicy, JSONPath)? {
+        if let text = value.stringValue {
+            guard !text.isEmpty else {
+                diagnostics.error(path, "expected a path, got an empty string")
+                return nil
+            }
+            return (text, ItemPolicy(), path)
+        }
+        guard let object = value.documentValue else {
+            diagnostics.error(path, "expected a path or {\"file\": \"…\", \"severity\": \"warn\", \"reason\": \"…\"}, got \(Diagnostics.describe(value))")
+            return nil
+        }
+        let reader = FieldReader(object, at: path, diagnostics)
+        reader.allowOnly(Self.entryKeys)
+        guard let file = reader.string("file", required: true) else { return nil }
+        return (file, policy(reader), path.key("file"))
+    }
+
+    /// `severity`, `onUnknown`, `reason` and `allowEmpty` of an entry or a server check.
+    func policy(_ reader: FieldReader) -> ItemPolicy {
+        var policy = ItemPolicy()
+        for (key, values) in [("severity", ["block", "warn"]), ("onUnknown", ["block", "warn"])] {
+            guard let value = reader.string(key) else { continue }
+            guard values.contains(value) else {
+                reader.diagnostics.error(reader.path.key(key), Diagnostics.unknown("value", value, among: values))
+                continue
+            }
+            if key == "severity" { policy.warnOnly = value == "warn" } else { policy.unknownWarns = value == "warn" }
+        }
+        policy.reason = reader.string("reason")
+        if (policy.warnOnly || policy.unknownWarns) && policy.reason == nil {
+            reader.diagnostics.error(reader.path, "an item that only warns needs a \"reason\": the report says why it may not block")
+        }
+        policy.allowEmpty = AllowEmpty.reason(reader.document["allowEmpty"], at: reader.path.key("allowEmpty"), reader.diagnostics)
+        return policy
+    }
+
+    private func pendingMigrations(_ array: [BSON]?, directory: URL, _ diagnostics: Diagnostics) -> [PendingMigration] {
+        guard let array else { return [] }
+        var migrations: [PendingMigration] = []
+        for (index, value) in array.enumerated() {
+            let path = JSONPath.root.key("migrations").index(index)
+            var written: String?
+            var policy = ItemPolicy()
+            var copyLimit = PendingMigration.defaultCopyLimit
+            if let text = value.stringValue, !text.isEmpty {
+                written = text
+            } else if let object = value.documentValue {
+                let reader = FieldReader(object, at: path, diagnostics)
+                reader.allowOnly(["file", "copyLimit", "severity", "onUnknown", "reason"])
+                written = reader.string("file", required: true)
+                copyLimit = reader.integer("copyLimit", in: 1...100_000_000) ?? copyLimit
+                policy = self.policy(reader)
+            } else {
+                diagnostics.error(path, "expected a path or {\"file\": \"…\", \"copyLimit\": 100000}, got \(Diagnostics.describe(value))")
+            }
+            guard let written else { continue }
+            let at = value.stringValue == nil ? path.key("file") : path
+            let files = ChecklistPaths.expand(written, relativeTo: directory, kind: "migrations")
+            if files.count != 1 {
+                diagnostics.error(at, files.isEmpty
+                    ? "\"\(written)\" matches no migration file (paths are relative to this checklist)"
+                    : "\"\(written)\" names \(files.count) files; a pending migration is one file, listed in the order they apply")
+                continue
+            }
+            migrations.append(PendingMigration(file: files[0], copyLimit: copyLimit, policy: policy))
+        }
+        return migrations
+    }
+
+    /// `{"../monitoring/revenue.json::the test": "why it may be skipped"}`.
+    private func allowedSkips(_ document: BSONDocument?, directory: URL, _ diagnostics: Diagnostics) -> [String: String] {
+        guard let document else { return [:] }
+        var allowed: [String: String] = [:]
+        for (key, value) in document {
+            let path = JSONPath.root.key("allowSkipped").key(key)
+            guard let separator = key.range(of: "::"), !key[separator.upperBound...].isEmpty else {
+                diagnostics.error(path, "expected \"path/file.json::test name\", got \"\(key)\"")
+                continue
+            }
+            guard let reason = value.stringValue, !reason.isEmpty else {
+                diagnostics.error(path, "expected the reason the test may be skipped, as a non-empty string, got \(Diagnostics.describe(value))")
+                continue
+            }
+            let file = ChecklistPaths.absolute(String(key[..<separator.lowerBound]), relativeTo: directory)
+            allowed[file + "::" + key[separator.upperBound...]] = reason
+        }
+        return allowed
+    }
+}

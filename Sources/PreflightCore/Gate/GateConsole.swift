@@ -1,0 +1,36 @@
+import Foundation
+
+/// The gate on the console: each item as it ends, then the verdict with the blocking
+/// reasons first, then what warns, then what the pending migrations fix.
+public struct GateConsole: Sendable {
+    public var verbose: Bool
+    public var quiet: Bool
+
+    public init(verbose: Bool, quiet: Bool) {
+        self.verbose = verbose
+        self.quiet = quiet
+    }
+
+    public func item(_ item: GateItem) {
+        guard !quiet || item.blocks else { return }
+        var line = "\(GateResult.mark(item)) \(item.section.rawValue) \(item.name)"
+        if item.outcome != .passed || verbose { line += ": " + (verbose ? item.reason : item.reason.clipped(to: 400)) }
+        if let fixedBy = item.fixedBy { line += " — fixed by " + fixedBy }
+        ConsoleReport.standardOutput(ConsoleReport.printable(Redaction.redactText(line)))
+        if verbose && !item.details.isEmpty {
+            ConsoleReport.standardOutput(ConsoleReport.printable(Redaction.redactText(item.details)).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+        }
+    }
+
+    public func verdict(_ result: GateResult, changes: BaselineChanges?) {
+        var lines = ["", result.verdictLine]
+        if !result.reasons.isEmpty { lines += ["Blocking:"] + result.reasons.map { "  ✗ " + $0 } }
+        if !result.warnings.isEmpty { lines += ["Not blocking:"] + result.warnings.map { "  ⚠ " + $0.line } }
+        if !result.fixed.isEmpty { lines += ["Fixed by the pending migrations:"] + result.fixed.map { "  ↻ " + $0.fixedLine.clipped(to: 600) } }
+        if let changes, !changes.lines.isEmpty {
+            lines += ["Since \(changes.baselineFile) (\(changes.baselineVerdict)):"] + changes.lines.map { "  " + $0 }
+        }
+        lines.append(result.verdictLine)
+        for line in lines { ConsoleReport.standardOutput(ConsoleReport.printable(Redaction.redactText(line))) }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Mongo
+
+/// Everything a gate found, and its verdict.
+public struct GateResult: Sendable {
+    public var checklist: Checklist
+    /// The real database checked.
+    public var database: String
+    /// Checked against the checklist's snapshot on a scratch server, not a live server.
+    public var onScratch: Bool
+    public var facts: ServerFacts
+    public var redactedURI: String
+    /// The connection's roles, as read before the checks.
+    public var privileges: String
+    public var items: [GateItem]
+    public var notes: [String]
+    public var startedAt: Date
+    public var duration: TimeInterval
+
+    /// GO only when something was checked and nothing blocks.
+    public var go: Bool { !items.isEmpty && blocking.isEmpty }
+
+    public var blocking: [GateItem] { items.filter(\.blocks) }
+    public var warnings: [GateItem] { items.filter(\.warns) }
+    public var fixed: [GateItem] { items.filter { $0.fixedBy != nil } }
+
+    /// Why the verdict is what it is, blocking reasons first, one line each.
+    public var reasons: [String] {
+        if items.isEmpty { return ["the gate checked nothing: a checklist with no items is never GO"] }
+        return blocking.map(\.line)
+    }
+
+    /// `GO — Phase 0.7 pre-deployment: 41 items held on earlybird (against the scratch snapshot, not a live server)`.
+    public var verdictLine: String {
+        let counts = "\(items.filter { $0.outcome == .passed }.count) passed, \(items.filter { $0.outcome == .failed }.count) failed, "
+            + "\(items.filter { $0.outcome == .unknown }.count) unknown, \(fixed.count) fixed by pending migrations"
+        let against = onScratch ? "against the scratch snapshot, not a live server" : "against \(database) on \(redactedURI)"
+        return "\(go ? "GO" : "NO-GO") — \(checklist.name): \(counts) (\(against))"
+    }
+
+    /// Items of one section, in the order checked.
+    public func items(in section: GateItem.Section) -> [GateItem] {
+        items.filter { $0.section == section }
+    }
+}

@@ -1,0 +1,91 @@
+import Mongo
+
+/// Finds a required index among `listIndexes`' entries: the same key, fields in the same
+/// order with the same directions, and each option the requirement names equal.
+enum IndexMatch {
+    /// The name of the index that satisfies `requirement`, or nil.
+    static func find(_ requirement: IndexRequirement, in present: [BSONDocument]) -> String? {
+        present.first { differences(requirement, $0)?.isEmpty == true }.map { $0["name"]?.stringValue ?? "(unnamed)" }
+    }
+
+    /// Why no index satisfies `requirement`: `is missing`, or what the index on the same
+    /// key has instead.
+    static func why(_ requirement: IndexRequirement, in present: [BSONDocument]) -> String {
+        let sameKey = present.compactMap { index -> (String, [String])? in
+            guard let differences = differences(requirement, index) else { return nil }
+            return (index["name"]?.stringValue ?? "(unnamed)", differences)
+        }
+        guard let (name, differences) = sameKey.first else { return "is missing" }
+        return "differs: the index \"\(name)\" on that key has " + differences.joined(separator: ", ")
+    }
+
+    /// nil when the key differs; else each option that differs (empty: a match).
+    private static func differences(_ requirement: IndexRequirement, _ index: BSONDocument) -> [String]? {
+        guard let key = index["key"]?.documentValue, sameKey(requirement.key, key) else { return nil }
+        var differences: [String] = []
+        if let name = requirement.name, index["name"]?.stringValue != name {
+            differences.append("the name \(index["name"]?.extendedJSON(.relaxed) ?? "none")")
+        }
+        if let unique = requirement.unique, (index["unique"]?.boolValue ?? false) != unique {
+            differences.append("unique: \(index["unique"]?.boolValue ?? false)")
+        }
+        if let sparse = requirement.sparse, (index["sparse"]?.boolValue ?? false) != sparse {
+            differences.append("sparse: \(index["sparse"]?.boolValue ?? false)")
+        }
+        if let filter = requirement.partialFilterExpression {
+            let actual = index["partialFilterExpression"]
+            if actual == nil || Matcher().match(.document(filter), actual, root: false, path: "") != nil {
+                differences.append("partialFilterExpression: " + (actual?.extendedJSON(.relaxed) ?? "none"))
+            }
+        }
+        if let seconds = requirement.expireAfterSeconds, index["expireAfterSeconds"]?.integerValue != seconds {
+            differences.append("expireAfterSeconds: " + (index["expireAfterSeconds"]?.extendedJSON(.relaxed) ?? "none"))
+        }
+        return differences
+    }
+
+    /// Same fields in the same order, directions equal as numbers (`1` and `1.0`) or as names.
+    private static func sameKey(_ expected: BSONDocument, _ actual: BSONDocument) -> Bool {
+        guard expected.keys == actual.keys else { return false }
+        return zip(expected.values, actual.values).allSatisfy { want, have in
+            if let a = want.stringValue { return have.stringValue == a }
+            guard let a = NumericDirection.value(want), let b = NumericDirection.value(have) else { return false }
+            return a == b
+        }
+    }
+
+    private enum NumericDirection {
+        static func value(_ value: BSON) -> Double? {
+            switch value {
+            case .int32(let number): Double(number)
+            case .int64(let number): Double(number)
+            case .double(let number): number
+            default: nil
+            }
+        }
+    }
+}
+
+/// Index builds among `currentOp`'s operations: a `createIndexes` command on one of the
+/// namespaces (the command names its collection; `$db` or `ns` its database), or an
+/// operation whose `msg` says "Index Build".
+public enum IndexBuilds {
+    /// One line per build found: `earlybird.orders (createIndexes, 42 s)`.
+    public static func inProgress(_ operations: [BSON], on namespaces: [String]) -> [String] {
+        operations.compactMap { value -> String? in
+            guard let operation = value.documentValue else { return nil }
+            let command = operation["command"]?.documentValue ?? [:]
+            let ns = operation["ns"]?.stringValue ?? ""
+            var namespace: String?
+            if let collection = command["createIndexes"]?.stringValue {
+                let database = command["$db"]?.stringValue ?? ns.split(separator: ".", maxSplits: 1).first.map(String.init) ?? ""
+                namespace = "\(database).\(collection)"
+            } else if operation["msg"]?.stringValue?.hasPrefix("Index Build") == true {
+                namespace = ns
+            }
+            guard let namespace, namespaces.contains(namespace) else { return nil }
+            let seconds = operation["secs_running"]?.integerValue.map { ", \($0) s" } ?? ""
+            return "\(namespace) (\(operation["msg"]?.stringValue ?? "createIndexes")\(seconds))"
+        }
+    }
+}
