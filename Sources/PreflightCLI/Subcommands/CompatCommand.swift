@@ -27,7 +27,9 @@ struct CompatCommand: ParsableCommand {
             connections named preflight-compat. It reads a live database, so --uri is \
             required (it never starts a scratch server, which would hold no documents); to \
             hold fixtures to a spec, run it from a scenario step: {"compat": "spec.json"}. \
-            The database is --database, else the spec's own "database".
+            The database is --database, else the one the URI names (mongodb://host/earlybird), \
+            else the spec's own "database". A scope that holds no document fails: every check \
+            over nothing would pass. A spec that may be empty says why with "allowEmpty": "…".
 
             Reports: as for `preflight run`, one JUnit <testsuite> per spec (--junit, \
             default reports/junit.xml) with a test case per field and per rule, every count \
@@ -54,8 +56,8 @@ struct CompatCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The server to read (mongodb:// or mongodb+srv://); only reads are sent.", valueName: "uri"))
     var uri: String?
 
-    @Option(help: ArgumentHelp("The database to read, instead of each spec's own \"database\".", valueName: "name"))
-    var database: String?
+    @Option(help: ArgumentHelp("The database to read, instead of the one the --uri names or each spec's own \"database\".", valueName: "name"))
+    var database: [String] = []
 
     @OptionGroup var reportOptions: ReportOptions
 
@@ -70,6 +72,14 @@ struct CompatCommand: ParsableCommand {
 
     func run() throws {
         let report = ReportTarget(reportOptions, started: Date())
+        let selection: DatabaseSelection
+        do {
+            selection = try DatabaseSelection(flags: database, uri: uri)
+        } catch let error as ArgumentParser.ValidationError {
+            report.write([.problem("usage: nothing was read", tests: [("command line", TestProblem(type: "usage", message: error.message))])])
+            throw CommandFailure.exit(error.message, .usage)
+        }
+        let database = selection.name
         let loaded = CompatLoader.loadAll(specs)
         guard loaded.errors.isEmpty else {
             report.write([.invalidInput(loaded.errors)])
@@ -108,6 +118,9 @@ struct CompatCommand: ParsableCommand {
         var suites: [SuiteResult] = []
         var refused = false
         for spec in loaded.specs {
+            if let database, let source = selection.source, let own = spec.database, own != database {
+                ConsoleReport.standardOutput("· \(spec.file): reads the database \(database) (from \(source); the spec names \(own))")
+            }
             let result = run.scan(spec, database: database ?? spec.database ?? "")
             if let error = result.error, error.isUnreachable, suites.isEmpty {
                 // Nothing could be read at all: the environment failed, not the data.

@@ -17,8 +17,8 @@ struct MigrateVerifyCommand: ParsableCommand {
             second one), both dropped at the end unless --keep-databases:
               - by default, the migration's own fixtures;
               - --sample-from URI --sample N: N documents drawn at random ($sample) from each \
-            collection `changes` names, in --source-database (default: the migration's \
-            `database`);
+            collection `changes` names, in --source-database (default: the database the URI \
+            names, else the migration's `database`);
               - --copy-from URI: every document of those collections, streamed in batches.
             The source is only read: find and aggregate, nothing else. Collections the \
             migration's fixtures declare get their options and indexes from the fixture; the \
@@ -140,8 +140,11 @@ struct MigrateVerifyCommand: ParsableCommand {
             return CommandFailure.exit(message, .environment)
         }
         let reader: SourceReader
-        do {
-            reader = try SourceReader(uri: uri, databaseOverride: sourceDatabase)
+        do throws(MongoError) {
+            // The source URI's database (mongodb://host/earlybird) is the one to read, unless --source-database says otherwise.
+            var named = sourceDatabase
+            if named == nil { named = try ConnectionString.database(of: uri) }
+            reader = try SourceReader(uri: uri, databaseOverride: named)
         } catch {
             throw fail(error.message)
         }

@@ -29,7 +29,12 @@ struct RunCommand: ParsableCommand {
             written atomically, from the same results, on every exit below, credentials \
             redacted.
 
-            Exit codes: 0 every test passed (skipped tests do not fail a run); 1 a test failed \
+            A live file also gets a test that the collections it reads hold documents: a \
+            monitoring count over an empty or misnamed database reads as healthy. A file that \
+            may read nothing says why with "allowEmpty": "…".
+
+            Exit codes: 0 every test passed (skipped tests do not fail a run, unless \
+            --fail-on-skip); 1 a test failed \
             or errored (NO-GO); 2 an input file is invalid, nothing was run; 3 the environment \
             failed (no server, scratch server would not start, report not writable); 64 usage, \
             including a --filter or --tag that selects no test.
@@ -64,8 +69,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Run only tests tagged so (on the scenario or the test; any case). Repeatable: any of them.", valueName: "tag"))
     var tag: [String] = []
 
-    @Option(help: ArgumentHelp("The real database live scenarios read, instead of their own `database`.", valueName: "name"))
-    var database: String?
+    @Option(help: ArgumentHelp(
+        "The real database live scenarios read, instead of the one the --uri names or their own `database`.", valueName: "name"))
+    var database: [String] = []
+
+    @Flag(help: "Fail the run when a test is skipped (as the gate does): a skipped test checked nothing.")
+    var failOnSkip = false
 
     @Flag(help: "Stop at the first failed test; the tests not run are reported as skipped.")
     var failFast = false
@@ -95,6 +104,12 @@ struct RunCommand: ParsableCommand {
             shard = try self.shard.map(Shard.init(parsing:))
         } catch {
             throw usage("\(error)", report)
+        }
+        let databaseSelection: DatabaseSelection
+        do {
+            databaseSelection = try DatabaseSelection(flags: database, uri: serverOptions.uri)
+        } catch let error as ArgumentParser.ValidationError {
+            throw usage(error.message, report)
         }
         let catalog = try scenarioOptions.catalog()
         guard catalog.errors.isEmpty else {
@@ -146,12 +161,17 @@ struct RunCommand: ParsableCommand {
 
         let server: ServerSession
         do {
-            server = try ServerSession.open(serverOptions, options: runOptions(), report: report)
+            server = try ServerSession.open(serverOptions, options: runOptions(databaseSelection.name), report: report)
         } catch let failure as ServerSession.Failure {
             report.write([.problem("environment: nothing was run", tests: [("server", TestProblem(type: "environment", message: failure.message))])])
             throw CommandFailure.exit(failure.message, .environment)
         }
         defer { server.close() }
+        if let name = databaseSelection.name, let source = databaseSelection.source, server.scratch == nil {
+            for scenario in selection.map(\.scenario) where scenario.mode == .live && scenario.database != name {
+                ConsoleReport.standardOutput("· \(scenario.file): reads the database \(name) (from \(source); the file names \(scenario.database))")
+            }
+        }
         let console = reportOptions.console()
         console.begin(total: selection.reduce(0) { $0 + $1.tests.count })
         let suites = server.run.run(selection, observer: console)
@@ -183,10 +203,11 @@ struct RunCommand: ParsableCommand {
             + (tags.isEmpty ? "." : "; the tags in use: \(tags.joined(separator: ", ")).") + " Nothing was run."
     }
 
-    private func runOptions() -> RunOptions {
+    private func runOptions(_ database: String?) -> RunOptions {
         var options = RunOptions()
         options.keepDatabases = keepDatabases
         options.failFast = failFast
+        options.failOnSkip = failOnSkip
         options.databaseOverride = database
         options.jobs = jobs
         return options
