@@ -1,7 +1,7 @@
 # Preflight: setup, build, run, test.
 #
-# `make run` is the EarlyBird gate: the Phase 0.7 checklist and the incident scenarios on a
-# scratch server, with the JUnit report in reports/junit.xml; its exit code is the go / no-go.
+# `make run` is the EarlyBird gate: the Phase 0.7 checklist on a scratch server loaded with
+# the pack's production-like snapshot, reports in reports/; its exit code is the go / no-go.
 #
 # `make test` is what CI runs on a fresh machine, so it installs everything it needs:
 # libmongoc (Debian's libmongoc-dev) and xmllint with apt when they are missing, and the
@@ -13,7 +13,7 @@ VENV    := .venv
 # apt-get needs root; use sudo when we are not root and it exists.
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: setup system-packages python-packages build release run test bench bench-migrate bench-compat clean
+.PHONY: setup system-packages python-packages build release run run-pack test bench bench-migrate bench-compat mutants clean
 
 setup: system-packages python-packages
 
@@ -39,10 +39,15 @@ build: setup
 release: setup
 	$(SWIFT) build -c release
 
-# The pack's scenario folders; JOBS files at a time (`make run JOBS=2`).
+# The EarlyBird Phase 0.7 gate: GO or NO-GO, with the evidence in reports/.
+CHECKLIST ?= scenarios/earlybird/checklists/phase-0.7.json
+run: release
+	.build/release/preflight gate $(CHECKLIST) --junit reports/junit.xml --json reports/gate.json --summary reports/gate.md
+
+# The pack's scenario folders alone, JOBS files at a time (`make run-pack JOBS=2`).
 RUN_PATHS ?= scenarios/earlybird/phase-0.7 scenarios/earlybird/incidents
 JOBS      ?= 1
-run: release
+run-pack: release
 	.build/release/preflight run $(RUN_PATHS) --jobs $(JOBS) --junit reports/junit.xml
 
 # The tests are XCTest; without the flag Swift Testing adds a closing line saying it ran
@@ -62,6 +67,11 @@ bench-migrate: release
 # Peak memory of `preflight compat` at 10k, 100k and 1M documents.
 bench-compat: release
 	bench/compat-memory.sh
+
+# Figures, not pass/fail: bugs planted one at a time in the EarlyBird library's procedures,
+# and how many of them the pack's phase-0.7 and incident tests catch.
+mutants: release
+	$(PYTHON) bench/mutants.py --binary .build/release/preflight
 
 clean:
 	rm -rf .build $(VENV)

@@ -15,7 +15,8 @@ struct CheckCommand: ParsableCommand {
 
             Compat specs and migrations are validated too, as `preflight compat` and \
             `preflight migrate verify` read them. Other JSON in a scenario folder is \
-            recognised and left alone: fixture data (JSON arrays), JSON Schemas and checklists.
+            recognised and left alone: fixture data (JSON arrays) and JSON Schemas. Checklists \
+            are validated with every file they name, as `preflight gate` reads them.
 
             Exits 0 when every file is valid, 2 when any is not, 64 on bad usage.
             """)
@@ -33,7 +34,8 @@ struct CheckCommand: ParsableCommand {
             print("✓ \(spec.file): compat spec, \(spec.checkCount) check\(spec.checkCount == 1 ? "" : "s") on \(spec.collection)")
         }
         for other in catalog.otherFiles where other.kind == "migration" { print("✓ \(other.file): migration") }
-        for other in catalog.otherFiles where other.kind != "compat spec" && other.kind != "migration" {
+        for other in catalog.otherFiles where other.kind == "checklist" { print("✓ \(other.file): checklist, and every file it names") }
+        for other in catalog.otherFiles where !["compat spec", "migration", "checklist"].contains(other.kind) {
             print("· \(other.file): \(other.kind), not a scenario")
         }
         let tests = catalog.scenarios.reduce(0) { $0 + $1.tests.count }

@@ -104,7 +104,7 @@ public enum CompatLoader {
     /// Whether a document read from a searched folder is meant as a compat spec.
     static func isSpec(_ value: BSON) -> Bool {
         guard let document = value.documentValue else { return false }
-        return document["compat"] != nil && document["tests"] == nil
+        return document["compat"] != nil && document["tests"] == nil && document["checklist"] == nil && document["migration"] == nil
     }
 
     /// What a Preflight file that is not a compat spec is, for the message.

@@ -24,6 +24,13 @@ public struct ScenarioCatalog: Sendable {
         let found = files(in: paths)
         catalog.errors = found.errors
         for (file, explicit) in found.files { catalog.add(file, explicit: explicit, loader: loader) }
+        // A checklist re-validates the files it names, which the folder may hold too: each problem once.
+        var seen: [ValidationError] = []
+        catalog.errors = catalog.errors.filter { error in
+            if seen.contains(error) { return false }
+            seen.append(error)
+            return true
+        }
         return catalog
     }
 
@@ -80,6 +87,11 @@ public struct ScenarioCatalog: Sendable {
             } else {
                 // Read by `migrate verify`, but validated here too, so `check` finds its problems.
                 if kind == "migration" { errors += MigrationLoader.problems(in: input) }
+                if kind == "checklist" {
+                    do { _ = try ChecklistLoader(variableOverrides: loader.variableOverrides).load(document, file: file, bytes: input.bytes) } catch {
+                        errors += error.errors
+                    }
+                }
                 otherFiles.append((file, kind))
             }
             return
@@ -110,9 +122,10 @@ public struct ScenarioCatalog: Sendable {
             return "JSON Schema"
         }
         // A migration names its compat spec with a `compat` key of its own, so it is told apart first.
+        // So does a checklist, with a list of specs.
         if document["migration"] != nil { return "migration" }
-        if document["compat"] != nil { return "compat spec" }
         if document["checklist"] != nil { return "checklist" }
+        if document["compat"] != nil { return "compat spec" }
         return nil
     }
 }
