@@ -125,7 +125,7 @@ final class EarlyBirdPackTests: ScratchServerTestCase {
             return try JSONText.removingMember("delivered_at", from: text, within: document)
         }
         let cases = try runMutatedChecklist(copy, expectingFailureIn: "order-creation")
-        let defaults = try XCTUnwrap(cases.first { $0.name == "a new order has the five Phase 0.7 fields at their defaults" })
+        let defaults = try XCTUnwrap(cases.first { $0.name == "a new order is stored whole, with the five Phase 0.7 fields at their defaults" })
         XCTAssertEqual(defaults.outcome, "failure", "\(defaults)")
         XCTAssertTrue(defaults.message?.contains("delivered_at") ?? false, "\(defaults)")
     }
