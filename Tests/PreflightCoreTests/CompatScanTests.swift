@@ -141,13 +141,22 @@ final class CompatScanTests: ScratchServerTestCase {
         XCTAssertEqual(billed.message, "billed: \(billed.wrongType) of 2,500 documents have a wrong type (string ×\(expected.string), long ×\(expected.long)); samples: " + wrongIDs.prefix(5).map(String.init).joined(separator: ", "))
     }
 
-    /// No documents, or no collection at all: nothing is wrong, and nothing is read twice.
-    func testAnEmptyOrMissingCollectionPasses() throws {
+    /// No documents, or no collection at all: every check passes over nothing, so the scan
+    /// fails as a whole ("nothing was checked") unless the spec says why it may be empty.
+    func testAnEmptyOrMissingCollectionChecksNothingAndFailsUnlessAllowed() throws {
         let report = try scan(CompatOrders.spec)
-        XCTAssertTrue(report.passed)
+        XCTAssertFalse(report.passed)
+        XCTAssertTrue(report.checkedNothing)
         XCTAssertEqual(report.documents, 0)
         XCTAssertEqual(report.fields.map(\.missing), [0, 0, 0, 0, 0])
-        XCTAssertEqual(report.summary, "orders carry the Phase 0.7 billing fields: all 7 checks passed on 0 documents in \(database).orders")
+        XCTAssertTrue(report.summary.hasPrefix("orders carry the Phase 0.7 billing fields: nothing was checked: \(database).orders holds no document"), report.summary)
+        let suite = report.suiteResult(timestamp: Date(), duration: 0)
+        XCTAssertEqual(suite.tests.first?.name, "the scope holds documents")
+        XCTAssertEqual(suite.failures, 1)
+
+        let allowed = try scan(#"{"preflight": 1, "compat": "c", "collection": "orders", "allowEmpty": "no orders before launch", "fields": {"billed": {"type": "bool"}}}"#)
+        XCTAssertTrue(allowed.passed, allowed.summary)
+        XCTAssertEqual(allowed.suiteResult(timestamp: Date(), duration: 0).failures, 0)
     }
 
     // MARK: - Reads only
