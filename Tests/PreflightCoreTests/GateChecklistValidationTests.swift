@@ -1,0 +1,62 @@
+import Foundation
+import Mongo
+import XCTest
+
+@testable import PreflightCore
+
+/// A checklist is validated, with every file it names, before anything is sent: each
+/// problem located as `file:line:column`, exit 2 even with a server that does not exist
+/// (reaching for it would be exit 3). `preflight check` finds the same problems.
+final class GateChecklistValidationTests: XCTestCase {
+    static let unreachable = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300"
+
+    /// Each invalid checklist and the one message it must produce.
+    static let expected: [(file: String, message: String)] = [
+        ("misspelt-key.json", "5:3: scenaros: unknown key `scenaros`; did you mean `scenarios`?"),
+        ("glob-matches-nothing.json", #"5:48: scenarios[1]: "../shopp/*.json" matches no file (paths are relative to this checklist)"#),
+        ("warn-without-reason.json", #"5:14: compat[0]: an item that only warns needs a "reason": the report says why it may not block"#),
+        ("index-direction.json", #"5:59: server.indexes.orders[0].key.billed: expected 1, -1, "text", "2dsphere", "2d" or "hashed", got 2 (int)"#),
+        ("allow-skipped-key.json", #"6:20: allowSkipped["../shop/live-orders.json"]: expected "path/file.json::test name", got "../shop/live-orders.json""#),
+        ("checks-nothing.json", "1:1: the checklist checks nothing (no server, scenarios, compat or migrations): a gate with no items would say GO having checked nothing"),
+    ]
+
+    func testEachInvalidChecklistExitsTwoBeforeConnecting() throws {
+        let reports = try TemporaryDirectory()
+        for (name, message) in Self.expected {
+            let file = GateFixtures.invalid + "/" + name
+            let junit = reports.path + "/\(name).xml"
+            let run = try PreflightProcess.run(["gate", file, "--uri", Self.unreachable, "--junit", junit], timeout: 60)
+            XCTAssertEqual(run.status, 2, run.transcript)
+            XCTAssertEqual(run.standardError, "\(file):\(message)\nError: 1 problem in 1 file; nothing was checked.\n", run.transcript)
+            XCTAssertEqual(run.standardOutput, "", run.transcript)
+            XCTAssertEqual(try JUnitCases.read(junit).map(\.outcome), ["error"], name)
+        }
+        JUnitCases.validate(reports.path + "/misspelt-key.json.xml")
+    }
+
+    /// A problem in a file the checklist names is reported under that file's name.
+    func testAProblemInANamedFileIsReportedWhereItIs() throws {
+        let folder = try ScenarioFolder()
+        let spec = try folder.write("spec.json", #"{"preflight": 1, "compat": "c", "collection": "orders", "fields": {"billed": {"type": "bol"}}}"#)
+        let checklist = try folder.write("checklist.json", #"{"preflight": 1, "checklist": "c", "database": "shop", "compat": ["spec.json"]}"#)
+        let run = try PreflightProcess.run(["gate", checklist, "--uri", Self.unreachable, "--junit", folder.path + "/junit.xml"], timeout: 60)
+        XCTAssertEqual(run.status, 2, run.transcript)
+        XCTAssertTrue(run.standardError.hasPrefix("\(spec):1:79: fields.billed.type: unknown type `bol`; did you mean `bool`?\n"), run.transcript)
+    }
+
+    /// `preflight check` validates checklists with every file they name.
+    func testCheckRejectsAFolderHoldingAnInvalidChecklist() throws {
+        let invalid = try PreflightProcess.run(["check", GateFixtures.invalid], timeout: 60)
+        XCTAssertEqual(invalid.status, 2, invalid.transcript)
+        for (name, message) in Self.expected {
+            XCTAssertTrue(invalid.standardError.contains("\(GateFixtures.invalid)/\(name):\(message)\n"), "\(name):\n\(invalid.transcript)")
+        }
+        XCTAssertTrue(invalid.standardError.contains("\(Self.expected.count) problems in \(Self.expected.count) files"), invalid.transcript)
+
+        let valid = try PreflightProcess.run(["check", GateFixtures.root + "/shop", GateFixtures.root + "/server"], timeout: 60)
+        XCTAssertEqual(valid.status, 0, valid.transcript)
+        for checklist in [GateFixtures.release, GateFixtures.liveOnly, GateFixtures.serverUnmet, GateFixtures.serverWarned] {
+            XCTAssertTrue(valid.standardOutput.contains("✓ \(checklist): checklist, and every file it names"), valid.transcript)
+        }
+    }
+}
