@@ -109,6 +109,30 @@ final class GateFalseGreenTests: ScratchServerTestCase {
         XCTAssertEqual(try JUnitCases.read(junit).map(\.outcome), ["skipped", "skipped"])
     }
 
+    // MARK: - a skipped test in a gate
+
+    /// A skipped test checked nothing: it blocks, unless the checklist allows it by name, with a reason.
+    func testASkippedTestBlocksTheGateUnlessAllowedByName() throws {
+        let skipped = GateFixtures.root + "/skips/waiting.json::refunds are billed back"
+        let blocked = try runBinary(["gate", GateFixtures.root + "/skips/not-allowed.json", "--uri", try serverURI, "--junit", junit])
+        XCTAssertEqual(blocked.status, 1, blocked.transcript)
+        XCTAssertEqual(blocked.lines(under: "Blocking:"), [
+            "  ✗ scenarios \(skipped): skipped (waiting for ticket SHOP-42): a skipped test checked nothing; allow it in \"allowSkipped\" by name, with a reason, if it may be",
+        ], blocked.transcript)
+
+        let allowed = try runBinary(["gate", GateFixtures.root + "/skips/allowed.json", "--uri", try serverURI, "--junit", junit])
+        XCTAssertEqual(allowed.status, 0, allowed.transcript)
+        XCTAssertEqual(allowed.lines(under: "Not blocking:"), [
+            "  ⚠ scenarios \(skipped): skipped (waiting for ticket SHOP-42) (does not block: the checklist allows it: refunds ship in 2.5)",
+        ], allowed.transcript)
+        XCTAssertTrue(allowed.verdictLines.allSatisfy { $0.hasPrefix("GO — a skip allowed by name: 1 passed, 0 failed, 1 unknown") }, allowed.transcript)
+        try assertNoSandboxLeft()
+    }
+
+    private func assertNoSandboxLeft(file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertEqual(try runDatabasesOnServer(), [], "sandboxes left behind", file: file, line: line)
+    }
+
     // MARK: - (d) a gate that would check nothing
 
     func testAChecklistWithNoItemsIsRejected() throws {

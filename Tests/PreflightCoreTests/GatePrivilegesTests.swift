@@ -96,3 +96,103 @@ final class GatePrivilegesTests: XCTestCase {
         XCTAssertEqual(IndexBuilds.inProgress([], on: ["earlybird.orders"]), [])
     }
 }
+
+/// The gate against a SecantusDB with access control on, as a user holding only
+/// read@earlybird: what it may read is checked, what needs more is `unknown` naming the
+/// role to grant, and the verdict is NO-GO (an unknown blocks).
+final class GateReadOnlyUserTests: XCTestCase {
+    /// A SecantusDB process of the test's own, on a data directory that outlives restarts.
+    private final class Server {
+        let executable: String
+        let directory: TemporaryDirectory
+        let port: Int
+        private var process: Process?
+
+        init() throws {
+            guard case .secantus(let executable) = try ScratchFlavor.locate(
+                .secantus, environment: ProcessInfo.processInfo.environment, searchRoots: [ScratchServerTestCase.packageRoot])
+            else { throw XCTSkip("no secantusd-py") }
+            self.executable = executable
+            directory = try TemporaryDirectory()
+            try Data().write(to: URL(fileURLWithPath: directory.path + "/secantusd.toml"))
+            port = try FreePort.find()
+        }
+
+        func start(auth: Bool, readyAs uri: String) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["--config", directory.path + "/secantusd.toml", "--host", "127.0.0.1", "--port", String(port),
+                                 "--storage-path", directory.path + "/data"] + (auth ? ["--auth"] : [])
+            let log = directory.path + (auth ? "/auth.log" : "/open.log")
+            FileManager.default.createFile(atPath: log, contents: nil)
+            process.standardOutput = FileHandle(forWritingAtPath: log)
+            process.standardError = FileHandle(forWritingAtPath: log)
+            try process.run()
+            self.process = process
+            let pool = try ConnectionPool(uri: uri, serverSelectionTimeoutMS: 500)
+            defer { pool.close() }
+            let deadline = Date().addingTimeInterval(30)
+            while (try? pool.withClient { try $0.runCommand(["ping": 1], on: "admin") }) == nil {
+                guard process.isRunning, Date() < deadline else {
+                    throw XCTSkip("SecantusDB did not start: " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
+                }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+
+        func stop() {
+            guard let process, process.isRunning else { return }
+            process.terminate()
+            process.waitUntilExit()
+            self.process = nil
+        }
+
+        deinit { stop() }
+    }
+
+    func testAReadOnlyUserGetsUnknownsNamingTheRolesItLacks() throws {
+        let server = try Server()
+        defer { server.stop() }
+        let open = "mongodb://127.0.0.1:\(server.port)/?directConnection=true"
+        try server.start(auth: false, readyAs: open)
+        let pool = try ConnectionPool(uri: open)
+        try pool.withClient { client in
+            _ = try client.runCommand(["createUser": "reader", "pwd": "pw-reader-123", "roles": [["role": "read", "db": "earlybird"]]], on: "admin")
+            try GateShop.seed("earlybird", using: client)
+        }
+        pool.close()
+        server.stop()
+        let reader = "mongodb://reader:pw-reader-123@127.0.0.1:\(server.port)/earlybird?directConnection=true&authSource=admin"
+        try server.start(auth: true, readyAs: reader)
+
+        let reports = try TemporaryDirectory()
+        let checklist = reports.path + "/checklist.json"
+        try Data("""
+            {"preflight": 1, "checklist": "as a read-only user", "database": "shop",
+             "server": {"featureCompatibilityVersion": "6.0", "collections": ["orders"]},
+             "scenarios": ["\(GateFixtures.absolute(GateFixtures.root))/shop/mark-delivered.json"],
+             "compat": ["\(GateFixtures.absolute(GateFixtures.compatSpec))"]}
+            """.utf8).write(to: URL(fileURLWithPath: checklist))
+        let json = reports.path + "/gate.json", junit = reports.path + "/junit.xml"
+        let run = try PreflightProcess.run(["gate", checklist, "--uri", reader, "--json", json, "--junit", junit], timeout: 120)
+        XCTAssertEqual(run.status, 1, run.transcript)
+        XCTAssertFalse(run.standardOutput.contains("pw-reader-123"), run.transcript)
+
+        let evidence = try GateEvidenceFile(json)
+        XCTAssertEqual(evidence.verdict, "NO-GO")
+        XCTAssertEqual(evidence.server["privileges"] as? String, "read@earlybird")
+        let fcv = try XCTUnwrap(evidence.item("server", "featureCompatibilityVersion"))
+        XCTAssertEqual(fcv["outcome"] as? String, "unknown")
+        XCTAssertEqual(fcv["blocks"] as? Bool, true)
+        XCTAssertTrue((fcv["reason"] as? String ?? "").contains("the user lacks the role clusterMonitor on admin"), "\(fcv)")
+        // What read@earlybird allows is checked.
+        XCTAssertEqual(evidence.item("server", "collections")?["outcome"] as? String, "passed")
+        XCTAssertEqual(evidence.item("compat", GateFixtures.compatSpec)?["outcome"] as? String, "passed")
+        // A sandbox needs more than reading: not run, and said why.
+        let sandbox = try XCTUnwrap(evidence.items.first { $0["section"] as? String == "scenarios" })
+        XCTAssertEqual(sandbox["outcome"] as? String, "unknown")
+        XCTAssertTrue((sandbox["reason"] as? String ?? "").hasPrefix("not run: the user lacks the roles readWriteAnyDatabase and dbAdminAnyDatabase"), "\(sandbox)")
+        JUnitCases.validate(junit)
+        XCTAssertEqual(try JUnitReportFile.read(junit).flatMap(\.cases).first { $0.name == "featureCompatibilityVersion" }?.type, "unknown")
+    }
+}
