@@ -93,6 +93,17 @@ final class GateFalseGreenTests: ScratchServerTestCase {
         }
     }
 
+    /// A --baseline that does not exist is a usage error, and the reports say so instead
+    /// of keeping the last run's.
+    func testAMissingBaselineIsAUsageErrorThatReplacesTheReport() throws {
+        try "stale".write(toFile: junit, atomically: true, encoding: .utf8)
+        let run = try runBinary(["gate", GateFixtures.release, "--uri", Self.unreachable, "--baseline", folder.path + "/nope.json", "--junit", junit])
+        XCTAssertEqual(run.status, 64, run.transcript)
+        XCTAssertTrue(run.standardError.contains("--baseline \(folder.path)/nope.json: no such file"), run.transcript)
+        JUnitCases.validate(junit)
+        XCTAssertTrue(try String(contentsOfFile: junit, encoding: .utf8).contains("no such file"))
+    }
+
     // MARK: - (c) skipped live files
 
     func testALiveFileOnAScratchServerFailsUnderFailOnSkip() throws {

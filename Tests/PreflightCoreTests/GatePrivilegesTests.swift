@@ -95,6 +95,18 @@ final class GatePrivilegesTests: XCTestCase {
         XCTAssertEqual(IndexBuilds.inProgress(operations, on: ["earlybird.orders"]), [])
         XCTAssertEqual(IndexBuilds.inProgress([], on: ["earlybird.orders"]), [])
     }
+
+    /// mongod lists a text index as `{_fts: "text", _ftsx: 1}` with its fields in `weights`.
+    func testATextIndexMatchesByItsWeights() {
+        let listed: [BSONDocument] = [
+            ["v": 2, "key": ["_id": 1], "name": "_id_"],
+            ["v": 2, "key": ["shop": 1, "_fts": "text", "_ftsx": 1], "name": "shop_title_text", "weights": ["title": 1, "notes": 1]],
+        ]
+        XCTAssertEqual(IndexMatch.find(IndexRequirement(key: ["shop": 1, "title": "text", "notes": "text"]), in: listed), "shop_title_text")
+        XCTAssertNil(IndexMatch.find(IndexRequirement(key: ["shop": 1, "title": "text"]), in: listed), "a text field fewer is another index")
+        XCTAssertNil(IndexMatch.find(IndexRequirement(key: ["title": "text", "notes": "text"]), in: listed), "the prefix field counts")
+        XCTAssertEqual(IndexMatch.why(IndexRequirement(key: ["body": "text"]), in: listed), "is missing")
+    }
 }
 
 /// The gate against a SecantusDB with access control on, as a user holding only

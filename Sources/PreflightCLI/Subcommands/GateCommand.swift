@@ -105,7 +105,9 @@ struct GateCommand: ParsableCommand {
         }
         let changesPath = baseline
         if let changesPath, !FileManager.default.fileExists(atPath: changesPath) {
-            throw CommandFailure.exit("--baseline \(changesPath): no such file.", .usage)
+            let message = "--baseline \(changesPath): no such file (an earlier gate's --json evidence)."
+            report.write([.problem("usage: nothing was checked", tests: [("command line", TestProblem(type: "usage", message: message))])])
+            throw CommandFailure.exit(message, .usage)
         }
 
         var options = RunOptions()
@@ -122,13 +124,15 @@ struct GateCommand: ParsableCommand {
         defer { server.close() }
         let onScratch = server.scratch != nil
         let console = GateConsole(verbose: reportOptions.verbose, quiet: reportOptions.quiet)
-        if let source = selection.source, realDatabase != loaded.checklist.database {
+        if let source = selection.source, realDatabase != loaded.checklist.database, !reportOptions.quiet {
             ConsoleReport.standardOutput("· checking the database \(realDatabase) (from \(source); the checklist names \(loaded.checklist.database))")
         }
         if onScratch {
             do {
                 let loadedLines = try SnapshotLoader.load(loaded.checklist, into: realDatabase, run: server.run)
-                ConsoleReport.standardOutput("· scratch server loaded with the snapshot: " + loadedLines.joined(separator: ", "))
+                if !reportOptions.quiet {
+                    ConsoleReport.standardOutput("· scratch server loaded with the snapshot: " + loadedLines.joined(separator: ", "))
+                }
             } catch {
                 let message = "The snapshot did not load: \(error)"
                 report.write([.problem("environment: nothing was checked", tests: [("snapshot", TestProblem(type: "environment", message: message))])])

@@ -33,7 +33,8 @@ public struct GateResult: Sendable {
     /// `GO — Phase 0.7 pre-deployment: 41 items held on earlybird (against the scratch snapshot, not a live server)`.
     public var verdictLine: String {
         let counts = "\(items.filter { $0.outcome == .passed }.count) passed, \(items.filter { $0.outcome == .failed }.count) failed, "
-            + "\(items.filter { $0.outcome == .unknown }.count) unknown, \(fixed.count) fixed by pending migrations"
+            + "\(items.filter { $0.outcome == .unknown }.count) unknown, \(fixed.count) fixed by pending migrations; "
+            + "\(blocking.count) blocking, \(warnings.count) not blocking"
         let against = onScratch ? "against the scratch snapshot, not a live server" : "against \(database) on \(redactedURI)"
         return "\(go ? "GO" : "NO-GO") — \(checklist.name): \(counts) (\(against))"
     }

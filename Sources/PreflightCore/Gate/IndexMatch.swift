@@ -21,7 +21,7 @@ enum IndexMatch {
 
     /// nil when the key differs; else each option that differs (empty: a match).
     private static func differences(_ requirement: IndexRequirement, _ index: BSONDocument) -> [String]? {
-        guard let key = index["key"]?.documentValue, sameKey(requirement.key, key) else { return nil }
+        guard let key = index["key"]?.documentValue, sameKey(requirement.key, key, weights: index["weights"]?.documentValue) else { return nil }
         var differences: [String] = []
         if let name = requirement.name, index["name"]?.stringValue != name {
             differences.append("the name \(index["name"]?.extendedJSON(.relaxed) ?? "none")")
@@ -45,7 +45,17 @@ enum IndexMatch {
     }
 
     /// Same fields in the same order, directions equal as numbers (`1` and `1.0`) or as names.
-    private static func sameKey(_ expected: BSONDocument, _ actual: BSONDocument) -> Bool {
+    /// A text index is listed as `{_fts: "text", _ftsx: 1}` with its fields in `weights`:
+    /// its text fields are compared as a set, the other fields in order.
+    private static func sameKey(_ expected: BSONDocument, _ actual: BSONDocument, weights: BSONDocument?) -> Bool {
+        if actual["_fts"] != nil {
+            let expectedText = Set(expected.filter { $0.value.stringValue == "text" }.map(\.key))
+            guard expectedText == Set(weights?.keys ?? []) else { return false }
+            var plainExpected = BSONDocument(), plainActual = BSONDocument()
+            for (field, direction) in expected where direction.stringValue != "text" { plainExpected[field] = direction }
+            for (field, direction) in actual where field != "_fts" && field != "_ftsx" { plainActual[field] = direction }
+            return sameKey(plainExpected, plainActual, weights: nil)
+        }
         guard expected.keys == actual.keys else { return false }
         return zip(expected.values, actual.values).allSatisfy { want, have in
             if let a = want.stringValue { return have.stringValue == a }

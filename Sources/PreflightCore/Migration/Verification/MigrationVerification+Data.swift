@@ -56,7 +56,7 @@ extension MigrationVerification {
             // A mistyped database reads as empty: verified on nothing, every check would pass.
             throw RunFailure.errored(TestProblem(
                 type: "data",
-                message: "there is nothing to verify the migration on: \(database) on \(reader.redactedURI) has no documents in \(sourced.joined(separator: ", ")) (is the database right? --source-database names another)"))
+                message: "there is nothing to verify the migration on: \(database) on \(reader.redactedURI) has no documents in \(sourced.joined(separator: ", ")) (is the database right? migrate verify's --source-database, or the gate's --database or URI, names another)"))
         }
         let commands = reader.commandsSent.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         var line = "data: \(what) \(sourced.joined(separator: ", ")) in \(database) on \(reader.redactedURI) (\(counts.joined(separator: ", ")))"
