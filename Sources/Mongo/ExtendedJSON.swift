@@ -48,6 +48,9 @@ public enum ExtendedJSON {
         // blanked, which keeps every offset, while errors are located in the original text.
         var readable = bytes
         if readable.starts(with: JSONBytes.byteOrderMark) { readable.replaceSubrange(0..<3, with: [0x20, 0x20, 0x20]) }
+        if let problem = ExtendedJSONStrictness.firstProblem(in: readable) {
+            throw error(bytes, at: problem.offset, problem.message)
+        }
         let escaped = TypeOperatorEscape(readable)
         // Fast path: the whole buffer at once. Only when it fails is the text read again a
         // byte at a time, because then the bytes consumed tell where libbson stopped.

@@ -38,10 +38,10 @@ final class ExtendedJSONErrorTests: XCTestCase {
             line: 1, columns: 7...10, message: "misspelled"),
         // Line 3 is `  "id": {"$oid": "not-an-oid"}`: the value string spans columns 18-29.
         Row(name: "invalid $oid on line 3", input: "{\n  \"x\": 1,\n  \"id\": {\"$oid\": \"not-an-oid\"}\n}",
-            line: 3, columns: 18...30, message: "OID"),
+            line: 3, columns: 18...30, message: "ObjectId"),
         Row(name: "$oid one digit short on line 3",
             input: "{\n  \"x\": 1,\n  \"id\": {\"$oid\": \"5f0c8a3b2e4d1a0b9c8d7e6\"}\n}",
-            line: 3, columns: 18...43, message: "OID"),
+            line: 3, columns: 18...43, message: "ObjectId"),
         // `"yesterday"` spans columns 20-30.
         Row(name: "bad $date string", input: #"{"when": {"$date": "yesterday"}}"#,
             line: 1, columns: 20...31, message: "yesterday"),

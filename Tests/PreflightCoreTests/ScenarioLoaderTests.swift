@@ -70,7 +70,7 @@ final class ScenarioLoaderTests: LoaderCorpusTestCase {
                  "vars": {"id": {"$oid": "5f0c8a3b2e4d1a0b9c8d7e6"}},
                  "tests": [{"name": "t", "steps": [{"find": "orders"}]}]}
                 """#,
-            errors: [#"scenario.json:2:50: Invalid input string "5f0c8a3b2e4d1a0b9c8d7e6", looking for OID"#]),
+            errors: [#"scenario.json:2:26: {"$oid": "5f0c8a3b2e4d1a0b9c8d7e6"} is not an ObjectId: it takes exactly 24 hexadecimal digits"#]),
         Broken(
             name: "trailing content after the object",
             text: #"""

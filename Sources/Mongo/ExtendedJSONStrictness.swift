@@ -1,0 +1,216 @@
+/// The values libbson's JSON reader would change in silence, found in the text before it
+/// reads it: a Decimal128 that does not parse (read as NaN), an integer outside int64
+/// (wrapped), a `$numberDouble` that is not a number (read as 0), a date that does not
+/// exist (rolled over), an ObjectId that is not 24 hex digits, bare `NaN` / `Infinity`.
+/// A test must never pass on a value nobody wrote, so each is an error where it stands.
+///
+/// This reads tokens, not values: libbson still does the parsing. It follows strings and
+/// bare words, and looks at the string after each Extended JSON type key.
+enum ExtendedJSONStrictness {
+    /// The first value that would not be read as written: its byte offset and why.
+    static func firstProblem(in bytes: [UInt8]) -> (offset: Int, message: String)? {
+        var index = 0
+        var lastKey: String?
+        var keyIsPending = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                let start = index
+                let (text, end) = string(bytes, from: index)
+                index = end
+                // A key is a string followed by a colon.
+                var after = index
+                while after < bytes.count, isSpace(bytes[after]) { after += 1 }
+                if after < bytes.count, bytes[after] == UInt8(ascii: ":") {
+                    lastKey = text
+                    keyIsPending = true
+                    continue
+                }
+                if keyIsPending, let key = lastKey, let problem = typedValueProblem(key, text) {
+                    return (start, problem)
+                }
+                keyIsPending = false
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let start = index
+                while index < bytes.count, isNumberByte(bytes[index]) { index += 1 }
+                let token = String(decoding: bytes[start..<index], as: UTF8.self)
+                if token == "-", index < bytes.count, isLetter(bytes[index]) {
+                    let (word, end) = wordAt(bytes, index)
+                    if word == "Infinity" { return (start, bareSpecial("-Infinity")) }
+                    index = end
+                    continue
+                }
+                if let problem = numberProblem(token) { return (start, problem) }
+                keyIsPending = false
+            case _ where isLetter(byte):
+                let (word, end) = wordAt(bytes, index)
+                if word == "NaN" || word == "Infinity" { return (index, bareSpecial(word)) }
+                index = end
+                keyIsPending = false
+            default:
+                if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: ",") { keyIsPending = false }
+                index += 1
+            }
+        }
+        return nil
+    }
+
+    // MARK: - Tokens
+
+    /// The string starting at the quote at `start`, unescaped enough to compare with the
+    /// type keys and check values (escapes other than `\"` and `\\` are kept as written),
+    /// and the offset after its closing quote.
+    private static func string(_ bytes: [UInt8], from start: Int) -> (String, Int) {
+        var index = start + 1
+        var text: [UInt8] = []
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+            if bytes[index] == UInt8(ascii: "\\"), index + 1 < bytes.count {
+                let next = bytes[index + 1]
+                if next == UInt8(ascii: "\"") || next == UInt8(ascii: "\\") { text.append(next) } else { text += [bytes[index], next] }
+                index += 2
+                continue
+            }
+            text.append(bytes[index])
+            index += 1
+        }
+        return (String(decoding: text, as: UTF8.self), min(index + 1, bytes.count))
+    }
+
+    private static func wordAt(_ bytes: [UInt8], _ start: Int) -> (String, Int) {
+        var end = start
+        while end < bytes.count, isLetter(bytes[end]) || isDigit(bytes[end]) { end += 1 }
+        return (String(decoding: bytes[start..<end], as: UTF8.self), end)
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte == UInt8(ascii: "_")
+    }
+    private static func isNumberByte(_ byte: UInt8) -> Bool {
+        isDigit(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".")
+            || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+    }
+
+    private static func bareSpecial(_ word: String) -> String {
+        "bare \(word) is not JSON and would not be read as written; write {\"$numberDouble\": \"\(word)\"}"
+    }
+
+    // MARK: - Values
+
+    /// A plain JSON number: an integer must fit int64 (libbson wraps a larger one), a
+    /// number with a fraction or exponent must be a finite double.
+    static func numberProblem(_ token: String) -> String? {
+        let isInteger = !token.contains(where: { $0 == "." || $0 == "e" || $0 == "E" })
+        if isInteger {
+            guard Int64(token) == nil else { return nil }
+            guard token.dropFirst(token.hasPrefix("-") ? 1 : 0).allSatisfy(\.isNumber) else { return nil }  // libbson reports it
+            return "the integer \(token) is outside int64 (−9223372036854775808 to 9223372036854775807); write it as {\"$numberDecimal\": \"\(token)\"} or a double such as \(token).0"
+        }
+        if let value = Double(token), !value.isFinite {
+            return "the number \(token) is outside a double's range; write {\"$numberDecimal\": \"\(token)\"} for a Decimal128"
+        }
+        return nil
+    }
+
+    /// The string after an Extended JSON type key, checked as that type reads it.
+    static func typedValueProblem(_ key: String, _ text: String) -> String? {
+        switch key {
+        case "$numberInt":
+            return Int32(text) == nil || !isPlainInteger(text) ? "{\"$numberInt\": \"\(text)\"} is not an int32 (a whole number from −2147483648 to 2147483647)" : nil
+        case "$numberLong":
+            return Int64(text) == nil || !isPlainInteger(text) ? "{\"$numberLong\": \"\(text)\"} is not an int64 (a whole number from −9223372036854775808 to 9223372036854775807)" : nil
+        case "$numberDouble":
+            if ["Infinity", "-Infinity", "NaN"].contains(text) { return nil }
+            guard isDecimalSyntax(text, signs: ["-"]), let value = Double(text) else {
+                return "{\"$numberDouble\": \"\(text)\"} is not a number (write digits, or \"Infinity\", \"-Infinity\", \"NaN\")"
+            }
+            return value.isFinite ? nil : "{\"$numberDouble\": \"\(text)\"} is outside a double's range"
+        case "$numberDecimal":
+            return decimalProblem(text).map { "{\"$numberDecimal\": \"\(text)\"} \($0)" }
+        case "$oid":
+            return text.utf8.count == 24 && text.utf8.allSatisfy({ $0 < 128 && Character(Unicode.Scalar($0)).isHexDigit })
+                ? nil : "{\"$oid\": \"\(text)\"} is not an ObjectId: it takes exactly 24 hexadecimal digits"
+        case "$date":
+            return dateProblem(text).map { "{\"$date\": \"\(text)\"} \($0)" }
+        default:
+            return nil
+        }
+    }
+
+    private static func isPlainInteger(_ text: String) -> Bool {
+        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// `[sign]digits[.digits][e[sign]digits]`, or `.digits…`.
+    private static func isDecimalSyntax(_ text: String, signs: Set<Character>) -> Bool {
+        var characters = Substring(text)
+        if let first = characters.first, signs.contains(first) { characters = characters.dropFirst() }
+        let parts = characters.split(separator: "e", maxSplits: 1, omittingEmptySubsequences: false)
+            .flatMap { $0.split(separator: "E", maxSplits: 1, omittingEmptySubsequences: false) }
+        guard let mantissa = parts.first, parts.count <= 2 else { return false }
+        let pieces = mantissa.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard pieces.count <= 2, pieces.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              pieces.contains(where: { !$0.isEmpty }) else { return false }
+        if parts.count == 2 {
+            var exponent = parts[1]
+            if exponent.first == "+" || exponent.first == "-" { exponent = exponent.dropFirst() }
+            guard !exponent.isEmpty, exponent.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        }
+        return true
+    }
+
+    /// Why a Decimal128 string would not be read exactly: bad syntax, more than 34
+    /// significant digits, or an exponent outside the format's range.
+    static func decimalProblem(_ text: String) -> String? {
+        let lower = text.lowercased()
+        let unsigned = lower.hasPrefix("-") || lower.hasPrefix("+") ? String(lower.dropFirst()) : lower
+        if ["inf", "infinity", "nan"].contains(unsigned) { return nil }
+        guard isDecimalSyntax(text, signs: ["-", "+"]) else {
+            return "is not a decimal number (digits with an optional point and exponent, such as \"100.50\" or \"1E+3\")"
+        }
+        let body = unsigned
+        let exponentSplit = body.split(whereSeparator: { $0 == "e" }).map(String.init)
+        let mantissa = exponentSplit[0]
+        guard let written = exponentSplit.count == 2 ? Int(exponentSplit[1]) : 0 else {
+            return "has an exponent outside Decimal128's range"
+        }
+        let pieces = mantissa.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let fraction = pieces.count == 2 ? String(pieces[1]) : ""
+        var digits = String(pieces[0]) + fraction
+        while digits.count > 1, digits.first == "0" { digits.removeFirst() }
+        let exponent = written - fraction.count
+        if digits.count > 34 { return "has \(digits.count) significant digits; Decimal128 holds 34, so it would be rounded" }
+        if exponent < -6176 || exponent + digits.count - 1 > 6144 || (digits == "0" && exponent > 6111) {
+            return "is outside Decimal128's range (exponents from -6176 to 6144)"
+        }
+        return nil
+    }
+
+    /// An ISO-8601 date libbson would roll over: a day the month does not have, an hour,
+    /// minute or second out of range. Other shapes are left to libbson, which reads or
+    /// refuses them itself.
+    static func dateProblem(_ text: String) -> String? {
+        let scalars = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= scalars.count, scalars[range].allSatisfy(isDigit) else { return nil }
+            return Int(String(decoding: scalars[range], as: UTF8.self))
+        }
+        guard scalars.count >= 10, scalars[4] == UInt8(ascii: "-"), scalars[7] == UInt8(ascii: "-"),
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
+        guard (1...12).contains(month) else { return "has no month \(month)" }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { return "is not a date: \(String(format: "%04d-%02d", year, month)) has \(days) days" }
+        guard scalars.count >= 16, scalars[10] == UInt8(ascii: "T") || scalars[10] == UInt8(ascii: " "),
+              let hour = number(11..<13), let minute = number(14..<16) else { return nil }
+        if hour > 23 { return "has no hour \(hour)" }
+        if minute > 59 { return "has no minute \(minute)" }
+        if scalars.count >= 19, scalars[16] == UInt8(ascii: ":"), let second = number(17..<19), second > 59 {
+            return "has no second \(second)"
+        }
+        return nil
+    }
+}
