@@ -26,6 +26,10 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let catalog = try scenarioOptions.catalog()
         guard catalog.errors.isEmpty else { throw ScenarioOptions.invalid(catalog) }
+        let declared = catalog.scenarios.reduce(into: Set<String>()) { $0.formUnion($1.declaredVars) }
+        if let problem = VariableOverrides.problem(scenarioOptions.variableNames, declared: declared) {
+            throw CommandFailure.exit(problem, .usage)
+        }
         for scenario in catalog.scenarios {
             print("✓ \(scenario.file): \(scenario.tests.count) test\(scenario.tests.count == 1 ? "" : "s") (\(scenario.mode.rawValue))")
         }

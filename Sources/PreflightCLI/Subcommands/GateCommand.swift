@@ -92,6 +92,11 @@ struct GateCommand: ParsableCommand {
                 "\(failure.errors.count) problem\(failure.errors.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"); nothing was checked.",
                 .invalidInput)
         }
+        let declared = loaded.scenarios.reduce(into: Set(loaded.checklist.declaredVars)) { $0.formUnion($1.declaredVars) }
+        if let problem = VariableOverrides.problem(overrides.variableNames, declared: declared) {
+            report.write([.problem("usage: nothing was checked", tests: [("command line", TestProblem(type: "usage", message: problem))])])
+            throw CommandFailure.exit(problem, .usage)
+        }
         let realDatabase = selection.name ?? loaded.checklist.database
         if serverOptions.uri == nil && loaded.checklist.snapshot.isEmpty {
             let message = "\(checklist) has no \"snapshot\" and no --uri was given: there is no data to check against. Give --uri, or a snapshot for a scratch run."

@@ -116,6 +116,9 @@ struct RunCommand: ParsableCommand {
             report.write([.invalidInput(catalog.errors)])
             throw ScenarioOptions.invalid(catalog)
         }
+        if let problem = VariableOverrides.problem(scenarioOptions.variableNames, declared: catalog.scenarios.reduce(into: Set<String>()) { $0.formUnion($1.declaredVars) }) {
+            throw usage(problem, report)
+        }
         guard !catalog.scenarios.isEmpty else {
             let message = "No scenario files in \(scenarioOptions.searchPaths.joined(separator: ", ")); nothing was run."
             report.write([.problem("nothing to run", tests: [("scenario files", TestProblem(type: "invalidInput", message: message))])])

@@ -44,6 +44,11 @@ struct ScenarioOptions: ParsableArguments {
         (try? ExtendedJSON.parseDocument("{\"value\": \(text)}"))?["value"] ?? .string(text)
     }
 
+    /// The names given with `--var`, in order.
+    var variableNames: [String] {
+        variables.compactMap { assignment in assignment.firstIndex(of: "=").map { String(assignment[..<$0]) } }
+    }
+
     /// Loads and validates everything, offline.
     func catalog() throws -> ScenarioCatalog {
         ScenarioCatalog.load(searchPaths, loader: ScenarioLoader(variableOverrides: try variableOverrides()))

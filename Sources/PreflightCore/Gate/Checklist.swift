@@ -16,6 +16,8 @@ public struct Checklist: Sendable {
     public var scenarios: [(file: String, policy: ItemPolicy)]
     /// Given to every scenario, as if by `--var` (the command line's win).
     public var vars: BSONDocument
+    /// The names the checklist's own `vars` declare.
+    public var declaredVars: [String] = []
     /// Compat spec files, each with its entry's policy.
     public var compat: [(file: String, policy: ItemPolicy)]
     public var migrations: [PendingMigration]

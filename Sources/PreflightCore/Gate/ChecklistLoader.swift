@@ -52,10 +52,12 @@ public struct ChecklistLoader: Sendable {
             diagnostics.error(JSONPath.root.key("database"), problem)
         }
         var vars = reader.document("vars") ?? [:]
+        let declaredVars = vars.keys
         for key in vars.keys where !VariableName.isValid(key) {
             diagnostics.error(JSONPath.root.key("vars").key(key), "\"\(key)\" is not a variable name: use letters, digits and _, starting with a letter or _")
         }
         for (key, value) in variableOverrides { vars[key] = value }
+        vars = VariableDefinitions.resolve(vars, at: JSONPath.root.key("vars"), diagnostics)
         let directory = URL(fileURLWithPath: file).absoluteURL.deletingLastPathComponent()
         let server = ServerSectionReader(diagnostics).read(reader.document("server"))
         let scenarioEntries = entries(reader.array("scenarios"), key: "scenarios", directory: directory, diagnostics, globs: true)
@@ -71,7 +73,7 @@ public struct ChecklistLoader: Sendable {
         }
         let checklist = Checklist(
             file: file, name: name, description: reader.string("description", nonEmpty: false), database: database, server: server,
-            scenarios: scenarioEntries, vars: vars, compat: compatEntries, migrations: migrations, allowSkipped: allowSkipped,
+            scenarios: scenarioEntries, vars: vars, declaredVars: declaredVars, compat: compatEntries, migrations: migrations, allowSkipped: allowSkipped,
             snapshot: snapshot)
         if checklist.isEmpty && diagnostics.errors.isEmpty {
             diagnostics.error(.root, "the checklist checks nothing (no server, scenarios, compat or migrations): a gate with no items would say GO having checked nothing")

@@ -28,6 +28,8 @@ public struct Scenario: Sendable {
     public var tests: [ScenarioTest]
     /// Live files: why the collections it reads may hold no document (`allowEmpty`).
     public var allowEmpty: String? = nil
+    /// The names the file's own `vars` declare: what `--var` may set.
+    public var declaredVars: Set<String> = []
 
     /// The collections the file's steps and checks name, in first-use order: what a live
     /// file reads, so a run can tell an empty (or misnamed) database from a healthy one.

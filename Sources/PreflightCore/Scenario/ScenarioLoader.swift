@@ -50,10 +50,12 @@ public struct ScenarioLoader: Sendable {
         let database = reader.string("database") ?? "preflight"
         if let problem = DatabaseName.problem(database) { diagnostics.error(JSONPath.root.key("database"), problem) }
         var vars = reader.document("vars") ?? [:]
+        let declaredVars = Set(vars.keys)
         for (key, value) in variableOverrides { vars[key] = value }
         for key in vars.keys where !VariableName.isValid(key) {
             diagnostics.error(JSONPath.root.key("vars").key(key), "\"\(key)\" is not a variable name: use letters, digits and _, starting with a letter or _")
         }
+        vars = VariableDefinitions.resolve(vars, at: JSONPath.root.key("vars"), diagnostics)
         let requires = Self.requirements(reader.document("requires"), diagnostics)
         let allowEmpty = AllowEmpty.reason(document["allowEmpty"], at: JSONPath.root.key("allowEmpty"), diagnostics)
         if allowEmpty != nil && mode != .live {
@@ -93,7 +95,7 @@ public struct ScenarioLoader: Sendable {
         return Scenario(
             file: file, name: name, description: description, tags: tags,
             requires: requires, database: database, mode: mode, vars: vars, fixtures: fixtures, procedures: procedures,
-            checks: checks, tests: tests, allowEmpty: allowEmpty)
+            checks: checks, tests: tests, allowEmpty: allowEmpty, declaredVars: declaredVars)
     }
 
     static func checkVersion(_ reader: FieldReader) {
