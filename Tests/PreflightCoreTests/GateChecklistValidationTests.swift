@@ -17,6 +17,9 @@ final class GateChecklistValidationTests: XCTestCase {
         ("warn-without-reason.json", #"5:14: compat[0]: an item that only warns needs a "reason": the report says why it may not block"#),
         ("index-direction.json", #"5:59: server.indexes.orders[0].key.billed: expected 1, -1, "text", "2dsphere", "2d" or "hashed", got 2 (int)"#),
         ("allow-skipped-key.json", #"6:20: allowSkipped["../shop/live-orders.json"]: expected "path/file.json::test name", got "../shop/live-orders.json""#),
+        ("stale-allow-skipped.json", #"6:20: allowSkipped["../shop/live-orders.json::a test that was renamed"]: names no test of the scenarios this checklist lists ("path::test name", the path relative to this checklist)"#),
+        ("snapshot-index-direction.json", #"6:75: snapshot.orders.indexes[0].key.status: expected 1, -1, "text", "2dsphere", "2d" or "hashed", got "asc" (string)"#),
+        ("misspelt-migrations.json", "6:3: migration: unknown key `migration`; did you mean `migrations`?"),
         ("checks-nothing.json", "1:1: the checklist checks nothing (no server, scenarios, compat or migrations): a gate with no items would say GO having checked nothing"),
     ]
 
@@ -25,8 +28,12 @@ final class GateChecklistValidationTests: XCTestCase {
         for (name, message) in Self.expected {
             let file = GateFixtures.invalid + "/" + name
             let junit = reports.path + "/\(name).xml"
-            let run = try PreflightProcess.run(["gate", file, "--uri", Self.unreachable, "--junit", junit], timeout: 60)
+            let evidence = reports.path + "/\(name).evidence.json"
+            let run = try PreflightProcess.run(["gate", file, "--uri", Self.unreachable, "--junit", junit, "--json", evidence], timeout: 60)
             XCTAssertEqual(run.status, 2, run.transcript)
+            // The evidence is the gate's, NO-GO and unchecked, whatever ended it.
+            let json = try String(contentsOfFile: evidence, encoding: .utf8)
+            XCTAssertTrue(json.contains(#""preflightGate": 1"#) && json.contains(#""verdict": "NO-GO""#) && json.contains(#""checked": false"#), json)
             XCTAssertEqual(run.standardError, "\(file):\(message)\nError: 1 problem in 1 file; nothing was checked.\n", run.transcript)
             XCTAssertEqual(run.standardOutput, "", run.transcript)
             XCTAssertEqual(try JUnitCases.read(junit).map(\.outcome), ["error"], name)

@@ -8,19 +8,22 @@ struct GateCommand: ParsableCommand {
         commandName: "gate",
         abstract: "The pre-deployment gate: one GO or NO-GO for a release, its migrations and a database.",
         discussion: """
-            A checklist file ({"preflight": 1, "checklist": "…", …}) names what must hold \
-            before a release is deployed onto a database:
-              server      minimum version, feature compatibility version, topology, \
-            collections, indexes (key, unique, partialFilterExpression, expireAfterSeconds), \
-            no index build in progress on them, validators;
-              scenarios   sandbox scenarios (run in pf_… sandboxes on the same server) and \
-            live ones (read-only, against the real database), with the checklist's vars;
-              compat      specs held to the real database, read-only;
-              migrations  the migrations this deployment applies, each verified on a copy \
-            of the live collections (whole up to copyLimit, else a random sample), and the \
-            compat specs and failing live tests held to that copy after them: a failure \
-            today that they fix is reported "fixed by" and does not block.
-            Everything the checklist names is validated first (exit 2 before anything is sent).
+            A checklist file ({"preflight": 1, "checklist": "…", …}) names what must \
+            hold before a release is deployed onto a database (the README's "The gate" \
+            has the whole format; scenarios/schema/checklist.schema.json lets editors \
+            check it):
+              server      version, feature compatibility version, topology,
+                          collections, indexes (key, unique, sparse, name,
+                          partialFilterExpression, expireAfterSeconds), no index
+                          build in progress on them, validators
+              scenarios   sandbox files in pf_… sandboxes on the same server, live
+                          files read-only against the real database
+              compat      specs held to the real database, read-only
+              migrations  each verified on a copy of the live collections (whole
+                          up to copyLimit, else a random sample); then the compat
+                          specs and failing live tests are held to a copy after
+                          them: what they fix is "fixed by" and does not block
+            Everything the checklist names is validated first (exit 2, nothing sent).
 
             Every item ends passed, failed or unknown (could not be checked: a missing \
             privilege, read first with connectionStatus; a command the server lacks). Failed \
@@ -47,7 +50,8 @@ struct GateCommand: ParsableCommand {
               preflight gate scenarios/earlybird/checklists/phase-0.7.json
               preflight gate scenarios/earlybird/checklists/phase-0.7.json \\
                 --uri "$PROD_URI" --json reports/gate.json --summary "$GITHUB_STEP_SUMMARY"
-              preflight gate checklist.json --uri "$PROD_URI" --baseline reports/last-gate.json
+              preflight gate checklist.json --uri "$PROD_URI" \\
+                --baseline reports/last-gate.json
             """)
 
     @Argument(help: ArgumentHelp("The checklist file.", valueName: "checklist"))
@@ -71,7 +75,7 @@ struct GateCommand: ParsableCommand {
     var keepDatabases = false
 
     func run() throws {
-        let report = ReportTarget(reportOptions, started: Date())
+        let report = GateReportTarget(reportOptions, checklist: checklist, started: Date())
         let selection: DatabaseSelection
         do {
             selection = try DatabaseSelection(flags: database, uri: serverOptions.uri)

@@ -12,12 +12,12 @@ struct ReportOptions: ParsableArguments {
     var junitExtended = false
 
     @Option(help: ArgumentHelp(
-        "Also write a JSON report here: every suite, test and top-level step with its timing, outcome and failure, and each test's commands (format 1, described in the README).",
+        "Also write a JSON report here: every suite, test and top-level step with its timing, outcome and failure, and each test's commands (format 1, described in the README). For gate: the evidence bundle, with the verdict.",
         valueName: "path"))
     var json: String?
 
     @Option(help: ArgumentHelp(
-        "Also write a Markdown summary here: the verdict, a table row per file and the failures, for a CI step summary such as $GITHUB_STEP_SUMMARY (the file is replaced).",
+        "Also write a Markdown summary here: the verdict, a table row per file (for gate: per section) and the failures, for a CI step summary such as $GITHUB_STEP_SUMMARY (the file is replaced).",
         valueName: "path"))
     var summary: String?
 

@@ -78,3 +78,11 @@ struct ReportTarget: Sendable {
         for problem in writeAll(suites) { Console.standardError("A report could not be written either: " + problem) }
     }
 }
+
+/// Writes a command's reports on a path that ends it early (Ctrl-C): each command in its
+/// own formats.
+protocol ReportWriting: Sendable {
+    func write(_ suites: [SuiteResult])
+}
+
+extension ReportTarget: ReportWriting {}

@@ -9,7 +9,7 @@ final class ServerSession: @unchecked Sendable {
     // @unchecked: set once in `open`, read by the signal handler afterwards.
     let run: ScenarioRun
     let scratch: ScratchServer?
-    let report: ReportTarget
+    let report: any ReportWriting
     /// The server's connection string, for work that opens pools of its own.
     let uri: String
 
@@ -18,14 +18,14 @@ final class ServerSession: @unchecked Sendable {
         let message: String
     }
 
-    private init(run: ScenarioRun, scratch: ScratchServer?, report: ReportTarget, uri: String) {
+    private init(run: ScenarioRun, scratch: ScratchServer?, report: any ReportWriting, uri: String) {
         self.uri = uri
         self.run = run
         self.scratch = scratch
         self.report = report
     }
 
-    static func open(_ options: ServerOptions, options runOptions: RunOptions, report: ReportTarget) throws -> ServerSession {
+    static func open(_ options: ServerOptions, options runOptions: RunOptions, report: any ReportWriting) throws -> ServerSession {
         // Installed before the scratch server starts, so no signal finds it unguarded.
         ScratchRegistry.shared.handleSignals { signalNumber in
             Console.standardError("\nInterrupted: writing the report, dropping the sandbox databases and stopping.")

@@ -63,7 +63,8 @@ public struct ChecklistLoader: Sendable {
         let scenarioEntries = entries(reader.array("scenarios"), key: "scenarios", directory: directory, diagnostics, globs: true)
         let compatEntries = entries(reader.array("compat"), key: "compat", directory: directory, diagnostics, globs: true)
         let migrations = pendingMigrations(reader.array("migrations"), directory: directory, diagnostics)
-        let allowSkipped = allowedSkips(reader.document("allowSkipped"), directory: directory, diagnostics)
+        let writtenSkips = allowedSkips(reader.document("allowSkipped"), directory: directory, diagnostics)
+        let allowSkipped = Dictionary(writtenSkips.map { ($0.key, $0.reason) }, uniquingKeysWith: { first, _ in first })
         let parser = StepParser(diagnostics, context: StepParser.Context(
             live: false, logicalDatabase: database, failPointsDeclared: false, procedures: [:], checks: [], file: file))
         let snapshot = ScenarioLoader.fixtures(
@@ -93,6 +94,17 @@ public struct ChecklistLoader: Sendable {
         var loadedMigrations: [Migration] = []
         for pending in checklist.migrations {
             do { loadedMigrations.append(try MigrationLoader().load(pending.file)) } catch { errors += error.errors }
+        }
+        // An allowance that names no test would excuse nothing today and a renamed test tomorrow.
+        let listed = Set(scenarios.flatMap { scenario in
+            scenario.tests.map { ChecklistPaths.absolute(scenario.file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) + "::" + $0.name }
+        })
+        if errors.isEmpty {
+            for (written, key, _) in writtenSkips where !listed.contains(key) {
+                let location = Diagnostics(file: file, sourceMap: SourceMap(bytes))
+                location.error(JSONPath.root.key("allowSkipped").key(written), "names no test of the scenarios this checklist lists (\"path::test name\", the path relative to this checklist)")
+                errors += location.errors
+            }
         }
         if !errors.isEmpty { throw ValidationFailure(errors) }
         return Loaded(checklist: checklist, scenarios: scenarios, specs: specs, migrations: loadedMigrations)
@@ -190,10 +202,11 @@ public struct ChecklistLoader: Sendable {
         return migrations
     }
 
-    /// `{"../monitoring/revenue.json::the test": "why it may be skipped"}`.
-    private func allowedSkips(_ document: BSONDocument?, directory: URL, _ diagnostics: Diagnostics) -> [String: String] {
-        guard let document else { return [:] }
-        var allowed: [String: String] = [:]
+    /// `{"../monitoring/revenue.json::the test": "why it may be skipped"}`: each as written,
+    /// with its absolute `path::test name` key and reason.
+    private func allowedSkips(_ document: BSONDocument?, directory: URL, _ diagnostics: Diagnostics) -> [(written: String, key: String, reason: String)] {
+        guard let document else { return [] }
+        var allowed: [(written: String, key: String, reason: String)] = []
         for (key, value) in document {
             let path = JSONPath.root.key("allowSkipped").key(key)
             guard let separator = key.range(of: "::"), !key[separator.upperBound...].isEmpty else {
@@ -205,7 +218,7 @@ public struct ChecklistLoader: Sendable {
                 continue
             }
             let file = ChecklistPaths.absolute(String(key[..<separator.lowerBound]), relativeTo: directory)
-            allowed[file + "::" + key[separator.upperBound...]] = reason
+            allowed.append((key, file + "::" + key[separator.upperBound...], reason))
         }
         return allowed
     }

@@ -45,7 +45,7 @@ enum ChecklistPaths {
         switch kind {
         case "scenarios": return document["tests"] != nil
         case "compat": return CompatLoader.isSpec(input.value) && document["migration"] == nil
-        case "migrations": return document["migration"] != nil
+        case "migrations": return document["migration"] != nil && document["checklist"] == nil
         default: return false
         }
     }

@@ -28,6 +28,7 @@ public struct GateEvidence: Sendable {
             ("startedAt", .string(JUnitReport.timestamp(result.startedAt) + "Z")),
             ("duration", .number(JUnitReport.seconds(result.duration))),
             ("verdict", .string(result.go ? "GO" : "NO-GO")),
+            ("checked", .bool(true)),
             ("verdictLine", .string(Redaction.redactText(result.verdictLine))),
             ("reasons", .array(result.reasons.map { .string(Redaction.redactText($0)) })),
             ("server", server),
@@ -36,6 +37,29 @@ public struct GateEvidence: Sendable {
         ]
         if let changes { members.append(("sinceBaseline", changes.json)) }
         return JSONValue.object(members).text() + "\n"
+    }
+
+    /// The evidence of a gate that checked nothing (invalid input, no server, a usage
+    /// error): NO-GO, with why, in the same format, so CI reading `verdict` never sees a
+    /// report of another kind or the last run's.
+    public static func notChecked(checklist: String, reasons: [String]) -> String {
+        JSONValue.object([
+            ("preflightGate", .integer(format)),
+            ("preflightVersion", .string(PreflightVersion.current)),
+            ("checklist", .object([("file", .string(checklist))])),
+            ("verdict", .string("NO-GO")),
+            ("checked", .bool(false)),
+            ("reasons", .array(reasons.map { .string(Redaction.redactText($0)) })),
+            ("items", .array([])),
+        ]).text() + "\n"
+    }
+
+    public static func writeNotChecked(checklist: String, reasons: [String], to path: String) throws {
+        do {
+            try ReportFile.write(notChecked(checklist: checklist, reasons: reasons), to: path)
+        } catch {
+            throw ReportFileError.cannotWrite(report: "JSON evidence", path: path, reason: error.reason)
+        }
     }
 
     static func item(_ item: GateItem) -> JSONValue {

@@ -37,6 +37,20 @@ public struct GateSummary: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The summary of a gate that checked nothing.
+    public static func notChecked(checklist: String, reasons: [String]) -> String {
+        (["## NO-GO — nothing was checked", "", MarkdownSummary.inline(checklist, limit: 300), ""]
+            + reasons.map { "- " + MarkdownSummary.inline(Redaction.redactText($0), limit: 500) }).joined(separator: "\n") + "\n"
+    }
+
+    public static func writeNotChecked(checklist: String, reasons: [String], to path: String) throws {
+        do {
+            try ReportFile.write(notChecked(checklist: checklist, reasons: reasons), to: path)
+        } catch {
+            throw ReportFileError.cannotWrite(report: "Markdown summary", path: path, reason: error.reason)
+        }
+    }
+
     public func write(to path: String) throws {
         do {
             try ReportFile.write(markdown(), to: path)

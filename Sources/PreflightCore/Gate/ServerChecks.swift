@@ -129,7 +129,7 @@ struct ServerChecks {
             return (.passed, "no index build in progress: the scratch server's indexes were built by Preflight before the checks", "")
         }
         if facts.isSecantus {
-            return (.unknown, "SecantusDB's currentOp does not report index builds, so builds in progress cannot be seen", "")
+            return (.unknown, "SecantusDB's currentOp does not report index builds, so builds in progress cannot be seen; on a test server, say so: \"server\": {\"policies\": {\"indexBuilds\": {\"onUnknown\": \"warn\", \"reason\": \"…\"}}}", "")
         }
         if let missing = privileges.missing(.clusterMonitor) {
             return (.unknown, "the operations in progress could not be read: the user lacks \(missing)", "")

@@ -93,11 +93,7 @@ struct ServerSectionReader {
         guard let key = reader.document("key", required: true) else { return nil }
         if key.isEmpty { diagnostics.error(path.key("key"), "an index key names at least one field") }
         for (field, direction) in key {
-            let valid = direction.stringValue.map { ["text", "2dsphere", "2d", "hashed"].contains($0) }
-                ?? direction.integerValue.map { $0 == 1 || $0 == -1 } ?? false
-            if !valid {
-                diagnostics.error(path.key("key").key(field), "expected 1, -1, \"text\", \"2dsphere\", \"2d\" or \"hashed\", got \(Diagnostics.describe(direction))")
-            }
+            if let problem = IndexDirection.problem(direction) { diagnostics.error(path.key("key").key(field), problem) }
         }
         var requirement = IndexRequirement(key: key)
         requirement.name = reader.string("name")

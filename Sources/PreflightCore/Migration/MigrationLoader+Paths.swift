@@ -15,7 +15,8 @@ extension MigrationLoader {
             }
             // In a searched folder, a file that does not parse as an object with a
             // `migration` key is not a migration; one that does is read once, here.
-            guard let input = try? InputText.read(file), let document = input.value.documentValue, document["migration"] != nil
+            guard let input = try? InputText.read(file), let document = input.value.documentValue, document["migration"] != nil,
+                document["checklist"] == nil
             else { continue }
             do { migrations.append(try load(document, file: file, bytes: input.bytes)) } catch { errors += error.errors }
         }

@@ -27,8 +27,10 @@ public struct ScenarioCatalog: Sendable {
         // A checklist re-validates the files it names, which the folder may hold too: each problem once.
         var seen: [ValidationError] = []
         catalog.errors = catalog.errors.filter { error in
-            if seen.contains(error) { return false }
-            seen.append(error)
+            var key = error
+            while key.file.hasPrefix("./") { key.file.removeFirst(2) }
+            if seen.contains(key) { return false }
+            seen.append(key)
             return true
         }
         return catalog
@@ -122,9 +124,10 @@ public struct ScenarioCatalog: Sendable {
             return "JSON Schema"
         }
         // A migration names its compat spec with a `compat` key of its own, so it is told apart first.
-        // So does a checklist, with a list of specs.
-        if document["migration"] != nil { return "migration" }
+        // So does a checklist, with a list of specs; a checklist with a misspelt
+        // `migrations` is still a checklist, and told so.
         if document["checklist"] != nil { return "checklist" }
+        if document["migration"] != nil { return "migration" }
         if document["compat"] != nil { return "compat spec" }
         return nil
     }

@@ -48,6 +48,9 @@ extension ScenarioLoader {
                         diagnostics.error(indexPath, "expected an index such as {\"key\": {\"phone\": 1}, \"unique\": true}, got \(Diagnostics.describe(index_))")
                         continue
                     }
+                    for (field, direction) in key {
+                        if let problem = IndexDirection.problem(direction) { diagnostics.error(indexPath.key("key").key(field), problem) }
+                    }
                     fixture.indexes.append(spec)
                 }
             } else {
