@@ -64,7 +64,7 @@ final class GateCommandTests: ScratchServerTestCase {
         XCTAssertEqual(go.verdictLines.count, 2, go.transcript)
         for line in go.verdictLines {
             XCTAssertTrue(line.hasPrefix("GO — EarlyBird Phase 0.7 pre-deployment: "), go.transcript)
-            XCTAssertTrue(line.hasSuffix("3 fixed by pending migrations (against the scratch snapshot, not a live server)"), line)
+            XCTAssertTrue(line.hasSuffix("3 fixed by pending migrations; 0 blocking, 0 not blocking (against the scratch snapshot, not a live server)"), line)
         }
         XCTAssertEqual(go.lines(under: "Blocking:"), [], go.transcript)
         let compatLine = try XCTUnwrap(go.lines.first { $0.hasPrefix("↻ compat scenarios/earlybird/compat/orders-0.7.json: ") }, go.transcript)
@@ -106,7 +106,7 @@ final class GateCommandTests: ScratchServerTestCase {
         XCTAssertEqual(noGo.verdictLines.count, 2, noGo.transcript)
         for line in noGo.verdictLines {
             XCTAssertTrue(line.hasPrefix("NO-GO — EarlyBird Phase 0.7 pre-deployment: "), noGo.transcript)
-            XCTAssertTrue(line.hasSuffix("0 fixed by pending migrations (against the scratch snapshot, not a live server)"), line)
+            XCTAssertTrue(line.hasSuffix("0 fixed by pending migrations; 3 blocking, 0 not blocking (against the scratch snapshot, not a live server)"), line)
         }
         let blocking = noGo.lines(under: "Blocking:")
         let compatReason = try XCTUnwrap(blocking.first { $0.hasPrefix("  ✗ compat \(copy.root)/compat/orders-0.7.json: ") }, noGo.transcript)
@@ -153,6 +153,7 @@ final class GateCommandTests: ScratchServerTestCase {
             "migrations 0001 default billed: the compat spec passes after up": "passed",
             "migrations 0001 default billed: up is idempotent: a second up changes nothing": "passed",
             "migrations 0001 default billed: down restores the snapshot exactly": "passed",
+            "migrations the pending migrations, applied in order": "passed",
         ])
         XCTAssertEqual(evidence.item("migrations", "0001 default billed: up succeeds")?["reason"] as? String, "on a whole copy of orders (3 documents)")
         XCTAssertTrue((evidence.json["notes"] as? [String] ?? []).contains("after 0001 default billed: checked on a whole copy of orders (3 documents)"),

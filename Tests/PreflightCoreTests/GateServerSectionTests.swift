@@ -100,7 +100,7 @@ final class GateServerSectionTests: ScratchServerTestCase {
         let blocked = try runBinary(["gate", blocks, "--uri", uri, "--junit", junit])
         XCTAssertEqual(blocked.status, 1, blocked.transcript)
         XCTAssertTrue(blocked.verdictLines.allSatisfy { $0.hasPrefix("NO-GO — indexes: 1 passed, 0 failed, 1 unknown") }, blocked.transcript)
-        XCTAssertTrue(blocked.lines.contains("? server indexBuilds: SecantusDB's currentOp does not report index builds, so builds in progress cannot be seen"),
+        XCTAssertTrue(blocked.lines.contains("? server indexBuilds: SecantusDB's currentOp does not report index builds, so builds in progress cannot be seen; on a test server, say so: \"server\": {\"policies\": {\"indexBuilds\": {\"onUnknown\": \"warn\", \"reason\": \"…\"}}}"),
                       blocked.transcript)
         XCTAssertEqual(blocked.lines(under: "Blocking:").count, 1, blocked.transcript)
         JUnitCases.validate(junit)
@@ -110,7 +110,7 @@ final class GateServerSectionTests: ScratchServerTestCase {
         let warned = try runBinary(["gate", warns, "--uri", uri, "--junit", junit])
         XCTAssertEqual(warned.status, 0, warned.transcript)
         XCTAssertEqual(warned.lines(under: "Not blocking:"), [
-            "  ⚠ server indexBuilds: SecantusDB's currentOp does not report index builds, so builds in progress cannot be seen (does not block: builds are checked by hand before the window)",
+            "  ⚠ server indexBuilds: SecantusDB's currentOp does not report index builds, so builds in progress cannot be seen; on a test server, say so: \"server\": {\"policies\": {\"indexBuilds\": {\"onUnknown\": \"warn\", \"reason\": \"…\"}}} (does not block: builds are checked by hand before the window)",
         ], warned.transcript)
         XCTAssertEqual(try JUnitReportFile.read(junit).flatMap(\.cases).first { $0.name == "indexBuilds" }?.outcome, "skipped")
     }

@@ -85,10 +85,20 @@ struct GateCommand: ParsableCommand {
         }
         var overrides = ScenarioOptions()
         overrides.variables = variables
+        let variableValues: BSONDocument
+        do {
+            variableValues = try overrides.variableOverrides()
+        } catch {
+            let message = (error as? ArgumentParser.ValidationError)?.message ?? String(describing: error)
+            report.write([.problem("usage: nothing was checked", tests: [("command line", TestProblem(type: "usage", message: message))])])
+            throw CommandFailure.exit(message, .usage)
+        }
         let loaded: ChecklistLoader.Loaded
         do {
-            loaded = try ChecklistLoader(variableOverrides: try overrides.variableOverrides()).load(checklist)
-        } catch let failure as ValidationFailure {
+            loaded = try ChecklistLoader(variableOverrides: variableValues).load(checklist)
+        } catch {
+            // Typed: the loader throws only ValidationFailure.
+            let failure = error
             report.write([.invalidInput(failure.errors)])
             for error in failure.errors { Console.standardError(error.description) }
             let files = Set(failure.errors.map(\.file)).count

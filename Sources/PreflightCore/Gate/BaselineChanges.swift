@@ -63,9 +63,9 @@ public struct BaselineChanges: Sendable {
             ("baseline", .string(baselineFile)), ("baselineVerdict", .string(baselineVerdict)),
             ("newlyBlocking", .array(newlyFailing.map { .string(Redaction.redactText($0)) })),
             ("noLongerBlocking", .array(newlyPassing.map { .string(Redaction.redactText($0)) })),
-            ("figuresMoved", .array(moved.map { .object([("item", .string($0.item)), ("figure", .string($0.figure)),
+            ("figuresMoved", .array(moved.map { .object([("item", .string(Redaction.redactText($0.item))), ("figure", .string(Redaction.redactText($0.figure))),
                                                             ("before", .integer($0.before)), ("after", .integer($0.after))]) })),
-            ("noLongerChecked", .array(gone.map { .string($0) })),
+            ("noLongerChecked", .array(gone.map { .string(Redaction.redactText($0)) })),
         ])
     }
 }

@@ -84,8 +84,19 @@ public struct ChecklistLoader: Sendable {
         var errors = diagnostics.errors
         let scenarioLoader = ScenarioLoader(variableOverrides: vars)
         var scenarios: [Scenario] = []
-        for (path, _) in checklist.scenarios {
-            do { scenarios.append(try scenarioLoader.load(path)) } catch { errors += error.errors }
+        for (index, entry) in checklist.scenarios.enumerated() {
+            do {
+                let scenario = try scenarioLoader.load(entry.file)
+                if entry.policy.allowEmpty != nil && scenario.mode != .live {
+                    // Said, not ignored: only a live file reads data that may be empty.
+                    let location = Diagnostics(file: file, sourceMap: SourceMap(bytes))
+                    location.error(JSONPath.root.key("scenarios"), "\"allowEmpty\" is given for \(entry.file), which is not a live file: a sandbox file's data is its fixtures (entry \(index + 1) after expansion)")
+                    errors += location.errors
+                }
+                scenarios.append(scenario)
+            } catch {
+                errors += error.errors
+            }
         }
         var specs: [CompatSpec] = []
         for (path, _) in checklist.compat {

@@ -6,8 +6,9 @@ extension Gate {
     /// they belong to, for the pass after the pending migrations.
     struct ScenariosToday {
         var items: [GateItem]
-        /// Index into `items` → the live scenario and test that failed there.
-        var liveFailures: [(index: Int, scenario: Scenario, test: ScenarioTest)]
+        /// Every live test that ran to a verdict today (passed or failed; not one that
+        /// errored, which never finished against real data), with its index in `items`.
+        var liveTests: [(index: Int, scenario: Scenario, test: ScenarioTest)]
     }
 
     /// Sandbox scenarios in sandboxes, live scenarios read-only against the real database.
@@ -26,13 +27,17 @@ extension Gate {
             }
         }
         let suites = run.run(selection, observer: nil)
-        var liveFailures: [(index: Int, scenario: Scenario, test: ScenarioTest)] = []
+        var liveTests: [(index: Int, scenario: Scenario, test: ScenarioTest)] = []
         for (scenario, suite) in zip(selection.map(\.scenario), suites) {
             let policy = policy(for: scenario)
             for result in suite.tests {
                 let item = scenarioItem(result, scenario: scenario, policy: policy)
-                if scenario.mode == .live, item.outcome == .failed, let test = scenario.tests.first(where: { $0.name == result.name }) {
-                    liveFailures.append((items.count, scenario, test))
+                let finished: Bool = switch result.outcome {
+                case .passed, .failed: true
+                default: false
+                }
+                if scenario.mode == .live, finished, let test = scenario.tests.first(where: { $0.name == result.name }) {
+                    liveTests.append((items.count, scenario, test))
                 }
                 items.append(item)
             }
@@ -46,7 +51,7 @@ extension Gate {
                 items.append(item)
             }
         }
-        return ScenariosToday(items: items, liveFailures: liveFailures)
+        return ScenariosToday(items: items, liveTests: liveTests)
     }
 
     private func policy(for scenario: Scenario) -> ItemPolicy {
@@ -65,7 +70,7 @@ extension Gate {
             item = GateItem(section: .scenarios, name: name, outcome: .failed, reason: problem.message, file: scenario.file)
             item.details = problem.details
         case .errored(let problem):
-            let refused = problem.message.contains("(code 13")
+            let refused = problem.message.range(of: #"\(code 13[ )]"#, options: .regularExpression) != nil
             item = GateItem(section: .scenarios, name: name, outcome: refused ? .unknown : .failed, reason: problem.message, file: scenario.file)
             item.details = problem.details
         case .skipped(let why):

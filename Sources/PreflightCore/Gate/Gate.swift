@@ -38,35 +38,37 @@ public final class Gate {
         let started = Date()
         privileges = (try? run.pool.withClient { Privileges.read($0) }) ?? Privileges(roles: [], unreadable: "no connection")
         var items: [GateItem] = []
-        func add(_ new: [GateItem]) {
-            items += new
+        let server: [GateItem]
+        do {
+            server = try run.pool.withClient { client in
+                ServerChecks(
+                    requirements: loaded.checklist.server, database: database, client: client, facts: run.facts, privileges: privileges,
+                    onScratch: onScratch
+                ).run()
+            }
+        } catch {
+            // Every requirement is still an item: one that vanished would read as met.
+            server = ServerChecks.names(of: loaded.checklist.server).map { name in
+                var item = GateItem(section: .server, name: name, outcome: .unknown, reason: "no connection to check it: \(error)")
+                item.policy = loaded.checklist.server.policies[name] ?? ItemPolicy()
+                return item
+            }
         }
-        let server = (try? run.pool.withClient { client in
-            ServerChecks(
-                requirements: loaded.checklist.server, database: database, client: client, facts: run.facts, privileges: privileges,
-                onScratch: onScratch
-            ).run()
-        }) ?? []
         server.forEach(report)
-        add(server)
+        items += server
         let compat = compatItems()
         let scenarios = scenarioItems()
-        let migrations = migrationItems()
+        var migrations = migrationItems()
         var adjusted = (compat: compat.items, scenarios: scenarios.items)
         if !loaded.migrations.isEmpty {
-            adjusted = afterMigrations(compat: compat, scenarios: scenarios)
+            let after = afterMigrations(compat: compat, scenarios: scenarios)
+            adjusted = (after.compat, after.scenarios)
+            if let sequence = after.sequence { migrations.append(sequence) }
         }
-        for item in adjusted.compat + adjusted.scenarios + migrations { report(item) }
-        add(adjusted.scenarios)
-        add(adjusted.compat)
-        add(migrations)
+        for item in adjusted.scenarios + adjusted.compat + migrations { report(item) }
+        items += adjusted.scenarios + adjusted.compat + migrations
         return GateResult(
             checklist: loaded.checklist, database: database, onScratch: onScratch, facts: run.facts, redactedURI: run.pool.redactedURI,
             privileges: privileges.description, items: items, notes: notes, startedAt: started, duration: Date().timeIntervalSince(started))
-    }
-
-    /// The name a migration is reported by in "fixed by …".
-    func label(_ migration: Migration) -> String {
-        migration.name
     }
 }

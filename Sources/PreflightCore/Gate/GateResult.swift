@@ -17,8 +17,9 @@ public struct GateResult: Sendable {
     public var startedAt: Date
     public var duration: TimeInterval
 
-    /// GO only when something was checked and nothing blocks.
-    public var go: Bool { !items.isEmpty && blocking.isEmpty }
+    /// GO only when at least one item was checked and held, and nothing blocks: a gate
+    /// whose every item was excused (skipped, unknown allowed to warn) checked nothing.
+    public var go: Bool { items.contains { $0.outcome == .passed } && blocking.isEmpty }
 
     public var blocking: [GateItem] { items.filter(\.blocks) }
     public var warnings: [GateItem] { items.filter(\.warns) }
@@ -26,7 +27,9 @@ public struct GateResult: Sendable {
 
     /// Why the verdict is what it is, blocking reasons first, one line each.
     public var reasons: [String] {
-        if items.isEmpty { return ["the gate checked nothing: a checklist with no items is never GO"] }
+        if !items.contains(where: { $0.outcome == .passed }) {
+            return ["the gate checked nothing that held: no item passed, and a gate whose every item was excused is never GO"] + blocking.map(\.line)
+        }
         return blocking.map(\.line)
     }
 

@@ -25,9 +25,14 @@ struct ServerChecks {
         }
         if let minimum = requirements.minVersion {
             add("minVersion") {
-                ServerFacts.compare(facts.version, minimum) >= 0
-                    ? (.passed, "the server runs \(facts.version), at least \(minimum)", "")
-                    : (.failed, "the server runs \(facts.version); the release needs at least \(minimum)", "")
+                if ServerFacts.compare(facts.version, minimum) < 0 {
+                    return (.failed, "the server runs \(facts.version); the release needs at least \(minimum)", "")
+                }
+                // Through mongos, buildInfo is the router's version; the shards may be older.
+                if facts.topology == .sharded {
+                    return (.unknown, "mongos runs \(facts.version), at least \(minimum), but the shards' versions cannot be read through it; check each shard", "")
+                }
+                return (.passed, "the server runs \(facts.version), at least \(minimum)", "")
             }
         }
         if let minimum = requirements.featureCompatibilityVersion { add("featureCompatibilityVersion") { fcv(minimum) } }
@@ -53,6 +58,18 @@ struct ServerChecks {
             add("validators") { validatorsCheck(existing) }
         }
         return items
+    }
+
+    /// The items `requirements` asks for, in the order `run` checks them.
+    static func names(of requirements: ServerRequirements) -> [String] {
+        var names: [String] = []
+        if requirements.minVersion != nil { names.append("minVersion") }
+        if requirements.featureCompatibilityVersion != nil { names.append("featureCompatibilityVersion") }
+        if requirements.topologies != nil { names.append("topology") }
+        if !requirements.collections.isEmpty { names.append("collections") }
+        if !requirements.indexes.isEmpty { names += ["indexes", "indexBuilds"] }
+        if !requirements.validators.isEmpty { names.append("validators") }
+        return names
     }
 
     // MARK: - Each check
@@ -163,6 +180,13 @@ struct ServerChecks {
             if actual == nil || !BSON.document(actual ?? [:]).isIdentical(to: .document(expected)) {
                 problems.append("\(collection): expected \(Failures.clip(BSON.document(expected).extendedJSON(.relaxed))), got "
                     + (actual.map { Failures.clip(BSON.document($0).extendedJSON(.relaxed)) } ?? "no validator"))
+                continue
+            }
+            // A validator that only warns, or is off, lets any document in.
+            if options["validationLevel"]?.stringValue == "off" {
+                problems.append("\(collection): the validator is there but validationLevel is \"off\": nothing is validated")
+            } else if options["validationAction"]?.stringValue == "warn" {
+                problems.append("\(collection): the validator is there but validationAction is \"warn\": invalid documents are written anyway")
             }
         }
         return problems.isEmpty

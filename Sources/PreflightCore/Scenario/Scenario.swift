@@ -31,34 +31,13 @@ public struct Scenario: Sendable {
     /// The names the file's own `vars` declare: what `--var` may set.
     public var declaredVars: Set<String> = []
 
-    /// The collections the file's steps and checks name, in first-use order: what a live
-    /// file reads, so a run can tell an empty (or misnamed) database from a healthy one.
+    /// The collections the file's steps and checks read, in first-use order (see
+    /// `CollectionsNamed`): what a live file reads, so a run can tell an empty or misnamed
+    /// database from a healthy one.
     public var collectionsRead: [String] {
-        var names: [String] = []
-        var visited: Set<String> = []
-        func visit(_ steps: [Step]) {
-            for step in steps {
-                switch step.kind {
-                case .operation(let operation) where !operation.collection.isEmpty:
-                    if !names.contains(operation.collection) { names.append(operation.collection) }
-                case .forEach(_, _, let inner), .repeatSteps(_, let inner), .transaction(let inner, _, _):
-                    visit(inner)
-                case .parallel(let branches):
-                    branches.forEach(visit)
-                case .run(let procedure, _):
-                    // Once each: procedures may call each other.
-                    if visited.insert(procedure).inserted, let steps = procedures[procedure]?.steps { visit(steps) }
-                case .compat(let spec):
-                    if !names.contains(spec.collection) { names.append(spec.collection) }
-                default:
-                    break
-                }
-            }
-        }
-        for test in tests { visit(test.steps) }
-        for (_, check) in checks.sorted(by: { $0.key < $1.key }) {
-            visit([Step(kind: .operation(check), label: nil, path: .root, file: file)])
-        }
-        return names
+        var found = CollectionsNamed(procedures: procedures)
+        for test in tests { found.visit(test.steps) }
+        for (_, check) in checks.sorted(by: { $0.key < $1.key }) { found.visit(operation: check) }
+        return found.names
     }
 }

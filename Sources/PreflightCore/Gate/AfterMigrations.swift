@@ -1,0 +1,83 @@
+import Foundation
+import Mongo
+
+/// The copy the gate holds things to after the pending migrations: the collections copied
+/// read-only from the real database into a sandbox (whole up to the limit, else a random
+/// sample), with their indexes and options, every pending migration's `up` applied in
+/// order, then the work, then the sandbox dropped.
+struct AfterMigrations {
+    let gate: Gate
+    let collections: [String]
+    let limit: Int
+
+    struct State {
+        var compat: [GateItem]
+        /// Item index → whether the live test held on the copy; empty on a sample.
+        var live: [Int: Bool]
+        var copy: String
+        var whole: Bool
+    }
+
+    struct Failure: Error {
+        var message: String
+        /// A migration's `up` failed on the copy: the deployment itself would fail.
+        var upFailed = false
+    }
+
+    func run(_ body: (_ sandbox: String, _ whole: Bool) -> ([GateItem], [Int: Bool])) -> Result<State, Failure> {
+        let run = gate.run
+        do {
+            let counts = try gate.counts(collections)
+            let whole = counts.values.allSatisfy { $0 <= limit }
+            let copy = Gate.describe(counts, whole: whole, limit: limit)
+            let reader = try SourceReader(uri: gate.uri, databaseOverride: gate.database)
+            defer { reader.close() }
+            return try run.pool.withClient { client -> Result<State, Failure> in
+                let sandbox = try run.sandboxes.claim(using: client)
+                defer {
+                    if !run.options.keepDatabases, let problem = run.sandboxes.drop(sandbox, using: client) { gate.notes.append(problem) }
+                }
+                for collection in collections {
+                    let target = client.collection(collection, in: sandbox)
+                    try Self.recreate(collection, from: gate.database, as: target, client: client)
+                    if (counts[collection] ?? 0) <= limit {
+                        _ = try reader.copyAll(collection, in: gate.database, into: target)
+                    } else {
+                        _ = try reader.sample(collection, in: gate.database, size: limit, into: target)
+                    }
+                }
+                for migration in gate.loaded.migrations {
+                    let steps = MigrationSteps(pool: run.pool, client: client, commandLog: run.commandLog, scenario: migration.scenario, database: sandbox)
+                    if let failure = steps.run(migration.up, log: TestLog()) {
+                        return .failure(Failure(message: "\(migration.name): up fails on \(copy) after the migrations before it: \(failure.problem.message)", upFailed: true))
+                    }
+                }
+                let (compat, live) = body(sandbox, whole)
+                return .success(State(compat: compat, live: live, copy: copy, whole: whole))
+            }
+        } catch let error as MongoError {
+            return .failure(Failure(message: error.message))
+        } catch let failure as RunFailure {
+            return .failure(Failure(message: failure.problem.message))
+        } catch {
+            return .failure(Failure(message: String(describing: error)))
+        }
+    }
+
+    /// The collection created in the sandbox with the live one's options and indexes
+    /// (read with `listCollections` and `listIndexes`), so unique indexes and validators
+    /// act on the migrations as they will in production.
+    static func recreate(_ collection: String, from database: String, as target: MongoCollection, client: MongoClient) throws {
+        let reply = try client.runCommand(["listCollections": 1, "filter": ["name": .string(collection)]], on: database)
+        let entry = reply["cursor"]?.documentValue?["firstBatch"]?.arrayValue?.first?.documentValue
+        guard let entry else { return }  // no such collection: nothing to copy
+        var options = entry["options"]?.documentValue ?? [:]
+        options["uuid"] = nil
+        try target.create(options: options)
+        for index in try client.collection(collection, in: database).listIndexes() where index["name"]?.stringValue != "_id_" {
+            var indexOptions = index
+            for key in ["key", "v", "ns"] { indexOptions[key] = nil }
+            try target.createIndex(index["key"]?.documentValue ?? [:], options: indexOptions)
+        }
+    }
+}
