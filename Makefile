@@ -13,7 +13,7 @@ VENV    := .venv
 # apt-get needs root; use sudo when we are not root and it exists.
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: setup system-packages python-packages build release run run-pack test bench bench-migrate bench-compat mutants clean
+.PHONY: setup system-packages python-packages build release install run run-pack test bench bench-migrate bench-compat mutants clean
 
 setup: system-packages python-packages
 
@@ -38,6 +38,16 @@ build: setup
 
 release: setup
 	$(SWIFT) build -c release
+
+# Installs the release binary as PREFIX/bin/preflight and the scratch server beside it,
+# in PREFIX/lib/preflight/.venv, where the installed binary looks for it.
+PREFIX ?= /usr/local
+install: release
+	install -d "$(PREFIX)/bin" "$(PREFIX)/lib/preflight"
+	install -m 0755 .build/release/preflight "$(PREFIX)/bin/preflight"
+	$(PYTHON) -m venv "$(PREFIX)/lib/preflight/.venv"
+	"$(PREFIX)/lib/preflight/.venv/bin/pip" install --quiet --disable-pip-version-check -r requirements.txt
+	@echo "Installed $(PREFIX)/bin/preflight; its scratch server is in $(PREFIX)/lib/preflight/.venv."
 
 # The EarlyBird Phase 0.7 gate: GO or NO-GO, with the evidence in reports/.
 CHECKLIST ?= scenarios/earlybird/checklists/phase-0.7.json

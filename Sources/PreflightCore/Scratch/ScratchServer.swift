@@ -174,14 +174,22 @@ extension ScratchServer {
     private static func defaultSearchRoots() -> [String] {
         var roots = [FileManager.default.currentDirectoryPath]
         // Preflight built in a checkout lives at .build/<config>/preflight: the checkout's
-        // .venv is a few levels up.
-        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-            .deletingLastPathComponent()
+        // .venv is a few levels up. Installed (`make install PREFIX=…`), it is
+        // PREFIX/bin/preflight with the server in PREFIX/lib/preflight/.venv.
+        var directory = URL(fileURLWithPath: executablePath()).deletingLastPathComponent()
         for _ in 0..<5 {
             roots.append(directory.path)
+            roots.append(directory.appendingPathComponent("lib/preflight").path)
             directory.deleteLastPathComponent()
         }
         return roots
+    }
+
+    /// The running binary's real path. argv[0] is only what the shell was given: a bare
+    /// `preflight` found on PATH would be resolved against the working directory.
+    static func executablePath() -> String {
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+        return URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().path
     }
 
     private static func makeTemporaryDirectory() throws -> String {
