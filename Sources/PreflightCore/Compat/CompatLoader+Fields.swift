@@ -19,7 +19,9 @@ extension CompatLoader {
             }
             let reader = FieldReader(body, at: fieldPath, diagnostics)
             reader.allowOnly(fieldKeys, context: " for a field")
+            let problemsBefore = diagnostics.errors.count
             let types = self.types(body["type"], at: fieldPath.key("type"), diagnostics)
+            let typesValid = diagnostics.errors.count == problemsBefore
             let pattern = self.pattern(body["pattern"], at: fieldPath.key("pattern"), diagnostics, sourceMap)
             let required = reader.bool("required") ?? false
             if body["type"] == nil && body["pattern"] == nil && !required {
@@ -31,7 +33,8 @@ extension CompatLoader {
             let field = CompatField(
                 path: name, types: types, pattern: pattern, required: required, defaultValue: body["default"],
                 line: diagnostics.line(of: fieldPath))
-            if let value = field.defaultValue {
+            // A type that is not one was reported: against it every default would "not fit".
+            if let value = field.defaultValue, typesValid {
                 checkDefault(value, of: field, at: fieldPath.key("default"), diagnostics)
             }
             fields.append(field)

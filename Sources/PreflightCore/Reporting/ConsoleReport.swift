@@ -117,7 +117,7 @@ public final class ConsoleReport: RunObserver {
         let seconds = String(format: "%.2f", locale: Locale(identifier: "en_US_POSIX"), duration)
         write("")
         if errored > 0 {
-            write("\(errored) of the failed tests hit an unexpected error (a server or connection problem) rather than a wrong result.")
+            write("\(errored) of the failed tests ended on an error the test did not expect (the server refused a command, or the connection failed) rather than a wrong result; their messages say which.")
         }
         write("\(suites.count) file\(suites.count == 1 ? "" : "s") in \(seconds) s")
         let line = "\(passed) passed, \(failed + errored) failed, \(skipped) skipped"

@@ -49,7 +49,7 @@ final class Diagnostics {
     /// ``unknown key `fitler` for `find`; did you mean `filter`?``, or the names allowed.
     /// - Parameter context: what the name belongs to, e.g. `` for `find` ``.
     static func unknown(_ what: String, _ name: String, among candidates: [String], context: String = "") -> String {
-        let head = "unknown \(what) `\(name)`\(context)"
+        let head = "unknown \(what) `\(name.clipped(to: 80))`\(context)"
         if let suggestion = NearestName.suggestion(for: name, among: candidates) {
             return head + "; did you mean `\(suggestion)`?"
         }

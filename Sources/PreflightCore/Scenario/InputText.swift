@@ -27,15 +27,26 @@ struct InputText {
     }
 
     static func readBytes(_ file: String) throws(ValidationError) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-            throw ValidationError(file: file, message: "no such file")
+        // What the path is, before opening it: a FIFO would block the read, a device
+        // would stream forever.
+        var status = stat()
+        guard stat(file, &status) == 0 else {
+            let reason = errno == ENOENT ? "no such file" : "cannot be read: " + String(cString: strerror(errno))
+            throw ValidationError(file: file, message: reason)
         }
-        guard !isDirectory.boolValue else {
-            throw ValidationError(file: file, message: "is a directory, expected a JSON file")
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw ValidationError(file: file, message: "is a directory, expected a JSON file")
+        case S_IFIFO: throw ValidationError(file: file, message: "is a named pipe (FIFO), expected a JSON file")
+        case S_IFCHR, S_IFBLK: throw ValidationError(file: file, message: "is a device, expected a JSON file")
+        case S_IFSOCK: throw ValidationError(file: file, message: "is a socket, expected a JSON file")
+        default: throw ValidationError(file: file, message: "is not a regular file, expected a JSON file")
+        }
+        guard access(file, R_OK) == 0 else {
+            throw ValidationError(file: file, message: "cannot be read: " + String(cString: strerror(errno)))
         }
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw ValidationError(file: file, message: "cannot be read (permission denied?)")
+            throw ValidationError(file: file, message: "cannot be read")
         }
         return [UInt8](data)
     }

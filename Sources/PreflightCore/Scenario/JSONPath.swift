@@ -30,7 +30,9 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         var out = ""
         for component in components {
             switch component {
-            case .key(let key):
+            case .key(let written):
+                // A key is the user's text: clipped, so a 5 MB key is not printed whole.
+                let key = written.clipped(to: 80)
                 let plain = !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" || $0 == "-" }
                 if plain {
                     if !out.isEmpty { out += "." }

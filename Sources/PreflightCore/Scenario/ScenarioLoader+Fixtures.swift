@@ -37,7 +37,14 @@ extension ScenarioLoader {
                         do {
                             fixture.documents = try InputText.documents(filePath)
                         } catch {
-                            diagnostics.append(error.errors)
+                            // A file that could not be read at all is said where it is named.
+                            for problem in error.errors {
+                                if problem.line == nil {
+                                    diagnostics.error(fixturePath.key("file"), "\(problem.file) \(problem.message)")
+                                } else {
+                                    diagnostics.append([problem])
+                                }
+                            }
                         }
                     }
                 }

@@ -24,7 +24,10 @@ extension ScenarioLoader {
                     libraries.append(library)
                 }
             } catch {
-                diagnostics.append(error.errors)
+                // A file that could not be read at all is said where it is included.
+                for problem in error.errors {
+                    if problem.line == nil { diagnostics.error(at, "\(problem.file) \(problem.message)") } else { diagnostics.append([problem]) }
+                }
             }
         }
         return libraries

@@ -26,6 +26,29 @@ public struct ValidationError: Error, Sendable, Equatable, CustomStringConvertib
         }
         out += ": "
         if let path, !path.isRoot { out += "\(path): " }
-        return out + message
+        return Self.oneLine(out + message)
+    }
+
+    /// Control characters from the user's text shown, never obeyed: a raw newline would
+    /// split the message from its location, an ESC would repaint the terminal, and a NUL
+    /// would cut the line short.
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: Self.isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\0": out += "\\0"
+            case _ where isControl(scalar): out += String(format: "\\u{%02X}", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 }
