@@ -9,6 +9,10 @@
 enum ExtendedJSONStrictness {
     /// The first value that would not be read as written: its byte offset and why.
     static func firstProblem(in bytes: [UInt8]) -> (offset: Int, message: String)? {
+        // libbson's own message would stop at the NUL, losing what it says.
+        if let nul = bytes.firstIndex(of: 0) {
+            return (nul, "a NUL byte (0x00) cannot stand in JSON text; inside a string, write \\u0000")
+        }
         var index = 0
         var lastKey: String?
         var keyIsPending = false

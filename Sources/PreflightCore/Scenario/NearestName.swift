@@ -19,8 +19,10 @@ public enum NearestName {
         for candidate in candidates {
             let known = Array(candidate.lowercased())
             guard !known.isEmpty else { continue }
-            let distance = distance(typed, known)
             let isPrefix = typed.starts(with: known) || known.starts(with: typed)
+            // The distance is at least the difference in length: a name far longer than
+            // any candidate (a 5 MB key) is not compared letter by letter.
+            let distance = abs(typed.count - known.count) > limit ? Int.max : distance(typed, known)
             guard distance <= limit || isPrefix else { continue }
             if best.map({ distance < $0.distance }) ?? true {
                 best = (candidate, distance)

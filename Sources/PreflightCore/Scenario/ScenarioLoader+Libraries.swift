@@ -49,8 +49,9 @@ extension ScenarioLoader {
         }
         let graph = ProcedureGraph(procedures)
         context.transactionalProcedures = graph.transactional
+        let cycles = graph.cycles
         for source in sources {
-            if let cycle = graph.cycle(from: source.name) {
+            if let cycle = cycles[source.name] {
                 source.diagnostics.error(source.path, "the procedure `\(source.name)` runs itself (\(cycle.joined(separator: " → "))), so it would never end")
             }
             StepParser(source.diagnostics, context: context).checkRunsInTransactions(procedures[source.name]?.steps ?? [])

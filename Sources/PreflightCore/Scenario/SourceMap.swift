@@ -17,10 +17,14 @@ struct SourceMap: Sendable {
 
     init(_ bytes: [UInt8]) {
         enum Frame {
-            case object(key: String?, seen: Set<String>)
+            case object(key: String?)
             case array(index: Int)
         }
         var stack: [Frame] = []
+        // The keys seen in each open object, kept apart from `stack` so a key is added in
+        // place: a set inside an enum case is copied on every change, which made an object
+        // of 10,000 keys quadratic.
+        var seenKeys: [Set<String>] = []
         var line = 1
         var column = 1
         var index = bytes.starts(with: JSONBytes.byteOrderMark) ? 3 : 0
@@ -29,7 +33,7 @@ struct SourceMap: Sendable {
         func currentPath() -> JSONPath {
             JSONPath(stack.compactMap { frame in
                 switch frame {
-                case .object(let key, _): key.map { .key($0) }
+                case .object(let key): key.map { .key($0) }
                 case .array(let index): .index(index)
                 }
             })
@@ -61,10 +65,10 @@ struct SourceMap: Sendable {
                     text.append(bytes[index])
                     index += 1
                 }
-                if expectingKey, case .object(_, var seen) = stack.last {
+                if expectingKey, case .object = stack.last, !seenKeys.isEmpty {
                     let key = Self.unescape(text)
-                    let repeated = !seen.insert(key).inserted
-                    stack[stack.count - 1] = .object(key: key, seen: seen)
+                    let repeated = !seenKeys[seenKeys.count - 1].insert(key).inserted
+                    stack[stack.count - 1] = .object(key: key)
                     if repeated { duplicateKeys.append((currentPath(), line0, column0)) }
                     if stack.count <= Self.maximumDepth, !repeated { positions[currentPath()] = (line0, column0) }
                     expectingKey = false
@@ -77,10 +81,11 @@ struct SourceMap: Sendable {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 if stack.isEmpty { positions[.root] = (line, column) }
                 valueStarts()
-                stack.append(byte == UInt8(ascii: "{") ? .object(key: nil, seen: []) : .array(index: 0))
+                stack.append(byte == UInt8(ascii: "{") ? .object(key: nil) : .array(index: 0))
+                if byte == UInt8(ascii: "{") { seenKeys.append([]) }
                 expectingKey = byte == UInt8(ascii: "{")
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                _ = stack.popLast()
+                if case .object = stack.popLast() { _ = seenKeys.popLast() }
                 expectingKey = false
             case UInt8(ascii: ","):
                 if case .array(let position) = stack.last {
