@@ -16,7 +16,7 @@ struct Preflight: ParsableCommand {
             would not start, report not writable); 64 command-line usage.
             """,
         version: PreflightVersion.current,
-        subcommands: [RunCommand.self, CheckCommand.self, CompatCommand.self, MigrateCommand.self, GateCommand.self, CaptureCommand.self, ScratchCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, CompatCommand.self, MigrateCommand.self, GateCommand.self, CaptureCommand.self, ScratchCommand.self, SandboxesCommand.self]
     )
 
     static func main() {

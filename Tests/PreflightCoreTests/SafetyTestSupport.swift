@@ -41,6 +41,11 @@ final class PreflightProcess {
     /// Sends SIGINT, as Ctrl-C does.
     func interrupt() { process.interrupt() }
 
+    /// Sends SIGKILL, as `kill -9` does: nothing of Preflight runs afterwards.
+    func kill9() { kill(process.processIdentifier, SIGKILL) }
+
+    var pid: Int32 { process.processIdentifier }
+
     /// Waits for the exit; false (after killing the process) when it did not come in time.
     @discardableResult
     func waitForExit(timeout: TimeInterval) -> Bool {

@@ -35,7 +35,8 @@ struct GateCommand: ParsableCommand {
             The real database is --database, else the one the URI names \
             (mongodb://host/earlybird), else the checklist's "database". Without --uri the \
             gate starts a scratch server, loads the checklist's snapshot into that database, \
-            and says so in its verdict. It never writes outside its own sandboxes.
+            and says so in its verdict. It never writes outside its own sandboxes and \
+            their owners' records in preflight_sandboxes (see `preflight sandboxes`).
 
             Reports: JUnit (--junit, a suite per section), --json the evidence bundle \
             (server identity, every item's outcome, reason and figures, the verdict and its \

@@ -14,7 +14,11 @@ struct RunCommand: ParsableCommand {
             Without --uri, a scratch server is started for the run and removed afterwards. \
             With --uri, sandbox scenarios run in databases named pf_<run-id>_<n> that \
             Preflight creates, refuses to reuse, and drops at the end (unless \
-            --keep-databases); nothing else on the server is written. Live scenarios \
+            --keep-databases). Before a sandbox is created its owner (run id, host, pid, \
+            start, a lease renewed while the run lives) is recorded in the database \
+            preflight_sandboxes, so that one a killed run leaves can be dropped with \
+            `preflight sandboxes --prune`; a run prints one line when it sees such \
+            sandboxes. Nothing else on the server is written. Live scenarios \
             ("mode": "live") only read, from their `database` or --database.
 
             Each test starts from fresh fixtures in an empty sandbox. Fail points a test sets \

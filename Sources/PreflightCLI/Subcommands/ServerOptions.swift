@@ -6,7 +6,7 @@ import PreflightCore
 /// Which server: a live one by URI, or a scratch one.
 struct ServerOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "Run against this server (mongodb:// or mongodb+srv://) instead of a scratch one. Sandbox scenarios write only to pf_<run-id>_<n> databases they create and drop.",
+        "Run against this server (mongodb:// or mongodb+srv://) instead of a scratch one. Sandbox scenarios write only to pf_<run-id>_<n> databases they create and drop, each recorded with its owner in preflight_sandboxes (see `preflight sandboxes`).",
         valueName: "uri"))
     var uri: String?
 

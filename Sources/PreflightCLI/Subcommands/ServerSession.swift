@@ -60,6 +60,11 @@ final class ServerSession: @unchecked Sendable {
             let message = (error as? MongoError)?.message ?? "\(error)"
             throw Failure(message: "Cannot reach the server at \(URIRedaction.redact(uri)): \(message)")
         }
+        // A live server may hold sandboxes of runs that were killed: said once, with the
+        // command that removes them. A scratch server is new, and holds none.
+        if scratch == nil, let notice = run.orphanNotice() {
+            Console.standardError(notice)
+        }
         let session = ServerSession(run: run, scratch: scratch, report: report, uri: uri)
         current.value = session
         return session

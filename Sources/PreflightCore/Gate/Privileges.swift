@@ -68,7 +68,7 @@ public struct Privileges: Sendable {
             let write = has(["readWriteAnyDatabase"], on: "admin")
             let drop = has(["dbAdminAnyDatabase"], on: "admin")
             if write && drop { return nil }
-            return "the roles readWriteAnyDatabase and dbAdminAnyDatabase on admin (sandbox databases pf_… are created, written and dropped), or a test server"
+            return "the roles readWriteAnyDatabase and dbAdminAnyDatabase on admin (sandbox databases pf_… are created, written and dropped, and recorded in preflight_sandboxes), or a test server"
         }
     }
 

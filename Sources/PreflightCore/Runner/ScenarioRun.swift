@@ -14,7 +14,7 @@ public final class ScenarioRun: @unchecked Sendable {
     let commandLog: CommandLog
     /// Every lane's commands pass it, so Ctrl-C can stop them all.
     private let gate = CommandGate()
-    let sandboxes = SandboxNames()
+    let sandboxes: SandboxNames
     let options: RunOptions
 
     /// Opens a pool on `uri` and asks the server what it is.
@@ -28,6 +28,8 @@ public final class ScenarioRun: @unchecked Sendable {
         self.options = options
         self.uri = uri
         self.serverSelectionTimeoutMS = serverSelectionTimeoutMS
+        let sandboxes = SandboxNames(uri: uri)
+        self.sandboxes = sandboxes
         // An app name of the run's own, even over one the URI names (it may be the
         // application's), lets `failCommand` fail points be limited to this run's
         // connections: on a shared server, nobody else's commands fail.
@@ -179,6 +181,8 @@ public final class ScenarioRun: @unchecked Sendable {
     /// timeout, since the server may be what went away.
     public func dropSandboxes() -> [String] {
         let settled = gate.close(timeout: 5)
+        // Kept or not, the registry hears that the run is over: its sandboxes have no owner now.
+        defer { sandboxes.finish(kept: options.keepDatabases, serverIsUp: options.serverIsUp?() != false) }
         guard !options.keepDatabases, !sandboxes.all.isEmpty else { return [] }
         var problems = settled ? [] : ["A command the run had sent was still running after 5 s; it may write to its sandbox after the drop."]
         do {
@@ -191,8 +195,25 @@ public final class ScenarioRun: @unchecked Sendable {
         return problems
     }
 
+    /// The sandboxes on this server whose run is gone, as a line to print; nil when there
+    /// are none, or when they cannot be read (a user who may not list databases).
+    public func orphanNotice() -> String? {
+        let inventory = try? pool.withClient { try SandboxInventory.survey($0) }
+        return inventory?.orphanNotice(redactedURI: pool.redactedURI)
+    }
+
+    /// Ends the run: its lease renewals stop, the sandboxes it leaves (kept) are marked as
+    /// no longer owned, and the pool closes.
     public func close() {
+        // Side by side: libmongoc takes about half a second to close a pool that was used,
+        // and the registry's pool is closed by `finish`.
+        let finished = DispatchSemaphore(value: 0)
+        Thread { [sandboxes, options] in
+            sandboxes.finish(kept: options.keepDatabases, serverIsUp: options.serverIsUp?() != false)
+            finished.signal()
+        }.start()
         pool.close()
+        finished.wait()
     }
 
     private func skippedSuite(_ scenario: Scenario, _ tests: [ScenarioTest], reason: String) -> SuiteResult {
