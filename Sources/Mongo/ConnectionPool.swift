@@ -35,6 +35,8 @@ public final class ConnectionPool: @unchecked Sendable {
         replacingURIAppName: Bool = false, serverSelectionTimeoutMS: Int32? = nil
     ) throws(MongoError) {
         initializeLibmongoc()
+        // Before anything can fail: libmongoc's messages may quote pieces of the string.
+        SecretValues.shared.addCredentials(of: uriString)
         var error = bson_error_t()
         guard let uri = mongoc_uri_new_with_error(uriString, &error) else {
             throw MongoError(

@@ -8,6 +8,8 @@ public enum ConnectionString {
     /// - Throws: `MongoError` of kind `.client` for a malformed connection string.
     public static func database(of uriString: String) throws(MongoError) -> String? {
         initializeLibmongoc()
+        // Before anything can fail: libmongoc's messages may quote pieces of the string.
+        SecretValues.shared.addCredentials(of: uriString)
         var error = bson_error_t()
         guard let uri = mongoc_uri_new_with_error(uriString, &error) else {
             throw MongoError(

@@ -14,7 +14,8 @@ private let libmongocInitialized: Void = {
             let line = String(cString: message)
             guard !ignoredByTheSpec(line) else { return }
             let text = "libmongoc: \(domain.map { String(cString: $0) } ?? ""): \(line)\n"
-            FileHandle.standardError.write(Data(text.utf8))
+            // A warning about a connection string may quote a piece of its password.
+            FileHandle.standardError.write(Data(SecretValues.shared.mask(text).utf8))
         }, nil)
 }()
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Mongo
 import PreflightCore
 
 @main
@@ -23,6 +24,11 @@ struct Preflight: ParsableCommand {
         // A closed pipe (`preflight run | head`) must not kill a run before it drops its
         // sandboxes; writes to it fail quietly instead (see StandardStream).
         signal(SIGPIPE, SIG_IGN)
+        // Every connection string on the command line (--uri, --sample-from, --copy-from),
+        // before anything can quote one: its password is masked in all that is printed.
+        for argument in CommandLine.arguments where argument.contains("://") {
+            SecretValues.shared.addCredentials(of: argument)
+        }
         main(nil)
     }
 }

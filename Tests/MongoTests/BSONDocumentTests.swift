@@ -164,6 +164,11 @@ final class BSONDocumentTests: XCTestCase {
             ("mongodb+srv://admin:hunter2@cluster0.example.net/db", "hunter2", "mongodb+srv://admin:***@cluster0.example.net/db"),
             ("mongodb://u:p%40ss@h1:27017,h2:27018/?replicaSet=rs", "p%40ss", "mongodb://u:***@h1:27017,h2:27018/?replicaSet=rs"),
             ("mongodb://u:pa@ss@h/", "pa@ss", "mongodb://u:***@h/"),
+            // Unencoded `/ ? @ :` in the password: the last `@` before the hosts ends it.
+            ("mongodb://alice:S3cr/etPassw0rd@127.0.0.1:27017/db", "S3cr/etPassw0rd", "mongodb://alice:***@127.0.0.1:27017/db"),
+            ("mongodb://alice:p?ss@passw0rd@127.0.0.1/?tls=true", "passw0rd", "mongodb://alice:***@127.0.0.1/?tls=true"),
+            ("mongodb://alice:a:b/c?d@e@h1:1,h2:2/?w=1", "a:b/c?d@e", "mongodb://alice:***@h1:1,h2:2/?w=1"),
+            ("mongodb://alice:x@[::1]:27017", "x", "mongodb://alice:***@[::1]:27017"),
         ]
         for (uri, secret, expected) in cases {
             let redacted = URIRedaction.redact(uri)

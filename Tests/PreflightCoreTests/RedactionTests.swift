@@ -58,3 +58,56 @@ final class RedactionTests: XCTestCase {
         XCTAssertTrue(described.contains(#""user":"ann""#), described)
     }
 }
+
+/// Redaction by value: once a value is known to be secret, it is masked wherever it
+/// travels (issue 11). Each test plants values of its own: the registry is process-wide.
+final class RedactionByValueTests: XCTestCase {
+    func testAValueSeenUnderASecretKeyIsMaskedUnderAnyOtherKey() throws {
+        Redaction.learn(.document(try ExtendedJSON.parseDocument(#"{"login": "ann", "password": "bv-Seen-Once-1"}"#)))
+        let elsewhere = Redaction.redact(["copy": "bv-Seen-Once-1", "list": ["bv-Seen-Once-1"], "note": "is bv-Seen-Once-1 here"])
+        XCTAssertEqual(elsewhere.extendedJSON(.relaxed), #"{"copy":"<redacted>","list":["<redacted>"],"note":"is <redacted> here"}"#)
+        XCTAssertEqual(Redaction.redactText("server said bv-Seen-Once-1"), "server said <redacted>")
+    }
+
+    func testAVariableNamedLikeASecretIsSecretAllTheWayDown() throws {
+        let scenario = try ScenarioLoader(variableOverrides: ["cliToken": "bv-Cli-override"]).load(
+            try ExtendedJSON.parseDocument(#"{"preflight": 1, "name": "v", "vars": {"apiSecret": {"inner": ["bv-Deep-value"]}, "cliToken": "x", "plain": "bv-plain-ok"}, "tests": [{"name": "t", "steps": [{"count": "c", "expect": 0}]}]}"#),
+            file: "v.json", bytes: [])
+        XCTAssertEqual(scenario.vars["plain"], "bv-plain-ok")
+        XCTAssertEqual(Redaction.redactText(#"actual: {"inner": ["bv-Deep-value"]}, bv-Cli-override, bv-plain-ok"#),
+                       #"actual: {"inner": ["<redacted>"]}, <redacted>, bv-plain-ok"#)
+    }
+
+    func testALiteralComparedWithASecretFieldIsSecret() throws {
+        let command = try ExtendedJSON.parseDocument(#"{"find": "users", "filter": {"$expr": {"$eq": ["$password", "bv-Expr-literal"]}}}"#)
+        let redacted = Redaction.redact(.document(command)).extendedJSON(.relaxed)
+        XCTAssertEqual(redacted, #"{"find":"users","filter":{"$expr":{"$eq":["$password","<redacted>"]}}}"#)
+    }
+
+    /// What no key rule can see: a `$project` that renames a secret field, a `distinct`
+    /// over one; the command says which reply keys carry it.
+    func testRepliesToCommandsThatDeriveFromASecretFieldAreLearnt() throws {
+        let discovery = SecretDiscovery()
+        discovery.started(
+            try ExtendedJSON.parseDocument(#"{"aggregate": "users", "pipeline": [{"$project": {"renamed": "$auth.password", "login": 1}}]}"#),
+            name: "aggregate", operationID: 7)
+        discovery.replied(
+            try ExtendedJSON.parseDocument(#"{"cursor": {"firstBatch": [{"renamed": "bv-Renamed-pw", "login": "bv-login-kept"}], "id": 0}, "ok": 1}"#),
+            operationID: 7)
+        discovery.started(try ExtendedJSON.parseDocument(#"{"distinct": "users", "key": "pwd"}"#), name: "distinct", operationID: 8)
+        discovery.replied(try ExtendedJSON.parseDocument(#"{"values": ["bv-Distinct-pw"], "ok": 1}"#), operationID: 8)
+        discovery.started(try ExtendedJSON.parseDocument(#"{"distinct": "users", "key": "login"}"#), name: "distinct", operationID: 9)
+        discovery.replied(try ExtendedJSON.parseDocument(#"{"values": ["bv-Distinct-login"], "ok": 1}"#), operationID: 9)
+        let text = Redaction.redactText("bv-Renamed-pw bv-login-kept bv-Distinct-pw bv-Distinct-login")
+        XCTAssertEqual(text, "<redacted> bv-login-kept <redacted> bv-Distinct-login")
+    }
+
+    func testEveryReportFormatMasksAKnownSecret() {
+        SecretValues.shared.add("bv-Report-secret")
+        XCTAssertFalse(XMLText.content("a bv-Report-secret b").contains("bv-Report"))
+        XCTAssertFalse(XMLText.attribute("a bv-Report-secret b").contains("bv-Report"))
+        XCTAssertFalse(XMLText.oneLine("a bv-Report-secret b", limit: 12).contains("bv-Rep"))
+        XCTAssertFalse(JSONValue.quoted("a bv-Report-secret b").contains("bv-Report"))
+        XCTAssertFalse(MarkdownSummary.inline("a bv-Report-secret b", limit: 500).contains("bv"))
+    }
+}

@@ -36,6 +36,8 @@ struct ScenarioOptions: ParsableArguments {
             }
             document[name] = Self.value(text)
         }
+        // `--var apiToken=…` is a secret from the moment it is read.
+        Redaction.learn(.document(document))
         return document
     }
 

@@ -14,6 +14,8 @@ enum CompatText {
     }
 
     static func id(_ value: BSON) -> String {
+        // Redacted before clipping: a clipped secret would no longer be recognised.
+        let value = Redaction.redact(value)
         if case .string(let text) = value { return text.clipped(to: 80) }
         return value.extendedJSON(.relaxed).clipped(to: 80)
     }

@@ -16,9 +16,10 @@ extension Matcher {
         base + "[\(index)]"
     }
 
-    /// A value as one line of relaxed Extended JSON, cut at `shownLimit` characters.
+    /// A value as one line of relaxed Extended JSON, cut at `shownLimit` characters,
+    /// redacted first: a secret cut in half would no longer be recognised later.
     static func shown(_ value: BSON) -> String {
-        truncated(value.extendedJSON(.relaxed))
+        truncated(Redaction.redact(value).extendedJSON(.relaxed))
     }
 
     /// Text as a JSON string literal: quoted, escaped, on one line.
@@ -32,7 +33,8 @@ extension Matcher {
     }
 
     static func truncated(_ text: String) -> String {
-        text.count <= shownLimit ? text : text.prefix(shownLimit) + "…"
+        let text = SecretValues.shared.mask(text)
+        return text.count <= shownLimit ? text : text.prefix(shownLimit) + "…"
     }
 
     /// `"a"`, `"a" or "b"`, `"a", "b" or "c"`.

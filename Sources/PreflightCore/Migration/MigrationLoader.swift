@@ -49,6 +49,7 @@ public struct MigrationLoader: Sendable {
         }
         let description = reader.string("description", nonEmpty: false)
         let vars = reader.document("vars") ?? [:]
+        Redaction.learn(.document(vars))
         for key in vars.keys where !VariableName.isValid(key) {
             diagnostics.error(JSONPath.root.key("vars").key(key), "\"\(key)\" is not a variable name: use letters, digits and _, starting with a letter or _")
         }

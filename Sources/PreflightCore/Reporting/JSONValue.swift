@@ -64,10 +64,13 @@ indirect enum JSONValue {
     /// and so are U+2028 and U+2029, which JSON allows but JavaScript before ES2019 reads
     /// as line ends. Swift strings hold no lone surrogates, so every scalar is
     /// otherwise written as it is.
+    ///
+    /// Known secret values (`SecretValues`) are masked first: every string of the JSON
+    /// report passes here.
     static func quoted(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count + 2)
-        BSON.writeString(text, to: &out, escapingC1AndLineSeparators: true)
+        BSON.writeString(SecretValues.shared.mask(text), to: &out, escapingC1AndLineSeparators: true)
         return out
     }
 }

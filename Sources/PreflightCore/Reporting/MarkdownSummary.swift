@@ -1,4 +1,5 @@
 import Foundation
+import Mongo
 
 /// The Markdown summary (`--summary`, DESIGN §9): the verdict, a row per suite and the
 /// failures, short enough for a CI step summary (GitHub's `$GITHUB_STEP_SUMMARY`).
@@ -92,7 +93,8 @@ public struct MarkdownSummary: Sendable {
     /// would read as syntax are backslash-escaped: `|` would split a cell, a backtick
     /// open code, `<redacted>` vanish as an unknown HTML tag, `$…$` turn into math.
     static func inline(_ text: String, limit: Int) -> String {
-        let spaced = String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+        // Known secrets masked before clipping and escaping, either of which would hide one.
+        let spaced = String(String.UnicodeScalarView(SecretValues.shared.mask(text).unicodeScalars.map { scalar in
             scalar.properties.generalCategory == .control || scalar.properties.isWhitespace ? " " : scalar
         }))
         let line = spaced.split(separator: " ").joined(separator: " ").clipped(to: limit)

@@ -1,3 +1,5 @@
+import Mongo
+
 #if canImport(Glibc)
     import Glibc
 #else
@@ -7,13 +9,16 @@
 /// Writes to standard output or error with `write(2)`, ignoring a reader that went away:
 /// `preflight run … | head` must not crash or die of SIGPIPE in the middle of a run,
 /// leaving sandboxes behind. Foundation's `FileHandle.write` traps on such an error.
+///
+/// Every console line passes here, so known secret values (`SecretValues`) are masked
+/// here too: the last line of defence for a message no redaction upstream knew to clean.
 public enum StandardStream {
     public static func output(_ text: String) {
-        write(text, to: STDOUT_FILENO)
+        write(SecretValues.shared.mask(text), to: STDOUT_FILENO)
     }
 
     public static func error(_ text: String) {
-        write(text, to: STDERR_FILENO)
+        write(SecretValues.shared.mask(text), to: STDERR_FILENO)
     }
 
     private static func write(_ text: String, to descriptor: Int32) {

@@ -1,16 +1,19 @@
+import Mongo
+
 /// Turns arbitrary text (server messages, command logs, names from user files) into text
 /// an XML 1.0 parser accepts and reads back unchanged.
 ///
 /// Reports are read by CI servers that reject a whole file for one bad character, so
 /// nothing reaches the XML without passing through here. Escaping is plain character
-/// references, never CDATA: a `]]>` in the text cannot end anything.
+/// references, never CDATA: a `]]>` in the text cannot end anything. For the same reason,
+/// known secret values (`SecretValues`) are masked here, before escaping would hide them.
 enum XMLText {
     /// Text for element content: markup characters escaped, illegal characters replaced.
     ///
     /// `>` is escaped too, so `]]>` (not allowed in content) never appears; a carriage
     /// return is written as `&#13;` because parsers turn a literal one into a line feed.
     static func content(_ text: String) -> String {
-        escaped(legal(text), whiteSpaceAsReferences: false)
+        escaped(legal(SecretValues.shared.mask(text)), whiteSpaceAsReferences: false)
     }
 
     /// Text for an attribute value in double or single quotes.
@@ -18,7 +21,7 @@ enum XMLText {
     /// Tab, line feed and carriage return become character references: a parser's
     /// attribute-value normalisation turns the literal characters into spaces.
     static func attribute(_ text: String) -> String {
-        escaped(legal(text), whiteSpaceAsReferences: true)
+        escaped(legal(SecretValues.shared.mask(text)), whiteSpaceAsReferences: true)
     }
 
     /// The text with every character outside XML 1.0's `Char` production replaced by
@@ -44,7 +47,8 @@ enum XMLText {
     /// One line for a `message` attribute: lines trimmed and joined with spaces, at most
     /// `limit` characters. The full text belongs in the element's body.
     static func oneLine(_ text: String, limit: Int = 500) -> String {
-        let joined = text.split(whereSeparator: \.isNewline)
+        // Masked before it is clipped: a clipped secret would no longer match.
+        let joined = SecretValues.shared.mask(text).split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
             .joined(separator: " ")
@@ -56,7 +60,7 @@ enum XMLText {
     /// white space collapsed to one space, as a validator reads it. Empty means the
     /// attribute would fail a `minLength="1"` facet, so callers substitute a fallback.
     static func token(_ text: String) -> String {
-        legal(text).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+        legal(SecretValues.shared.mask(text)).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
             .joined(separator: " ")
     }
 

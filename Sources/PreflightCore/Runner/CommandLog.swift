@@ -6,6 +6,9 @@ final class CommandLog: @unchecked Sendable {
     // @unchecked: `current` is guarded by `lock`.
     private let lock = NSLock()
     private var current: TestLog?
+    /// Reads every command and reply, logged or not: a secret met outside a test (the
+    /// live data check) is as secret inside one.
+    private let discovery = SecretDiscovery()
 
     /// Commands go to `log` until the next call; nil stops logging.
     func attach(_ log: TestLog?) {
@@ -13,6 +16,10 @@ final class CommandLog: @unchecked Sendable {
     }
 
     func record(_ event: CommandEvent) {
+        switch event.outcome {
+        case .started(let command, _): discovery.started(command, name: event.commandName, operationID: event.operationID)
+        case .succeeded(let reply, _), .failed(_, let reply, _): discovery.replied(reply, operationID: event.operationID)
+        }
         guard let log = lock.withLock({ current }) else { return }
         switch event.outcome {
         case .started(let command, let database):

@@ -33,7 +33,7 @@ enum ErrorExpectation {
                 ? error.reply?["writeErrors"]?.arrayValue?.first ?? error.reply.map(BSON.document)
                 : error.reply.map(BSON.document)
             if let mismatch = Matcher().match(expectedResponse, reply, root: true, path: "response") {
-                return "the error reply does not match: \(mismatch); the reply: \(Failures.clip(reply?.extendedJSON(.relaxed) ?? "none"))"
+                return "the error reply does not match: \(mismatch); the reply: \(Failures.clip(reply.map { Redaction.redact($0).extendedJSON(.relaxed) } ?? "none"))"
             }
         }
         return nil

@@ -67,6 +67,8 @@ enum OperationStepRunner {
                         type: "save", message: "\(title): cannot save \"\(variable)\": the result has no \"\(path)\"",
                         details: "result: \(Failures.clip(Redaction.redact(result).extendedJSON(.relaxed)))"))
                 }
+                // Saved under a plain name, a secret is still one: `{"pw": "password"}`.
+                if Redaction.isSensitivePath(path) { Redaction.learn(value, secret: true) }
                 environment.scope.set(variable, value)
             }
         case nil:

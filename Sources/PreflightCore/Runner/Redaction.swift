@@ -1,9 +1,10 @@
 import Mongo
 
 /// Keeps credentials out of every output (DESIGN §10): values of keys that name a secret,
-/// and passwords in connection strings.
+/// passwords in connection strings, and every value known to be secret wherever it has
+/// travelled since (see `SecretValues` and `Redaction+Learning.swift`).
 public enum Redaction {
-    static let placeholder = "<redacted>"
+    static let placeholder = SecretValues.placeholder
 
     /// True for keys like `password`, `pwd`, `apiSecret`, `accessToken`.
     public static func isSensitive(_ key: String) -> Bool {
@@ -11,25 +12,40 @@ public enum Redaction {
         return sensitiveWords.contains { lowered.contains($0) }
     }
 
-    /// `value` with the value of every sensitive key, at any depth, replaced.
+    /// `value` with the value of every sensitive key, at any depth, replaced, and every
+    /// known secret masked wherever it stands (under another key, in an array, in a key).
+    /// The values under sensitive keys are learnt first, so the next mention of one,
+    /// however it is keyed, is masked too.
     public static func redact(_ value: BSON) -> BSON {
+        learn(value)
+        return masked(value, SecretValues.shared)
+    }
+
+    private static func masked(_ value: BSON, _ secrets: SecretValues) -> BSON {
         switch value {
         case .document(let document):
             var out = BSONDocument()
             for (key, element) in document {
-                out.append(key, isSensitive(key) ? .string(placeholder) : redact(element))
+                out.append(secrets.maskValue(key), isSensitive(key) ? .string(placeholder) : masked(element, secrets))
             }
             return .document(out)
         case .array(let elements):
-            return .array(elements.map(redact))
+            return .array(elements.map { masked($0, secrets) })
+        case .string(let text):
+            return .string(secrets.maskValue(text))
+        case .symbol(let text):
+            return .symbol(secrets.maskValue(text))
+        case .javascript(let code):
+            return .javascript(secrets.mask(code))
         default:
             return value
         }
     }
 
     /// Free text, such as a failure message: any connection string loses its password,
-    /// and in JSON written into the text (`"password":"hunter2"`) a sensitive key's value
-    /// is replaced — messages quote documents, and documents may hold secrets.
+    /// in JSON written into the text (`"password":"hunter2"`) a sensitive key's value is
+    /// replaced — messages quote documents, and documents may hold secrets — and every
+    /// known secret value is masked.
     public static func redactText(_ text: String) -> String {
         var out = text
         if out.contains("mongodb") {
@@ -37,10 +53,12 @@ public enum Redaction {
                 word.contains("mongodb://") || word.contains("mongodb+srv://") ? URIRedaction.redact(String(word)) : String(word)
             }.joined(separator: " ")
         }
-        guard sensitiveWords.contains(where: { out.lowercased().contains($0) }) else { return out }
-        return out.replacing(sensitiveJSONMember) { match in
-            "\(match.output.1)\"\(placeholder)\""
+        if sensitiveWords.contains(where: { out.lowercased().contains($0) }) {
+            out = out.replacing(sensitiveJSONMember) { match in
+                "\(match.output.1)\"\(placeholder)\""
+            }
         }
+        return SecretValues.shared.mask(out)
     }
 
     private static let sensitiveWords = ["password", "passwd", "pwd", "secret", "token"]

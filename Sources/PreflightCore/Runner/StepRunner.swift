@@ -28,7 +28,7 @@ enum StepRunner {
         case .forEach(let variable, let element, let steps):
             let value = try environment.scope.resolve(variable)
             guard let elements = value.arrayValue else {
-                throw RunFailure.failed(TestProblem(type: "variable", message: "\(step.title): \"\(variable)\" is not an array but \(value.extendedJSON(.relaxed).prefix(200))"))
+                throw RunFailure.failed(TestProblem(type: "variable", message: "\(step.title): \"\(variable)\" is not an array but \(Redaction.redact(value).extendedJSON(.relaxed).prefix(200))"))
             }
             for (index, item) in elements.enumerated() {
                 try nested(step, "[\(index)]") { try run(steps, environment.with(scope: environment.scope.child([element: item]))) }

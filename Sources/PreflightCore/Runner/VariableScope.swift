@@ -33,7 +33,7 @@ final class VariableScope: @unchecked Sendable {
             throw .errored(TestProblem(type: "variable", message: "the variable \"\(segments[0])\" has no value here (was the step that saves it skipped?)"))
         }
         guard let found = ResultPath.value(at: Array(segments.dropFirst()), in: root) else {
-            throw .errored(TestProblem(type: "variable", message: "the variable \"\(segments[0])\" has no \"\(segments.dropFirst().joined(separator: "."))\": its value is \(root.extendedJSON(.relaxed).prefix(200))"))
+            throw .errored(TestProblem(type: "variable", message: "the variable \"\(segments[0])\" has no \"\(segments.dropFirst().joined(separator: "."))\": its value is \(Redaction.redact(root).extendedJSON(.relaxed).prefix(200))"))
         }
         return found
     }

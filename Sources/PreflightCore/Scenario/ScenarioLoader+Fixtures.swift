@@ -79,6 +79,9 @@ extension ScenarioLoader {
                     ? fixturePath.index(index) : fixturePath.key("file")
                 parser.substitutions(in: .document(document), at: at, scope: globals, expectation: false)
             }
+            // Known before the first command: a fixture's password is masked wherever a
+            // test's results carry it afterwards, under whatever key.
+            for document in fixture.documents { Redaction.learn(.document(document)) }
             fixtures.append(fixture)
         }
         return fixtures

@@ -56,6 +56,8 @@ public struct ScenarioLoader: Sendable {
             diagnostics.error(JSONPath.root.key("vars").key(key), "\"\(key)\" is not a variable name: use letters, digits and _, starting with a letter or _")
         }
         vars = VariableDefinitions.resolve(vars, at: JSONPath.root.key("vars"), diagnostics)
+        // A variable named like a secret (`--var apiToken=…` too) is one, nested values and all.
+        Redaction.learn(.document(vars))
         let requires = Self.requirements(reader.document("requires"), diagnostics)
         let allowEmpty = AllowEmpty.reason(document["allowEmpty"], at: JSONPath.root.key("allowEmpty"), diagnostics)
         if allowEmpty != nil && mode != .live {

@@ -16,9 +16,18 @@ public final class SourceReader: @unchecked Sendable {
     public init(uri: String, databaseOverride: String?, serverSelectionTimeoutMS: Int32? = nil) throws(MongoError) {
         let sent = Guarded<[String: Int]>([:])
         self.sent = sent
+        // Production documents carry production secrets: learnt as they are read, they are
+        // masked in every difference the verification reports.
+        let discovery = SecretDiscovery()
         pool = try ConnectionPool(
             uri: uri, monitor: CommandMonitor { event in
-                if case .started = event.outcome { sent.mutate { $0[event.commandName, default: 0] += 1 } }
+                switch event.outcome {
+                case .started(let command, _):
+                    sent.mutate { $0[event.commandName, default: 0] += 1 }
+                    discovery.started(command, name: event.commandName, operationID: event.operationID)
+                case .succeeded(let reply, _), .failed(_, let reply, _):
+                    discovery.replied(reply, operationID: event.operationID)
+                }
             }, appName: "preflight-source", serverSelectionTimeoutMS: serverSelectionTimeoutMS)
         self.databaseOverride = databaseOverride
     }
