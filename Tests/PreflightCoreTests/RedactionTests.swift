@@ -110,4 +110,15 @@ final class RedactionByValueTests: XCTestCase {
         XCTAssertFalse(JSONValue.quoted("a bv-Report-secret b").contains("bv-Report"))
         XCTAssertFalse(MarkdownSummary.inline("a bv-Report-secret b", limit: 500).contains("bv"))
     }
+
+    /// Two connection strings inside one word of compact JSON, as a live document holding
+    /// tenants' URIs prints in a mismatch: both passwords hidden.
+    func testEveryConnectionStringInCompactJSONIsRedacted() {
+        let text = #"got [{"uri":"mongodb://app:FIRSTPASSWD@db1:27017/x"},{"uri":"mongodb+srv://app:SECONDPASSWD@cluster.example/y?w=1"}]"#
+        let redacted = Redaction.redactText(text)
+        XCTAssertFalse(redacted.contains("FIRSTPASSWD"), redacted)
+        XCTAssertFalse(redacted.contains("SECONDPASSWD"), redacted)
+        XCTAssertTrue(redacted.contains("db1:27017/x"), redacted)
+        XCTAssertTrue(redacted.contains("cluster.example/y?w=1"), redacted)
+    }
 }

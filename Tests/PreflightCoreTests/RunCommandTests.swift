@@ -83,7 +83,7 @@ final class RunCommandTests: ScratchServerTestCase {
         XCTAssertEqual(result.status, 1, result.transcript)
         XCTAssertEqual(result.lastLine, "0 passed, 17 failed, 0 skipped", result.transcript)
         assertSummaryLast(result)
-        XCTAssertTrue(result.standardOutput.contains("3 of the failed tests hit an unexpected error"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.contains("3 of the failed tests ended on an error the test did not expect"), result.standardOutput)
 
         JUnitCases.validate(junit)
         let cases = try JUnitCases.read(junit)

@@ -48,17 +48,31 @@ public enum Redaction {
     /// known secret value is masked.
     public static func redactText(_ text: String) -> String {
         var out = text
-        if out.contains("mongodb") {
-            out = out.split(separator: " ", omittingEmptySubsequences: false).map { word in
-                word.contains("mongodb://") || word.contains("mongodb+srv://") ? URIRedaction.redact(String(word)) : String(word)
-            }.joined(separator: " ")
-        }
+        if out.contains("mongodb") { out = redactConnectionStrings(in: out) }
         if sensitiveWords.contains(where: { out.lowercased().contains($0) }) {
             out = out.replacing(sensitiveJSONMember) { match in
                 "\(match.output.1)\"\(placeholder)\""
             }
         }
         return SecretValues.shared.mask(out)
+    }
+
+    /// Every connection string in `text`, wherever it stands: in a sentence, or several
+    /// inside one word of compact JSON (`{"uri":"mongodb://a:s3cret@h","b":"mongodb://…"}`).
+    /// Each runs to the next white space or quote.
+    static func redactConnectionStrings(in text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "mongodb://") ?? rest.range(of: "mongodb+srv://") {
+            // The earlier of the two schemes comes first.
+            let begin = [rest.range(of: "mongodb://"), rest.range(of: "mongodb+srv://")].compactMap { $0?.lowerBound }.min() ?? start.lowerBound
+            out += rest[..<begin]
+            let tail = rest[begin...]
+            let end = tail.firstIndex { $0.isWhitespace || "\"'<>`".contains($0) } ?? tail.endIndex
+            out += URIRedaction.redact(String(tail[..<end]))
+            rest = tail[end...]
+        }
+        return out + rest
     }
 
     private static let sensitiveWords = ["password", "passwd", "pwd", "secret", "token"]
