@@ -30,7 +30,9 @@ extension Gate {
             // sample, "at most 10,000" would pass because the sample is smaller. Only a
             // whole copy can show that the migrations fix it.
             let liveFailures = whole ? scenarios.liveFailures : []
-            let runner = SuiteRunner(pool: run.pool, facts: run.facts, commandLog: run.commandLog, options: run.options, stop: StopSignal(), observer: nil)
+            let runner = SuiteRunner(
+                pool: run.pool, facts: run.facts, commandLog: run.commandLog, options: run.options, stop: StopSignal(), watch: run.watch,
+                observer: nil)
             for failure in liveFailures {
                 let suite = runner.run(failure.scenario, tests: [failure.test], database: sandbox, sandbox: false)
                 if suite.tests.allSatisfy({ if case .passed = $0.outcome { true } else { false } }) { livePassed.insert(failure.index) }
