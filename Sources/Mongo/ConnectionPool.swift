@@ -1,4 +1,5 @@
 import CMongoC
+import Foundation
 
 /// A thread-safe pool of libmongoc clients for one URI.
 ///
@@ -109,16 +110,32 @@ public final class ConnectionPool: @unchecked Sendable {
         lock.withLock {
             guard !closed else { return }
             closed = true
-            mongoc_client_pool_destroy(pool)
-            mongoc_uri_destroy(uri)
+            destroy()
         }
+    }
+
+    /// Closes the pool without waiting for a server that is gone. libmongoc ends the
+    /// pool's server sessions as it closes (`endSessions`), and with no server to send
+    /// them to that waits out a whole server selection timeout: here that goes on in a
+    /// thread of its own, and the pool is closed to its users at once. A process that
+    /// exits meanwhile does not wait for it.
+    public func closeWithoutWaiting() {
+        let open = lock.withLock { () -> Bool in
+            defer { closed = true }
+            return !closed
+        }
+        guard open else { return }
+        // The thread holds `self`, and with it the monitor libmongoc may still call.
+        Thread { self.destroy() }.start()
+    }
+
+    private func destroy() {
+        mongoc_client_pool_destroy(pool)
+        mongoc_uri_destroy(uri)
     }
 
     deinit {
         assert(closed, "ConnectionPool for \(redactedURI) was not closed")
-        if !closed {
-            mongoc_client_pool_destroy(pool)
-            mongoc_uri_destroy(uri)
-        }
+        if !closed { destroy() }
     }
 }

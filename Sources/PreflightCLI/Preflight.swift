@@ -13,8 +13,9 @@ struct Preflight: ParsableCommand {
             server it starts itself, and reports in JUnit XML.
 
             Exit codes: 0 everything passed; 1 a test failed (NO-GO); 2 an input file is \
-            invalid (nothing was run); 3 the environment failed (no server, scratch server \
-            would not start, report not writable); 64 command-line usage.
+            invalid (nothing was run); 3 the environment failed (no server, a server that \
+            stopped answering, scratch server would not start, report not writable); 64 \
+            command-line usage.
             """,
         version: PreflightVersion.current,
         subcommands: [RunCommand.self, CheckCommand.self, CompatCommand.self, MigrateCommand.self, GateCommand.self, CaptureCommand.self, ScratchCommand.self, SandboxesCommand.self]

@@ -31,6 +31,7 @@ final class PreflightProcess {
     }
 
     var isRunning: Bool { process.isRunning }
+    var processIdentifier: Int32 { process.processIdentifier }
     var standardOutput: String { (try? String(contentsOfFile: output.path + "/out", encoding: .utf8)) ?? "" }
     var standardError: String { (try? String(contentsOfFile: output.path + "/err", encoding: .utf8)) ?? "" }
     var status: Int32 { process.terminationStatus }

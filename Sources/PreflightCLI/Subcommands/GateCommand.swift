@@ -190,7 +190,7 @@ struct GateCommand: ParsableCommand {
         if !reportOptions.quiet {
             for (kind, path) in report.paths { ConsoleReport.standardOutput("\(kind): \(path)") }
         }
-        if let death = server.scratchDeath() { throw CommandFailure.exit(death, .environment) }
+        if let lost = server.environmentFailure() { throw CommandFailure.exit(lost, .environment) }
         if !result.go { throw ExitCode(PreflightExitCode.failed.rawValue) }
     }
 }

@@ -123,8 +123,8 @@ struct MigrateVerifyCommand: ParsableCommand {
         let suites = MigrationVerifier(run: server.run, source: source).verify(migrations, observer: console)
 
         try report.finish(suites, console: console)
-        if let death = server.scratchDeath() {
-            throw CommandFailure.exit(death, .environment)
+        if let lost = server.environmentFailure() {
+            throw CommandFailure.exit(lost, .environment)
         }
         if suites.contains(where: { $0.failures + $0.errors > 0 }) {
             throw ExitCode(PreflightExitCode.failed.rawValue)

@@ -23,7 +23,8 @@ struct RunCommand: ParsableCommand {
 
             Each test starts from fresh fixtures in an empty sandbox. Fail points a test sets \
             are switched off when it ends. A server or connection error fails that test with \
-            an error and the run goes on.
+            an error and the run goes on, unless the server then fails a 2-second ping: the \
+            rest of the run is reported as errors without being run, and the run exits 3.
 
             Reports: the JUnit XML report is always written (--junit, default \
             reports/junit.xml); --json PATH adds a JSON report with every suite, test and \
@@ -40,7 +41,8 @@ struct RunCommand: ParsableCommand {
             Exit codes: 0 every test passed (skipped tests do not fail a run, unless \
             --fail-on-skip); 1 a test failed \
             or errored (NO-GO); 2 an input file is invalid, nothing was run; 3 the environment \
-            failed (no server, scratch server would not start, report not writable); 64 usage, \
+            failed (no server, a server that stopped answering, scratch server would not start, \
+            report not writable); 64 usage, \
             including a --filter or --tag that selects no test.
 
             A scenario file, in short (the README's "Scenario files" has the whole format; \
@@ -184,8 +186,8 @@ struct RunCommand: ParsableCommand {
         let suites = server.run.run(selection, observer: console)
 
         try report.finish(suites, console: console)
-        if let death = server.scratchDeath() {
-            throw CommandFailure.exit(death, .environment)
+        if let lost = server.environmentFailure() {
+            throw CommandFailure.exit(lost, .environment)
         }
         if suites.contains(where: { $0.failures + $0.errors > 0 }) {
             throw ExitCode(PreflightExitCode.failed.rawValue)

@@ -70,8 +70,14 @@ final class ServerSession: @unchecked Sendable {
         return session
     }
 
-    /// When the scratch server died during the run: what to say, with its last log lines.
-    func scratchDeath() -> String? {
+    /// When the server went away during the run: what to say as it ends with exit 3. A
+    /// scratch server that died is named with its last log lines; a server that stopped
+    /// answering, with the error after which it did.
+    func environmentFailure() -> String? {
+        scratchDeath() ?? run.serverLoss
+    }
+
+    private func scratchDeath() -> String? {
         guard let scratch, !scratch.isRunning else { return nil }
         let tail = scratch.logTail.suffix(40).map { "  " + $0 }.joined(separator: "\n")
         return "The scratch server stopped during the run (\(scratch.commandLine)).\nThe last lines of its log:\n\(tail)"
@@ -80,7 +86,7 @@ final class ServerSession: @unchecked Sendable {
     private func interrupted(by signalNumber: Int32) {
         var suites = run.finishedSuites
         suites.append(.problem("interrupted", tests: [(
-            "run", TestProblem(type: "interrupted", message: "The run was interrupted by signal \(signalNumber); the files not listed here did not finish, and their tests are not reported.")
+            "run", TestProblem(type: "interrupted", message: "The run was interrupted by signal \(signalNumber); the tests not listed here did not finish, and are not reported.")
         )]))
         report.write(suites)
         for problem in run.dropSandboxes() { Console.standardError(problem) }

@@ -46,7 +46,9 @@ extension Gate {
             // A live test's counts and thresholds speak of whole collections: on a sample,
             // "at most 10,000" passes because the sample is small. Only a whole copy is asked.
             if whole {
-                let runner = SuiteRunner(pool: run.pool, facts: run.facts, commandLog: run.commandLog, options: run.options, stop: StopSignal(), observer: nil)
+                let runner = SuiteRunner(
+                    pool: run.pool, facts: run.facts, commandLog: run.commandLog, options: run.options, stop: StopSignal(), watch: run.watch,
+                    observer: nil)
                 for entry in scenarios.liveTests {
                     let suite = runner.run(entry.scenario, tests: [entry.test], database: sandbox, sandbox: false)
                     live[entry.index] = suite.tests.allSatisfy { if case .passed = $0.outcome { true } else { false } }

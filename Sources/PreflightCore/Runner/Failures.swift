@@ -17,10 +17,13 @@ enum Failures {
                 """)
     }
 
+    /// The type of a problem a lost connection or an unselectable server caused.
+    static let networkError = "networkError"
+
     static func unexpected(_ title: String, _ error: MongoError) -> TestProblem {
         let type: String
         switch error.kind {
-        case .network, .serverSelection: type = "networkError"
+        case .network, .serverSelection: type = networkError
         case .client: type = "clientError"
         default: type = "serverError"
         }

@@ -19,4 +19,10 @@ enum RunFailure: Error, Sendable {
         case .errored: return .errored(problem)
         }
     }
+
+    /// An error from a lost connection or a server that could not be selected: the server
+    /// may be gone, and is worth asking before anything else waits for it.
+    var lostConnection: Bool {
+        if case .errored(let problem) = self { problem.type == Failures.networkError } else { false }
+    }
 }

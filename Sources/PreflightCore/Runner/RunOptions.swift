@@ -6,9 +6,9 @@ public struct RunOptions: Sendable {
     public var failFast = false
     /// `--database`: the real database live scenarios read, instead of their `database`.
     public var databaseOverride: String?
-    /// Whether the server is still there, asked before every test: a scratch server that
-    /// died fails the rest of the run at once instead of one server-selection timeout
-    /// per test.
+    /// Whether the scratch server's process still runs, asked before every test and every
+    /// `repeat` iteration: one that died fails the rest of the run at once instead of one
+    /// server-selection timeout per test.
     public var serverIsUp: (@Sendable () -> Bool)?
     /// The run is on a scratch server Preflight started: live files, which read a real
     /// database, have nothing to read there and are skipped.

@@ -9,8 +9,11 @@ public final class ScenarioRun: @unchecked Sendable {
     public let facts: ServerFacts
     private let uri: String
     private let serverSelectionTimeoutMS: Int32?
-    /// The suites finished so far, in order: what Ctrl-C reports (migrations add theirs too).
-    let finished = Guarded<[SuiteResult]>([])
+    /// The tests finished so far, file by file, in order: what Ctrl-C reports (migrations
+    /// record theirs too).
+    let progress = RunProgress()
+    /// Whether the server is still there; once it is gone, nothing more waits for it.
+    let watch: ServerWatch
     let commandLog: CommandLog
     /// Every lane's commands pass it, so Ctrl-C can stop them all.
     private let gate = CommandGate()
@@ -43,6 +46,7 @@ public final class ScenarioRun: @unchecked Sendable {
             throw error
         }
         self.pool = pool
+        watch = ServerWatch(uri: uri, appName: pool.appName + "-recheck", serverIsUp: options.serverIsUp)
     }
 
     public var runID: String { sandboxes.runID }
@@ -52,11 +56,12 @@ public final class ScenarioRun: @unchecked Sendable {
     /// order of `selection` whatever order they finish in.
     public func run(_ selection: [(scenario: Scenario, tests: [ScenarioTest])], observer: RunObserver?) -> [SuiteResult] {
         let stop = StopSignal()
+        progress.begin()
         let order = OrderedObserver(observer)
         // With --fail-fast, one file at a time: the files after a failure must not run,
         // and with several lanes they would already be running.
         let lanes = openLanes(min(options.failFast ? 1 : max(options.jobs, 1), selection.count))
-        defer { lanes.dropFirst().forEach { $0.pool.close() } }
+        defer { lanes.dropFirst().forEach { close($0.pool) } }
         let next = Guarded(0)
         let results = Guarded<[Int: SuiteResult]>([:])
         // `failCommand` is one fail point per server: two files setting it at once would
@@ -64,7 +69,8 @@ public final class ScenarioRun: @unchecked Sendable {
         let failPointTurn = NSLock()
 
         @Sendable func work(on lane: RunLane) {
-            let runner = SuiteRunner(pool: lane.pool, facts: facts, commandLog: lane.commandLog, options: options, stop: stop, observer: nil)
+            let runner = SuiteRunner(
+                pool: lane.pool, facts: facts, commandLog: lane.commandLog, options: options, stop: stop, watch: watch, observer: nil)
             while true {
                 let index = next.mutate { value -> Int in
                     defer { value += 1 }
@@ -75,13 +81,10 @@ public final class ScenarioRun: @unchecked Sendable {
                 let suiteObserver = order.observer(forSuite: index)
                 runner.observer = suiteObserver
                 if scenario.requires.failPoints { failPointTurn.lock() }
-                let suite = run(scenario, tests, runner: runner, lane: lane, observer: suiteObserver, stop: stop)
+                let suite = run(scenario, tests, at: index, runner: runner, lane: lane, observer: suiteObserver, stop: stop)
                 if scenario.requires.failPoints { failPointTurn.unlock() }
-                results.mutate { value in
-                    value[index] = suite
-                    // Under the same lock: a lane with an older list must not overwrite a newer one.
-                    finished.value = value.sorted { $0.key < $1.key }.map(\.value)
-                }
+                results.mutate { $0[index] = suite }
+                progress.record(suite, at: index)
                 suiteObserver.suiteFinished(suite)
             }
         }
@@ -106,12 +109,29 @@ public final class ScenarioRun: @unchecked Sendable {
         return (0..<selection.count).compactMap { results.value[$0] }
     }
 
-    /// One file on one lane; `suiteFinished` is left to the caller, after the result is kept.
+    /// One file on one lane, file `index` of the run; `suiteFinished` is left to the
+    /// caller, after the result is kept.
     private func run(
-        _ scenario: Scenario, _ tests: [ScenarioTest], runner: SuiteRunner, lane: RunLane, observer: RunObserver, stop: StopSignal
+        _ scenario: Scenario, _ tests: [ScenarioTest], at index: Int, runner: SuiteRunner, lane: RunLane, observer: RunObserver,
+        stop: StopSignal
     ) -> SuiteResult {
         var suite: SuiteResult
-        if scenario.mode == .live && options.onScratchServer {
+        /// Keeps each test as it finishes, for Ctrl-C, with what the finished file will say.
+        func keep(note: String) -> (SuiteResult) -> Void {
+            { [self] partial in
+                var partial = partial
+                partial.systemOut += note
+                partial.properties = properties(for: scenario)
+                self.progress.record(partial, at: index)
+            }
+        }
+        if let gone = watch.reason {
+            // Claiming a sandbox, or reading a live database, would wait for the server in vain.
+            stop.set(gone)
+            suite = notRunSuite(scenario, tests, reason: gone)
+            observer.suiteStarted(scenario)
+            suite.tests.forEach { observer.testFinished($0, in: scenario) }
+        } else if scenario.mode == .live && options.onScratchServer {
             // Said as a skip, not run as a pass: a monitoring file reading an empty scratch
             // database would report a healthy production.
             suite = skippedSuite(scenario, tests, reason: "a live file reads a real database, and this run is on a scratch server that holds none; run it with --uri")
@@ -119,21 +139,27 @@ public final class ScenarioRun: @unchecked Sendable {
             suite.tests.forEach { observer.testFinished($0, in: scenario) }
         } else if scenario.mode == .live {
             let database = options.databaseOverride ?? scenario.database
-            suite = runner.run(scenario, tests: tests, database: database, sandbox: false)
-            if database != scenario.database {
-                suite.systemOut += "read the database \(database) (the file names \(scenario.database))\n"
+            let note = database == scenario.database ? "" : "read the database \(database) (the file names \(scenario.database))\n"
+            suite = runner.run(scenario, tests: tests, database: database, sandbox: false, progress: keep(note: note))
+            suite.systemOut += note
+            let check: TestResult
+            if let gone = watch.reason {
+                check = TestResult(name: LiveDataCheck.testName, outcome: gone.notRun)
+            } else {
+                check = (try? lane.pool.withClient { LiveDataCheck.result(scenario, database: database, client: $0) })
+                    ?? TestResult(name: LiveDataCheck.testName, outcome: .errored(TestProblem(type: "environment", message: "no connection to read \(database)")))
             }
-            let check = (try? lane.pool.withClient { LiveDataCheck.result(scenario, database: database, client: $0) })
-                ?? TestResult(name: LiveDataCheck.testName, outcome: .errored(TestProblem(type: "environment", message: "no connection to read \(database)")))
             suite.tests.append(SuiteRunner.redacted(check))
             observer.testFinished(suite.tests[suite.tests.count - 1], in: scenario)
         } else {
             do {
                 let name = try lane.pool.withClient { try sandboxes.claim(using: $0) }
-                suite = runner.run(scenario, tests: tests, database: name, sandbox: true)
+                suite = runner.run(scenario, tests: tests, database: name, sandbox: true, progress: keep(note: "sandbox database: \(name)\n"))
                 suite.systemOut += "sandbox database: \(name)\n"
-                if options.serverIsUp?() == false {
+                if watch.reason == .serverDied {
                     suite.systemErr += "The sandbox \(name) went with the scratch server.\n"
+                } else if watch.reason == .serverLost {
+                    suite.systemErr += "The sandbox \(name) was not dropped: the server stopped answering.\n"
                 } else if !options.keepDatabases {
                     let problem: String?
                     do {
@@ -171,8 +197,18 @@ public final class ScenarioRun: @unchecked Sendable {
         return lanes
     }
 
-    /// The suites finished so far: what Ctrl-C can still report.
-    public var finishedSuites: [SuiteResult] { finished.value }
+    /// The tests finished so far, file by file: what Ctrl-C can still report.
+    public var finishedSuites: [SuiteResult] { progress.finished }
+
+    /// When the server stopped answering during the run, and a re-check found it gone:
+    /// what to say as the run ends (exit 3). Nil when it answers, and when the scratch
+    /// server died, which has a message of its own.
+    public var serverLoss: String? {
+        guard watch.reason == .serverLost, let cause = watch.lossMessage else { return nil }
+        return "The server at \(pool.redactedURI) stopped answering during the run, and did not answer a ping within "
+            + "\(watch.recheckTimeoutMS / 1_000) s either. The error: \(Redaction.redactText(cause))\n"
+            + "The tests left were not run; the reports list them as errors."
+    }
 
     /// Stops the run and drops every sandbox still standing: for Ctrl-C in the middle of
     /// a run. The run's commands are held back first, or a test still running would
@@ -182,8 +218,9 @@ public final class ScenarioRun: @unchecked Sendable {
     public func dropSandboxes() -> [String] {
         let settled = gate.close(timeout: 5)
         // Kept or not, the registry hears that the run is over: its sandboxes have no owner now.
-        defer { sandboxes.finish(kept: options.keepDatabases, serverIsUp: options.serverIsUp?() != false) }
-        guard !options.keepDatabases, !sandboxes.all.isEmpty else { return [] }
+        defer { sandboxes.finish(kept: options.keepDatabases, serverIsUp: options.serverIsUp?() != false && watch.reason == nil) }
+        // A dead scratch server took its sandboxes with it; asking it would only time out.
+        guard !options.keepDatabases, !sandboxes.all.isEmpty, watch.reason != .serverDied else { return [] }
         var problems = settled ? [] : ["A command the run had sent was still running after 5 s; it may write to its sandbox after the drop."]
         do {
             let pool = try ConnectionPool(uri: uri, serverSelectionTimeoutMS: 2_000)
@@ -208,12 +245,19 @@ public final class ScenarioRun: @unchecked Sendable {
         // Side by side: libmongoc takes about half a second to close a pool that was used,
         // and the registry's pool is closed by `finish`.
         let finished = DispatchSemaphore(value: 0)
+        let serverIsUp = options.serverIsUp?() != false && watch.reason == nil
         Thread { [sandboxes, options] in
-            sandboxes.finish(kept: options.keepDatabases, serverIsUp: options.serverIsUp?() != false)
+            sandboxes.finish(kept: options.keepDatabases, serverIsUp: serverIsUp)
             finished.signal()
         }.start()
-        pool.close()
+        close(pool)
         finished.wait()
+    }
+
+    /// Closes one of the run's pools; without waiting for a server that is gone, as
+    /// closing would (see `closeWithoutWaiting`).
+    private func close(_ pool: ConnectionPool) {
+        if watch.reason == nil { pool.close() } else { pool.closeWithoutWaiting() }
     }
 
     private func skippedSuite(_ scenario: Scenario, _ tests: [ScenarioTest], reason: String) -> SuiteResult {
@@ -223,6 +267,12 @@ public final class ScenarioRun: @unchecked Sendable {
                 let skipped = TestResult(name: $0.name, line: $0.line, outcome: .skipped(reason: reason))
                 return options.failOnSkip ? SuiteRunner.failingSkip(skipped) : skipped
             })
+    }
+
+    private func notRunSuite(_ scenario: Scenario, _ tests: [ScenarioTest], reason: StopSignal.Reason) -> SuiteResult {
+        SuiteResult(
+            name: scenario.name, file: scenario.file, classname: SuiteResult.classname(forFile: scenario.file),
+            timestamp: Date(), tests: tests.map { TestResult(name: $0.name, line: $0.line, outcome: reason.notRun) })
     }
 
     private func erroredSuite(_ scenario: Scenario, _ tests: [ScenarioTest], _ error: Error) -> SuiteResult {

@@ -14,6 +14,9 @@ struct StepEnvironment {
     var scope: VariableScope
     let failPoints: FailPointSwitch
     let log: TestLog
+    /// Asked after a lost connection where waiting would be long: inside a transaction,
+    /// which is otherwise retried for two minutes.
+    var watch: ServerWatch?
 
     var executor: OperationExecutor {
         OperationExecutor(

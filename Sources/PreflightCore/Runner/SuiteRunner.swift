@@ -8,23 +8,34 @@ final class SuiteRunner {
     let facts: ServerFacts
     let commandLog: CommandLog
     let options: RunOptions
-    /// Why the rest of the run stops (`--fail-fast`, a dead scratch server); shared by every suite.
+    /// Why the rest of the run stops (`--fail-fast`, a server that is gone); shared by every suite.
     let stop: StopSignal
+    /// Whether the server is still there: asked before every test and iteration, and
+    /// re-checked after a lost connection.
+    let watch: ServerWatch
     weak var observer: RunObserver?
 
-    init(pool: ConnectionPool, facts: ServerFacts, commandLog: CommandLog, options: RunOptions, stop: StopSignal, observer: RunObserver?) {
+    init(
+        pool: ConnectionPool, facts: ServerFacts, commandLog: CommandLog, options: RunOptions, stop: StopSignal, watch: ServerWatch,
+        observer: RunObserver?
+    ) {
         self.pool = pool
         self.facts = facts
         self.commandLog = commandLog
         self.options = options
         self.stop = stop
+        self.watch = watch
         self.observer = observer
     }
 
     /// - Parameters:
     ///   - database: the sandbox's name, or the live database.
     ///   - sandbox: whether `database` is a sandbox this run created (and may drop).
-    func run(_ scenario: Scenario, tests: [ScenarioTest], database: String, sandbox: Bool) -> SuiteResult {
+    ///   - progress: the suite so far, after each test: what Ctrl-C reports of a file it
+    ///     interrupts.
+    func run(
+        _ scenario: Scenario, tests: [ScenarioTest], database: String, sandbox: Bool, progress: (SuiteResult) -> Void = { _ in }
+    ) -> SuiteResult {
         let started = Date()
         var suite = SuiteResult(
             name: scenario.name, file: scenario.file, classname: SuiteResult.classname(forFile: scenario.file),
@@ -33,15 +44,8 @@ final class SuiteRunner {
         let unmet = scenario.requires.unmetReason(on: facts)
         for test in tests {
             var result: TestResult
-            if options.serverIsUp?() == false {
-                stop.set(.serverDied)
-            }
-            if let reason = stop.reason {
-                let outcome: TestResult.Outcome = switch reason {
-                case .failFast: .skipped(reason: "not run: --fail-fast stopped the run after a failure")
-                case .serverDied: .errored(TestProblem(type: "environment", message: "not run: the scratch server stopped"))
-                }
-                result = TestResult(name: test.name, line: test.line, outcome: outcome)
+            if let reason = stopReason {
+                result = TestResult(name: test.name, line: test.line, outcome: reason.notRun)
             } else if let unmet {
                 result = TestResult(name: test.name, line: test.line, outcome: .skipped(reason: unmet))
             } else if let reason = test.skip {
@@ -55,10 +59,18 @@ final class SuiteRunner {
             if options.failFast, case .failed = result.outcome { stop.set(.failFast) }
             if options.failFast, case .errored = result.outcome { stop.set(.failFast) }
             suite.tests.append(result)
+            suite.duration = Date().timeIntervalSince(started)
+            progress(suite)
             observer?.testFinished(result, in: scenario)
         }
-        suite.duration = Date().timeIntervalSince(started)
         return suite
+    }
+
+    /// Why nothing more runs: `--fail-fast`, or a server that is gone (seen here first,
+    /// or by another lane).
+    private var stopReason: StopSignal.Reason? {
+        if let gone = watch.reason { stop.set(gone) }
+        return stop.reason
     }
 
     /// Every message and log line of a result with secrets replaced: the one place free
@@ -88,8 +100,16 @@ final class SuiteRunner {
         let started = Date()
         let log = TestLog()
         var failures: [(iteration: Int, failure: RunFailure)] = []
+        var ran = 0
+        var cutShort: StopSignal.Reason?
         for iteration in 1...test.repeatCount {
+            // A server that is gone fails every iteration after a wait for it: the rest are not run.
+            if let reason = stopReason, reason.serverGone {
+                cutShort = reason
+                break
+            }
             log.beginIteration(iteration, of: test.repeatCount)
+            ran = iteration
             if let failure = runOnce(test, of: scenario, database: database, sandbox: sandbox, log: log) {
                 failures.append((iteration, failure))
                 log.append("✗ \(failure.problem.message)")
@@ -97,13 +117,22 @@ final class SuiteRunner {
         }
         let duration = Date().timeIntervalSince(started)
         let steps = log.stepRecords
+        let notRun = cutShort.map { Self.iterationsNotRun(after: ran, of: test.repeatCount, because: $0) }
         guard let first = failures.first else {
+            if let notRun {
+                return TestResult(
+                    name: test.name, line: test.line, duration: duration,
+                    outcome: .errored(TestProblem(type: "environment", message: notRun, details: "commands and steps:\n" + log.text)),
+                    output: log.text, steps: steps.kept, stepsNotRecorded: steps.notKept)
+            }
             return TestResult(
                 name: test.name, line: test.line, duration: duration, outcome: .passed, output: log.text,
                 steps: steps.kept, stepsNotRecorded: steps.notKept)
         }
         var problem = first.failure.problem
-        if test.repeatCount > 1 {
+        if let notRun {
+            problem.message = "\(failures.count) of the \(ran) iterations run failed (\(notRun)); the first (iteration \(first.iteration)): " + problem.message
+        } else if test.repeatCount > 1 {
             problem.message = "\(failures.count) of \(test.repeatCount) iterations failed; the first (iteration \(first.iteration)): " + problem.message
         }
         problem.details += "\n\ncommands and steps:\n" + log.text
@@ -122,6 +151,13 @@ final class SuiteRunner {
         do {
             return try pool.withClient { client -> RunFailure? in
                 let failure = runSteps(test, of: scenario, database: database, sandbox: sandbox, client: client, log: log, failPoints: failPoints)
+                if let failure, failure.lostConnection,
+                    let reason = watch.recheck(after: "\(scenario.file), test \"\(test.name)\": " + failure.problem.message)
+                {
+                    // Switching the fail points off would wait out server selection once more.
+                    log.append("! \(reason.because): the fail points this test set, if any, were not switched off")
+                    return failure
+                }
                 // A fail point left on would fail the next test, or another run on a shared
                 // server: not being able to switch it off fails this test, whatever it did.
                 let problems = failPoints.switchOff(using: client)
@@ -148,7 +184,7 @@ extension SuiteRunner {
             if sandbox { try FixtureLoader.load(scenario.fixtures, into: database, client: client, scope: scope) }
             let environment = StepEnvironment(
                 pool: pool, client: client, session: nil, database: database, scenario: scenario, scope: scope,
-                failPoints: failPoints, log: log)
+                failPoints: failPoints, log: log, watch: watch)
             // The test's own steps are run one by one here rather than by
             // `StepRunner.run(_:_:)`, so that each is timed and recorded, and the steps
             // nested inside them are not.
@@ -185,6 +221,13 @@ extension SuiteRunner {
         case let error as MongoError: .errored(Failures.unexpected(location, error))
         default: .errored(TestProblem(type: "error", message: "\(location): \(error)"))
         }
+    }
+
+    /// "iterations 4–50 of 50 not run: …", for a repeated test the server went away in.
+    static func iterationsNotRun(after ran: Int, of total: Int, because reason: StopSignal.Reason) -> String {
+        let first = ran + 1
+        let which = first == total ? "iteration \(first)" : "iterations \(first)–\(total)"
+        return "\(which) of \(total) not run: \(reason.because)"
     }
 
     /// Under `--fail-on-skip`, a skipped test as a failure: it checked nothing.

@@ -20,7 +20,15 @@ enum TransactionRunner {
                 number += 1
                 if number > 1 { environment.log.append("  transaction retried (attempt \(number))") }
                 attempt.reset()
-                try StepRunner.run(steps, inner)
+                do {
+                    try StepRunner.run(steps, inner)
+                } catch let error as MongoError where error.lostConnection {
+                    // Retried, each attempt would wait out server selection again, for up to
+                    // two minutes: a server that is gone ends the transaction now.
+                    let cause = "\(environment.scenario.file), \(step.title): \(error.message)"
+                    if environment.watch?.recheck(after: cause) != nil { throw ServerGone(error: error) }
+                    throw error
+                }
                 // MongoDB aborts a transaction on an error, expected or not: there is
                 // nothing to commit, and retrying would only meet the same error again.
                 if attempt.expectedFailure != nil { throw ExpectedAbort() }
@@ -30,6 +38,8 @@ enum TransactionRunner {
             outcome = error
         } catch let failure as RunFailure {
             throw failure.prefixed(step.title)
+        } catch let gone as ServerGone {
+            outcome = gone.error
         } catch is ExpectedAbort {
             environment.log.append("  transaction aborted by the expected error in \(attempt.expectedFailure?.step ?? "a step")")
             outcome = attempt.expectedFailure?.error
@@ -51,4 +61,10 @@ enum TransactionRunner {
             throw RunFailure.errored(Failures.unexpected(step.title + failedStep, error))
         }
     }
+}
+
+/// Ends a transaction whose server is gone: unlike the `MongoError` it carries, it is not
+/// retried.
+private struct ServerGone: Error {
+    let error: MongoError
 }

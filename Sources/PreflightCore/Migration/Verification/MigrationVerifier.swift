@@ -16,28 +16,35 @@ public final class MigrationVerifier {
     /// Verifies `migrations` one after another; the observer hears of each check as it ends.
     public func verify(_ migrations: [Migration], observer: RunObserver?) -> [SuiteResult] {
         var suites: [SuiteResult] = []
-        for migration in migrations {
-            let suite = verify(migration, observer: observer)
+        run.progress.begin()
+        for (index, migration) in migrations.enumerated() {
+            let suite = verify(migration, at: index, observer: observer)
             suites.append(suite)
-            run.finished.value = suites
+            run.progress.record(suite, at: index)
             observer?.suiteFinished(suite)
         }
         return suites
     }
 
-    private func verify(_ migration: Migration, observer: RunObserver?) -> SuiteResult {
+    private func verify(_ migration: Migration, at index: Int, observer: RunObserver?) -> SuiteResult {
         let started = Date()
         let scenario = migration.scenario
         var suite = SuiteResult(
             name: migration.name, file: migration.file, classname: SuiteResult.classname(forFile: migration.file), timestamp: started)
         observer?.suiteStarted(scenario)
         var reported: [TestResult] = []
+        let progress = run.progress
         let report = { (check: MigrationCheck, result: TestResult) in
             var result = result
             result.name = check.name
             result.line = migration.lines[check.key]
             result = SuiteRunner.redacted(result)
             reported.append(result)
+            // Each check as it ends, so Ctrl-C reports the ones that did.
+            var partial = suite
+            partial.tests = reported
+            partial.duration = Date().timeIntervalSince(started)
+            progress.record(partial, at: index)
             observer?.testFinished(result, in: scenario)
         }
         do {
