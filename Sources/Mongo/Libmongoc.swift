@@ -5,9 +5,13 @@ import Foundation
 /// is initialized lazily and exactly once, thread-safely, which is just that.
 /// `mongoc_cleanup()` is left to process exit: it must not run while any client lives.
 private let libmongocInitialized: Void = {
-    mongoc_init()
+    // libmongoc keeps performance counters in shared memory for its mongoc-stat tool; when
+    // /dev/shm is busy it warns "Falling back to malloc for counters" on standard error,
+    // which would land in a run's output at random. Preflight reads no counters.
+    setenv("MONGOC_DISABLE_SHM", "1", 0)
     // libmongoc's default handler prints every level, DEBUG included, on the console
-    // Preflight's reports are written to. Keep warnings and worse, on standard error.
+    // Preflight's reports are written to. Keep warnings and worse, on standard error. Set
+    // before mongoc_init, which may already log.
     mongoc_log_set_handler(
         { level, domain, message, _ in
             guard level.rawValue <= MONGOC_LOG_LEVEL_WARNING.rawValue, let message else { return }
@@ -17,6 +21,7 @@ private let libmongocInitialized: Void = {
             // A warning about a connection string may quote a piece of its password.
             FileHandle.standardError.write(Data(SecretValues.shared.mask(text).utf8))
         }, nil)
+    mongoc_init()
 }()
 
 /// Errors the drivers' specifications say to ignore, which libmongoc does ignore but
