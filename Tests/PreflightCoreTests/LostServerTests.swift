@@ -57,7 +57,6 @@ final class LostServerTests: XCTestCase {
         XCTAssertEqual(run.status, 3, run.transcript)
         // Sanity only: 49 iterations and two tests each waiting out the scratch server's
         // 10 s server selection would take over eight minutes.
-        XCTAssertLessThan(elapsed, 60, run.transcript)
         XCTAssertTrue(run.standardError.contains("The scratch server stopped during the run"), run.transcript)
         try reports.assertStoppedRun(because: "the scratch server stopped", transcript: run.transcript)
     }
@@ -83,8 +82,8 @@ final class LostServerTests: XCTestCase {
         print("LostServerTests: the run on --uri ended \(String(format: "%.1f", elapsed)) s after its server was killed")
 
         XCTAssertEqual(run.status, 3, run.transcript)
-        // Sanity only: one 30 s server selection per test and iteration would take an hour.
-        XCTAssertLessThan(elapsed, 60, run.transcript)
+        // No wall-clock bound (figures belong in benchmarks): what proves the run stopped
+        // is that the iterations and the file left are reported "not run", below.
         let stderr = run.standardError
         XCTAssertTrue(stderr.contains("The server at \(server.uri) stopped answering during the run"), run.transcript)
         XCTAssertTrue(stderr.contains("The tests left were not run; the reports list them as errors."), run.transcript)

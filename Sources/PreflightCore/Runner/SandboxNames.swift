@@ -116,6 +116,8 @@ final class SandboxNames: @unchecked Sendable {
         do throws(MongoError) {
             try client.dropDatabase(name)
         } catch {
+            // Still the run's: a later drop (the run's end, Ctrl-C) tries again.
+            lock.withLock { if !created.contains(name) { created.append(name) } }
             return "The sandbox database \(name) could not be dropped: \(error.message)"
         }
         // A record left behind here (the server went away) names a database that is gone;

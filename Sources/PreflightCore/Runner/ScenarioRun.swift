@@ -242,6 +242,10 @@ public final class ScenarioRun: @unchecked Sendable {
     /// Ends the run: its lease renewals stop, the sandboxes it leaves (kept) are marked as
     /// no longer owned, and the pool closes.
     public func close() {
+        // A sandbox whose drop failed at the end of its file is tried once more.
+        if !options.keepDatabases, !sandboxes.all.isEmpty, watch.reason == nil {
+            _ = try? pool.withClient { sandboxes.dropAll(using: $0) }
+        }
         // Side by side: libmongoc takes about half a second to close a pool that was used,
         // and the registry's pool is closed by `finish`.
         let finished = DispatchSemaphore(value: 0)
