@@ -35,15 +35,7 @@ public final class ConnectionPool: @unchecked Sendable {
         uri uriString: String, monitor: CommandMonitor? = nil, appName: String = "preflight",
         replacingURIAppName: Bool = false, serverSelectionTimeoutMS: Int32? = nil
     ) throws(MongoError) {
-        initializeLibmongoc()
-        // Before anything can fail: libmongoc's messages may quote pieces of the string.
-        SecretValues.shared.addCredentials(of: uriString)
-        var error = bson_error_t()
-        guard let uri = mongoc_uri_new_with_error(uriString, &error) else {
-            throw MongoError(
-                kind: .client,
-                message: "The connection string \(URIRedaction.redact(uriString)) is not valid: \(MongoError(error).message)")
-        }
+        let uri = try ConnectionString.parse(uriString)
         if replacingURIAppName { _ = mongoc_uri_set_appname(uri, appName) }
         if let serverSelectionTimeoutMS {
             _ = mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, serverSelectionTimeoutMS)

@@ -7,6 +7,16 @@ public enum ConnectionString {
     /// options are handled as the driver handles them.
     /// - Throws: `MongoError` of kind `.client` for a malformed connection string.
     public static func database(of uriString: String) throws(MongoError) -> String? {
+        let uri = try parse(uriString)
+        defer { mongoc_uri_destroy(uri) }
+        guard let name = mongoc_uri_get_database(uri) else { return nil }
+        let database = String(cString: name)
+        return database.isEmpty ? nil : database
+    }
+
+    /// libmongoc's parsed URI, for the caller to destroy.
+    /// - Throws: `MongoError` of kind `.client` for a malformed connection string.
+    static func parse(_ uriString: String) throws(MongoError) -> OpaquePointer {
         initializeLibmongoc()
         // Before anything can fail: libmongoc's messages may quote pieces of the string.
         SecretValues.shared.addCredentials(of: uriString)
@@ -16,9 +26,6 @@ public enum ConnectionString {
                 kind: .client,
                 message: "The connection string \(URIRedaction.redact(uriString)) is not valid: \(MongoError(error).message)")
         }
-        defer { mongoc_uri_destroy(uri) }
-        guard let name = mongoc_uri_get_database(uri) else { return nil }
-        let database = String(cString: name)
-        return database.isEmpty ? nil : database
+        return uri
     }
 }

@@ -46,7 +46,7 @@ enum VariableDefinitions {
                         return nil
                     }
                     guard let base = resolvedValue(of: segments[0]) else { return nil }
-                    guard let found = Self.lookup(base, segments.dropFirst()) else {
+                    guard let found = ResultPath.value(at: Array(segments.dropFirst()), in: base) else {
                         diagnostics.error(path.key(owner), "{\"$$var\": \"\(text)\"}: \(segments[0]) has no \(segments.dropFirst().joined(separator: "."))")
                         return nil
                     }
@@ -73,23 +73,5 @@ enum VariableDefinitions {
         var result = BSONDocument()
         for (name, raw) in vars { result[name] = resolvedValue(of: name) ?? raw }
         return result
-    }
-
-    /// `base.path`: keys into documents, numeric segments into arrays.
-    private static func lookup(_ base: BSON, _ segments: ArraySlice<String>) -> BSON? {
-        var current = base
-        for segment in segments {
-            switch current {
-            case .document(let document):
-                guard let next = document[segment] else { return nil }
-                current = next
-            case .array(let elements):
-                guard let index = Int(segment), elements.indices.contains(index) else { return nil }
-                current = elements[index]
-            default:
-                return nil
-            }
-        }
-        return current
     }
 }
