@@ -16,6 +16,9 @@ enum ExtendedJSONStrictness {
         var index = 0
         var lastKey: String?
         var keyIsPending = false
+        // For each open object or array, the key it is the value of: `$timestamp`'s `t`
+        // and `i` and `$regularExpression`'s `options` are checked inside their objects.
+        var owners: [String?] = []
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
@@ -34,6 +37,9 @@ enum ExtendedJSONStrictness {
                 if keyIsPending, let key = lastKey, let problem = typedValueProblem(key, text) {
                     return (start, problem)
                 }
+                if keyIsPending, lastKey == "options", owners.last == "$regularExpression", let problem = regexOptionsProblem(text) {
+                    return (start, problem)
+                }
                 keyIsPending = false
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let start = index
@@ -46,6 +52,9 @@ enum ExtendedJSONStrictness {
                     continue
                 }
                 if let problem = numberProblem(token) { return (start, problem) }
+                if keyIsPending, let key = lastKey, key == "t" || key == "i", owners.last == "$timestamp", UInt32(token) == nil {
+                    return (start, "{\"$timestamp\": {\"\(key)\": \(token)}} is not a timestamp's \(key == "t" ? "seconds" : "increment"): it takes a whole number from 0 to 4294967295")
+                }
                 keyIsPending = false
             case _ where isLetter(byte):
                 let (word, end) = wordAt(bytes, index)
@@ -53,6 +62,8 @@ enum ExtendedJSONStrictness {
                 index = end
                 keyIsPending = false
             default:
+                if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") { owners.append(keyIsPending ? lastKey : nil) }
+                if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") { _ = owners.popLast() }
                 if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: ",") { keyIsPending = false }
                 index += 1
             }
@@ -133,6 +144,8 @@ enum ExtendedJSONStrictness {
             return value.isFinite ? nil : "{\"$numberDouble\": \"\(text)\"} is outside a double's range"
         case "$numberDecimal":
             return decimalProblem(text).map { "{\"$numberDecimal\": \"\(text)\"} \($0)" }
+        case "$options":
+            return regexOptionsProblem(text)
         case "$oid":
             return text.utf8.count == 24 && text.utf8.allSatisfy({ $0 < 128 && Character(Unicode.Scalar($0)).isHexDigit })
                 ? nil : "{\"$oid\": \"\(text)\"} is not an ObjectId: it takes exactly 24 hexadecimal digits"
@@ -141,6 +154,13 @@ enum ExtendedJSONStrictness {
         default:
             return nil
         }
+    }
+
+    /// Options libbson keeps in a regular expression; it drops any other letter in silence.
+    static func regexOptionsProblem(_ options: String) -> String? {
+        let unknown = options.filter { !"ilmsux".contains($0) }
+        guard !unknown.isEmpty else { return nil }
+        return "the regular expression options \"\(options)\" hold \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")), which would be dropped; the options are i, l, m, s, u and x"
     }
 
     private static func isPlainInteger(_ text: String) -> Bool {

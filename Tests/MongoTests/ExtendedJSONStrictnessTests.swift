@@ -28,6 +28,10 @@ final class ExtendedJSONStrictnessTests: XCTestCase {
         (#"{"$date": "2026-01-01T24:00:00Z"}"#, "has no hour 24"),
         (#"{"$oid": "0123456789abcdef0123456X"}"#, "is not an ObjectId: it takes exactly 24 hexadecimal digits"),
         (#"{"$oid": "0123456789abcdef01234567aa"}"#, "is not an ObjectId"),
+        (#"{"$timestamp": {"t": 4294967296, "i": 1}}"#, "is not a timestamp's seconds: it takes a whole number from 0 to 4294967295"),
+        (#"{"$timestamp": {"t": 1, "i": 4294967297}}"#, "is not a timestamp's increment"),
+        (#"{"$regularExpression": {"pattern": "a", "options": "iq"}}"#, #"the regular expression options "iq" hold "q", which would be dropped"#),
+        (#"{"$regex": "a", "$options": "z"}"#, #"hold "z", which would be dropped"#),
         ("NaN", #"bare NaN is not JSON and would not be read as written; write {"$numberDouble": "NaN"}"#),
         ("Infinity", "bare Infinity is not JSON"),
         ("-Infinity", "bare -Infinity is not JSON"),
@@ -41,7 +45,8 @@ final class ExtendedJSONStrictnessTests: XCTestCase {
         #"{"$numberDouble": "-0.0"}"#, #"{"$numberDouble": "Infinity"}"#, #"{"$numberDouble": "1.5e+300"}"#,
         #"{"$numberInt": "-2147483648"}"#, #"{"$numberLong": "9223372036854775807"}"#,
         #"{"$date": "2024-02-29T23:59:59.999Z"}"#, #"{"$date": {"$numberLong": "-62135596800000"}}"#,
-        #"{"$oid": "0123456789abcdefABCDEF01"}"#, #""NaN and Infinity inside a string""#, #""{\"$oid\": \"x\"}""#,
+        #"{"$oid": "0123456789abcdefABCDEF01"}"#, #"{"$timestamp": {"t": 4294967295, "i": 0}}"#,
+        #"{"$regularExpression": {"pattern": "a", "options": "ilmsux"}}"#, #""NaN and Infinity inside a string""#, #""{\"$oid\": \"x\"}""#,
     ]
 
     func testEveryValueNotReadAsWrittenIsAnErrorAtItsPlace() {
@@ -52,9 +57,13 @@ final class ExtendedJSONStrictnessTests: XCTestCase {
                 XCTFail("\(value) was accepted")
             } catch {
                 XCTAssertEqual(error.line, 2, "\(value): \(error)")
-                // A bare value is reported where it starts (column 7); a typed one at its string.
-                let inner = value.hasPrefix("{") ? value.range(of: ": \"").map { value.distance(from: value.startIndex, to: $0.upperBound) - 1 } ?? 0 : 0
-                XCTAssertEqual(error.column, 7 + inner, "\(value): \(error)")
+                // A bare value is reported where it starts (column 7); a typed one at the
+                // part that is wrong, inside it.
+                if value.hasPrefix("{") {
+                    XCTAssertTrue((8..<(7 + value.count)).contains(error.column), "\(value): \(error)")
+                } else {
+                    XCTAssertEqual(error.column, 7, "\(value): \(error)")
+                }
                 XCTAssertTrue(error.message.contains(message), "\(value): \(error.message)")
             }
         }

@@ -35,6 +35,24 @@ final class VariableDefinitionsTests: XCTestCase {
         }
     }
 
+    /// A --var meant as JSON must be exact JSON: never taken as a string in silence.
+    func testAVarThatLooksLikeJSONButIsNotExactIsAUsageError() throws {
+        let folder = try ScenarioFolder()
+        let file = try folder.write("v.json", #"{"preflight": 1, "name": "v", "vars": {"x": 1}, "tests": [{"name": "t", "steps": [{"count": "c", "expect": 0}]}]}"#)
+        for (value, message) in [
+            (#"{"$numberDecimal":"abc"}"#, "is not a decimal number"), ("99999999999999999999", "is outside int64"),
+            ("NaN", "bare NaN is not JSON"), (#"{"a": 1"#, "is not closed"),
+        ] {
+            let run = try PreflightProcess.run(["check", file, "--var", "x=\(value)"], timeout: 60)
+            XCTAssertEqual(run.status, 64, run.transcript)
+            XCTAssertTrue(run.standardError.contains("--var x=\(value): ") && run.standardError.contains(message), run.transcript)
+        }
+        for value in ["2026-01", "hello world", #""NaN""#, "[1, 2]", #"{"$numberDecimal": "1.50"}"#] {
+            let run = try PreflightProcess.run(["check", file, "--var", "x=\(value)"], timeout: 60)
+            XCTAssertEqual(run.status, 0, run.transcript)
+        }
+    }
+
     func testAVarNoFileDeclaresIsNamedWithTheNearestName() {
         XCTAssertNil(VariableOverrides.problem(["month"], declared: ["month", "limit"]))
         XCTAssertEqual(

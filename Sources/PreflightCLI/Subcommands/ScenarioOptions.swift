@@ -12,7 +12,7 @@ struct ScenarioOptions: ParsableArguments {
     @Option(
         name: .customLong("var"),
         help: ArgumentHelp(
-            "Set a variable, replacing the file's `vars` entry: the value is read as JSON when it parses as JSON (--var limit=10, --var 'ids=[1,2]'), else as a string (--var month=2026-01). Repeatable.",
+            "Set a variable the files declare, replacing their `vars` entry: the value is read as JSON when it parses as JSON (--var limit=10, --var 'ids=[1,2]'), else as a string (--var month=2026-01); a value meant as JSON (an object, array or number) must be exact JSON. Repeatable.",
             valueName: "name=value"))
     var variables: [String] = []
 
@@ -34,16 +34,28 @@ struct ScenarioOptions: ParsableArguments {
             guard VariableName.isValid(name) else {
                 throw ValidationError("--var \(name): a variable name uses letters, digits and _, starting with a letter or _.")
             }
-            document[name] = Self.value(text)
+            document[name] = try Self.value(text, of: name)
         }
         // `--var apiToken=…` is a secret from the moment it is read.
         Redaction.learn(.document(document))
         return document
     }
 
-    /// JSON when it parses as JSON (Extended JSON included), else the text itself.
-    static func value(_ text: String) -> BSON {
-        (try? ExtendedJSON.parseDocument("{\"value\": \(text)}"))?["value"] ?? .string(text)
+    /// JSON when it parses as JSON (Extended JSON included), else the text itself. Text
+    /// that can only have been meant as JSON — an object, an array, a number, NaN or
+    /// Infinity — must parse exactly: `{"$numberDecimal": "abc"}` taken as a string, or
+    /// 99999999999999999999 wrapped, would be a value nobody wrote.
+    static func value(_ text: String, of name: String) throws -> BSON {
+        do {
+            return try ExtendedJSON.parseDocument("{\"value\": \(text)}")["value"] ?? .string(text)
+        } catch {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let meantAsJSON = trimmed.hasPrefix("{") || trimmed.hasPrefix("[")
+                || trimmed.wholeMatch(of: /-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/) != nil
+                || ["NaN", "Infinity", "-Infinity"].contains(trimmed)
+            guard meantAsJSON else { return .string(text) }
+            throw ValidationError("--var \(name)=\(text): \(error.message); to pass it as a string, quote it as JSON: --var '\(name)=\"…\"'.")
+        }
     }
 
     /// The names given with `--var`, in order.
