@@ -9,7 +9,7 @@ import Foundation
 ///
 /// There is no JUnit standard, only what CI servers accept. By default the report
 /// validates against both schemas they hold files to (Ant's `JUnit.xsd` and Jenkins
-/// xUnit's `junit-10.xsd`, kept in `../shared/junit/`): elements in the order and number
+/// xUnit's `junit-10.xsd`, kept in `Tests/PreflightCoreTests/Fixtures/junit/`): elements in the order and number
 /// `JUnit.xsd` demands, every required attribute present and non-empty, `time` with three
 /// decimals and no exponent, the timestamp without zone or fraction.
 ///
