@@ -13,4 +13,14 @@ enum CommandFailure {
     static func exit(_ error: Error, _ code: PreflightExitCode) -> ExitCode {
         exit((error as? LocalizedError)?.errorDescription ?? "\(error)", code)
     }
+
+    /// Invalid input (exit 2): every problem on its own line, then how many in how many
+    /// files, and that `nothing` happened ("was run", "was read", "was checked").
+    static func invalid(_ errors: [PreflightCore.ValidationError], nothing: String) -> ExitCode {
+        for error in errors { Console.standardError(error.description) }
+        let files = Set(errors.map(\.file)).count
+        return exit(
+            "\(errors.count) problem\(errors.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"); nothing \(nothing).",
+            .invalidInput)
+    }
 }

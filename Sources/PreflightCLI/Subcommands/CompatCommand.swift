@@ -83,11 +83,7 @@ struct CompatCommand: ParsableCommand {
         let loaded = CompatLoader.loadAll(specs)
         guard loaded.errors.isEmpty else {
             report.write([.invalidInput(loaded.errors)])
-            for error in loaded.errors { Console.standardError(error.description) }
-            let files = Set(loaded.errors.map(\.file)).count
-            throw CommandFailure.exit(
-                "\(loaded.errors.count) problem\(loaded.errors.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"); nothing was read.",
-                .invalidInput)
+            throw CommandFailure.invalid(loaded.errors, nothing: "was read")
         }
         guard !loaded.specs.isEmpty else {
             let message = "No compat specs in \(specs.joined(separator: ", ")); nothing was read."

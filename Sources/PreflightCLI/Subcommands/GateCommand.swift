@@ -81,8 +81,7 @@ struct GateCommand: ParsableCommand {
         do {
             selection = try DatabaseSelection(flags: database, uri: serverOptions.uri)
         } catch let error as ArgumentParser.ValidationError {
-            report.write([.problem("usage: nothing was checked", tests: [("command line", TestProblem(type: "usage", message: error.message))])])
-            throw CommandFailure.exit(error.message, .usage)
+            throw usage(error.message, report, about: "command line")
         }
         var overrides = ScenarioOptions()
         overrides.variables = variables
@@ -91,32 +90,24 @@ struct GateCommand: ParsableCommand {
             variableValues = try overrides.variableOverrides()
         } catch {
             let message = (error as? ArgumentParser.ValidationError)?.message ?? String(describing: error)
-            report.write([.problem("usage: nothing was checked", tests: [("command line", TestProblem(type: "usage", message: message))])])
-            throw CommandFailure.exit(message, .usage)
+            throw usage(message, report, about: "command line")
         }
         let loaded: ChecklistLoader.Loaded
         do {
             loaded = try ChecklistLoader(variableOverrides: variableValues).load(checklist)
         } catch {
             // Typed: the loader throws only ValidationFailure.
-            let failure = error
-            report.write([.invalidInput(failure.errors)])
-            for error in failure.errors { Console.standardError(error.description) }
-            let files = Set(failure.errors.map(\.file)).count
-            throw CommandFailure.exit(
-                "\(failure.errors.count) problem\(failure.errors.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"); nothing was checked.",
-                .invalidInput)
+            report.write([.invalidInput(error.errors)])
+            throw CommandFailure.invalid(error.errors, nothing: "was checked")
         }
         let declared = loaded.scenarios.reduce(into: Set(loaded.checklist.declaredVars)) { $0.formUnion($1.declaredVars) }
         if let problem = VariableOverrides.problem(overrides.variableNames, declared: declared) {
-            report.write([.problem("usage: nothing was checked", tests: [("command line", TestProblem(type: "usage", message: problem))])])
-            throw CommandFailure.exit(problem, .usage)
+            throw usage(problem, report, about: "command line")
         }
         let realDatabase = selection.name ?? loaded.checklist.database
         if serverOptions.uri == nil && loaded.checklist.snapshot.isEmpty {
             let message = "\(checklist) has no \"snapshot\" and no --uri was given: there is no data to check against. Give --uri, or a snapshot for a scratch run."
-            report.write([.problem("usage: nothing was checked", tests: [("snapshot", TestProblem(type: "usage", message: message))])])
-            throw CommandFailure.exit(message, .usage)
+            throw usage(message, report, about: "snapshot")
         }
         do {
             try report.checkWritable()
@@ -126,8 +117,7 @@ struct GateCommand: ParsableCommand {
         let changesPath = baseline
         if let changesPath, !FileManager.default.fileExists(atPath: changesPath) {
             let message = "--baseline \(changesPath): no such file (an earlier gate's --json evidence)."
-            report.write([.problem("usage: nothing was checked", tests: [("command line", TestProblem(type: "usage", message: message))])])
-            throw CommandFailure.exit(message, .usage)
+            throw usage(message, report, about: "command line")
         }
 
         var options = RunOptions()
@@ -192,5 +182,11 @@ struct GateCommand: ParsableCommand {
         }
         if let lost = server.environmentFailure() { throw CommandFailure.exit(lost, .environment) }
         if !result.go { throw ExitCode(PreflightExitCode.failed.rawValue) }
+    }
+
+    /// A usage error found after parsing (exit 64): the gate's reports say so too.
+    private func usage(_ message: String, _ report: GateReportTarget, about: String) -> ExitCode {
+        report.write([.problem("usage: nothing was checked", tests: [(about, TestProblem(type: "usage", message: message))])])
+        return CommandFailure.exit(message, .usage)
     }
 }

@@ -89,10 +89,7 @@ struct MigrateVerifyCommand: ParsableCommand {
         let (migrations, errors) = MigrationLoader().loadAll(paths)
         guard errors.isEmpty else {
             report.write([.invalidInput(errors)])
-            for error in errors { Console.standardError(error.description) }
-            let files = Set(errors.map(\.file)).count
-            throw CommandFailure.exit(
-                "\(errors.count) problem\(errors.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"); nothing was run.", .invalidInput)
+            throw CommandFailure.invalid(errors, nothing: "was run")
         }
         guard !migrations.isEmpty else {
             let message = "No migration files in \(paths.joined(separator: ", ")); nothing was run."

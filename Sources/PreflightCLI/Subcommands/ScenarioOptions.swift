@@ -70,10 +70,6 @@ struct ScenarioOptions: ParsableArguments {
 
     /// Prints every problem of an invalid catalog; the exit code to throw (2).
     static func invalid(_ catalog: ScenarioCatalog) -> ExitCode {
-        for error in catalog.errors { Console.standardError(error.description) }
-        let files = Set(catalog.errors.map(\.file)).count
-        return CommandFailure.exit(
-            "\(catalog.errors.count) problem\(catalog.errors.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"); nothing was run.",
-            .invalidInput)
+        CommandFailure.invalid(catalog.errors, nothing: "was run")
     }
 }

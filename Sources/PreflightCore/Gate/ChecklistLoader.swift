@@ -81,7 +81,7 @@ public struct ChecklistLoader: Sendable {
         }
 
         // The files it names, validated as their own commands would, problems under their own names.
-        var errors = diagnostics.errors
+        var errors: [ValidationError] = []
         let scenarioLoader = ScenarioLoader(variableOverrides: vars)
         var scenarios: [Scenario] = []
         for (index, entry) in checklist.scenarios.enumerated() {
@@ -89,9 +89,7 @@ public struct ChecklistLoader: Sendable {
                 let scenario = try scenarioLoader.load(entry.file)
                 if entry.policy.allowEmpty != nil && scenario.mode != .live {
                     // Said, not ignored: only a live file reads data that may be empty.
-                    let location = Diagnostics(file: file, sourceMap: SourceMap(bytes))
-                    location.error(JSONPath.root.key("scenarios"), "\"allowEmpty\" is given for \(entry.file), which is not a live file: a sandbox file's data is its fixtures (entry \(index + 1) after expansion)")
-                    errors += location.errors
+                    diagnostics.error(JSONPath.root.key("scenarios"), "\"allowEmpty\" is given for \(entry.file), which is not a live file: a sandbox file's data is its fixtures (entry \(index + 1) after expansion)")
                 }
                 scenarios.append(scenario)
             } catch {
@@ -107,16 +105,13 @@ public struct ChecklistLoader: Sendable {
             do { loadedMigrations.append(try MigrationLoader().load(pending.file)) } catch { errors += error.errors }
         }
         // An allowance that names no test would excuse nothing today and a renamed test tomorrow.
-        let listed = Set(scenarios.flatMap { scenario in
-            scenario.tests.map { ChecklistPaths.absolute(scenario.file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) + "::" + $0.name }
-        })
-        if errors.isEmpty {
+        let listed = Set(scenarios.flatMap { scenario in scenario.tests.map { ChecklistPaths.testKey(scenario.file, $0.name) } })
+        if errors.isEmpty && diagnostics.errors.isEmpty {
             for (written, key, _) in writtenSkips where !listed.contains(key) {
-                let location = Diagnostics(file: file, sourceMap: SourceMap(bytes))
-                location.error(JSONPath.root.key("allowSkipped").key(written), "names no test of the scenarios this checklist lists (\"path::test name\", the path relative to this checklist)")
-                errors += location.errors
+                diagnostics.error(JSONPath.root.key("allowSkipped").key(written), "names no test of the scenarios this checklist lists (\"path::test name\", the path relative to this checklist)")
             }
         }
+        errors = diagnostics.errors + errors
         if !errors.isEmpty { throw ValidationFailure(errors) }
         return Loaded(checklist: checklist, scenarios: scenarios, specs: specs, migrations: loadedMigrations)
     }

@@ -39,6 +39,11 @@ enum ChecklistPaths {
         return url.standardized.path
     }
 
+    /// How `allowSkipped` names a test: the file's absolute path, `::`, the test's name.
+    static func testKey(_ file: String, _ test: String) -> String {
+        absolute(file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) + "::" + test
+    }
+
     /// Whether a file found in a folder is of the section's kind.
     private static func isKind(_ kind: String, _ file: String) -> Bool {
         guard let input = try? InputText.read(file), let document = input.value.documentValue else { return false }

@@ -36,7 +36,11 @@ extension Gate {
             collections.visit(migration.up)
         }
         compat.specs.forEach { collections.add($0.collection) }
-        scenarios.liveTests.forEach { $0.scenario.collectionsRead.forEach { collections.add($0) } }
+        // Once per file, not per test: a file's tests read the same collections.
+        var seenFiles: Set<String> = []
+        for entry in scenarios.liveTests where seenFiles.insert(entry.scenario.file).inserted {
+            entry.scenario.collectionsRead.forEach { collections.add($0) }
+        }
         let limit = loaded.checklist.migrations.map(\.copyLimit).min() ?? PendingMigration.defaultCopyLimit
 
         let copy = AfterMigrations(gate: self, collections: collections.names, limit: limit)

@@ -74,8 +74,7 @@ extension Gate {
             item = GateItem(section: .scenarios, name: name, outcome: refused ? .unknown : .failed, reason: problem.message, file: scenario.file)
             item.details = problem.details
         case .skipped(let why):
-            let key = ChecklistPaths.absolute(scenario.file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) + "::" + result.name
-            if let allowed = loaded.checklist.allowSkipped[key] {
+            if let allowed = loaded.checklist.allowSkipped[ChecklistPaths.testKey(scenario.file, result.name)] {
                 item = GateItem(section: .scenarios, name: name, outcome: .unknown, reason: "skipped (\(why))", file: scenario.file)
                 item.policy = policy
                 item.policy.unknownWarns = true
