@@ -60,8 +60,8 @@ public struct ChecklistLoader: Sendable {
         vars = VariableDefinitions.resolve(vars, at: JSONPath.root.key("vars"), diagnostics)
         let directory = URL(fileURLWithPath: file).absoluteURL.deletingLastPathComponent()
         let server = ServerSectionReader(diagnostics).read(reader.document("server"))
-        let scenarioEntries = entries(reader.array("scenarios"), key: "scenarios", directory: directory, diagnostics, globs: true)
-        let compatEntries = entries(reader.array("compat"), key: "compat", directory: directory, diagnostics, globs: true)
+        let scenarioEntries = entries(reader.array("scenarios"), key: "scenarios", directory: directory, diagnostics)
+        let compatEntries = entries(reader.array("compat"), key: "compat", directory: directory, diagnostics)
         let migrations = pendingMigrations(reader.array("migrations"), directory: directory, diagnostics)
         let writtenSkips = allowedSkips(reader.document("allowSkipped"), directory: directory, diagnostics)
         let allowSkipped = Dictionary(writtenSkips.map { ($0.key, $0.reason) }, uniquingKeysWith: { first, _ in first })
@@ -121,7 +121,7 @@ public struct ChecklistLoader: Sendable {
     /// or an object with a policy. A pattern that matches nothing is an error: a typo must
     /// not shrink the gate in silence.
     private func entries(
-        _ array: [BSON]?, key: String, directory: URL, _ diagnostics: Diagnostics, globs: Bool
+        _ array: [BSON]?, key: String, directory: URL, _ diagnostics: Diagnostics
     ) -> [(file: String, policy: ItemPolicy)] {
         guard let array else { return [] }
         var entries: [(file: String, policy: ItemPolicy)] = []
