@@ -11,13 +11,17 @@ public final class CommandMonitor: Sendable {
         self.handler = handler
     }
 
-    /// Installs the three callbacks on `pool`, with `self` as their context.
-    /// The pool keeps `self` alive for as long as the callbacks can fire.
-    func install(on pool: OpaquePointer) -> Bool {
+    /// Installs the three callbacks on `pool`, with `context` as theirs: its monitor, if
+    /// any, sees every command; its `closing` learns what closing the pool must wait for.
+    /// The pool keeps `context` alive for as long as the callbacks can fire.
+    static func install(_ context: PoolEvents, on pool: OpaquePointer) -> Bool {
         guard let callbacks = mongoc_apm_callbacks_new() else { return false }
         defer { mongoc_apm_callbacks_destroy(callbacks) }
         mongoc_apm_set_command_started_cb(callbacks) { event in
-            guard let event, let monitor = CommandMonitor.from(mongoc_apm_command_started_get_context(event)) else { return }
+            guard let event, let context = PoolEvents.from(mongoc_apm_command_started_get_context(event)) else { return }
+            context.closing.started(
+                mongoc_apm_command_started_get_command_name(event), mongoc_apm_command_started_get_command(event))
+            guard let monitor = context.monitor else { return }
             let command = (try? BSONDocument(copying: mongoc_apm_command_started_get_command(event))) ?? [:]
             monitor.handler(
                 CommandEvent(
@@ -30,7 +34,9 @@ public final class CommandMonitor: Sendable {
                         databaseName: String(cString: mongoc_apm_command_started_get_database_name(event)))))
         }
         mongoc_apm_set_command_succeeded_cb(callbacks) { event in
-            guard let event, let monitor = CommandMonitor.from(mongoc_apm_command_succeeded_get_context(event)) else { return }
+            guard let event, let context = PoolEvents.from(mongoc_apm_command_succeeded_get_context(event)) else { return }
+            context.closing.finished(mongoc_apm_command_succeeded_get_command_name(event))
+            guard let monitor = context.monitor else { return }
             let reply = (try? BSONDocument(copying: mongoc_apm_command_succeeded_get_reply(event))) ?? [:]
             monitor.handler(
                 CommandEvent(
@@ -41,7 +47,9 @@ public final class CommandMonitor: Sendable {
                     outcome: .succeeded(reply: reply, microseconds: mongoc_apm_command_succeeded_get_duration(event))))
         }
         mongoc_apm_set_command_failed_cb(callbacks) { event in
-            guard let event, let monitor = CommandMonitor.from(mongoc_apm_command_failed_get_context(event)) else { return }
+            guard let event, let context = PoolEvents.from(mongoc_apm_command_failed_get_context(event)) else { return }
+            context.closing.finished(mongoc_apm_command_failed_get_command_name(event))
+            guard let monitor = context.monitor else { return }
             var error = bson_error_t()
             mongoc_apm_command_failed_get_error(event, &error)
             let reply = (try? BSONDocument(copying: mongoc_apm_command_failed_get_reply(event))) ?? [:]
@@ -55,11 +63,7 @@ public final class CommandMonitor: Sendable {
                         message: MongoError(error).message, reply: reply,
                         microseconds: mongoc_apm_command_failed_get_duration(event))))
         }
-        return mongoc_client_pool_set_apm_callbacks(pool, callbacks, Unmanaged.passUnretained(self).toOpaque())
-    }
-
-    private static func from(_ context: UnsafeMutableRawPointer?) -> CommandMonitor? {
-        context.map { Unmanaged<CommandMonitor>.fromOpaque($0).takeUnretainedValue() }
+        return mongoc_client_pool_set_apm_callbacks(pool, callbacks, Unmanaged.passUnretained(context).toOpaque())
     }
 
     private static func host(_ host: UnsafePointer<mongoc_host_list_t>?) -> String {
@@ -67,5 +71,19 @@ public final class CommandMonitor: Sendable {
         return withUnsafeBytes(of: host.pointee.host_and_port) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
+    }
+}
+
+/// What a pool's monitoring callbacks report to: the user's monitor, and the pool's closing.
+final class PoolEvents: Sendable {
+    let monitor: CommandMonitor?
+    let closing = PoolClosing()
+
+    init(monitor: CommandMonitor?) {
+        self.monitor = monitor
+    }
+
+    static func from(_ context: UnsafeMutableRawPointer?) -> PoolEvents? {
+        context.map { Unmanaged<PoolEvents>.fromOpaque($0).takeUnretainedValue() }
     }
 }

@@ -12,7 +12,7 @@ public final class ConnectionPool: @unchecked Sendable {
     private let pool: OpaquePointer
     private let uri: OpaquePointer
     /// Kept alive here because libmongoc holds an unretained pointer to it.
-    private let monitor: CommandMonitor?
+    private let events: PoolEvents
     private let lock = Mutex()
     private var closed = false
 
@@ -50,14 +50,15 @@ public final class ConnectionPool: @unchecked Sendable {
         // Returns false when the URI already names an app; the user's choice wins.
         let named = mongoc_uri_get_appname(uri).map { String(cString: $0) }
         if named == nil { _ = mongoc_client_pool_set_appname(pool, appName) }
-        if let monitor, !monitor.install(on: pool) {
+        let events = PoolEvents(monitor: monitor)
+        guard CommandMonitor.install(events, on: pool) else {
             mongoc_client_pool_destroy(pool)
             mongoc_uri_destroy(uri)
             throw MongoError(kind: .client, message: "libmongoc refused the command monitoring callbacks.")
         }
         self.uri = uri
         self.pool = pool
-        self.monitor = monitor
+        self.events = events
         self.redactedURI = URIRedaction.redact(uriString)
         self.appName = named ?? appName
     }
@@ -97,28 +98,31 @@ public final class ConnectionPool: @unchecked Sendable {
         return try body(pointers.map(MongoClient.init))
     }
 
-    /// Closes every connection. Call once, after all borrowed clients are back.
+    /// Closes the pool: once the server has been told its sessions are over, this returns,
+    /// and the connections and libmongoc's monitor threads are let go in the background
+    /// (see `PoolClosing`). Call once, after all borrowed clients are back.
     public func close() {
-        lock.withLock {
-            guard !closed else { return }
-            closed = true
-            destroy()
-        }
-    }
-
-    /// Closes the pool without waiting for a server that is gone. libmongoc ends the
-    /// pool's server sessions as it closes (`endSessions`), and with no server to send
-    /// them to that waits out a whole server selection timeout: here that goes on in a
-    /// thread of its own, and the pool is closed to its users at once. A process that
-    /// exits meanwhile does not wait for it.
-    public func closeWithoutWaiting() {
         let open = lock.withLock { () -> Bool in
             defer { closed = true }
             return !closed
         }
         guard open else { return }
         // The thread holds `self`, and with it the monitor libmongoc may still call.
-        Thread { self.destroy() }.start()
+        events.closing.close(wait: true) { self.destroy() }
+    }
+
+    /// Closes the pool without waiting for a server that is gone. libmongoc ends the
+    /// pool's server sessions as it closes (`endSessions`), and with no server to send
+    /// them to that waits out a whole server selection timeout: here that goes on in a
+    /// thread of its own, and the pool is closed to its users at once. `preflight` leaves
+    /// without waiting for it (see `PoolClosing.running`).
+    public func closeWithoutWaiting() {
+        let open = lock.withLock { () -> Bool in
+            defer { closed = true }
+            return !closed
+        }
+        guard open else { return }
+        events.closing.close(wait: false) { self.destroy() }
     }
 
     private func destroy() {

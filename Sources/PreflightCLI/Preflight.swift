@@ -30,6 +30,33 @@ struct Preflight: ParsableCommand {
         for argument in CommandLine.arguments where argument.contains("://") {
             SecretValues.shared.addCredentials(of: argument)
         }
-        main(nil)
+        let status: Int32
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            status = 0
+        } catch {
+            // What ArgumentParser's own `exit(withError:)` prints: help and the version on
+            // standard output, errors on standard error.
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if code == .success { print(message) } else { Console.standardError(message) }
+            }
+            status = code.rawValue
+        }
+        leave(status)
+    }
+
+    /// Ends the process once everything it owes is done: the reports are written and
+    /// flushed, the sandboxes dropped, the scratch server stopped, and each server told its
+    /// sessions are over. What is left, libmongoc's monitor threads noticing they may
+    /// stop (up to half a second each, see `PoolClosing`) and freeing memory, the
+    /// process's end does at once; `_exit` skips the exit handlers that would wait for it.
+    private static func leave(_ status: Int32) -> Never {
+        // Swift's `print` goes through C's buffered standard output; fflush(NULL) flushes
+        // every stream.
+        fflush(nil)
+        _exit(status)
     }
 }

@@ -94,7 +94,10 @@ public struct JUnitReport: Sendable {
         }
         // The strict report has nowhere else for a failing test's log (the commands it
         // sent), so it follows the details in the body; extended reports give it its own element.
-        let log = extended || test.output.isEmpty ? "" : "\n\n" + test.output
+        // Read only for a failure: a passing test's log is made only for reports that show it.
+        var log: String {
+            extended || test.output.isEmpty ? "" : "\n\n" + test.output
+        }
         var children: [String] = []
         switch test.outcome {
         case .passed:

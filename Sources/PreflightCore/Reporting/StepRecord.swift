@@ -14,8 +14,13 @@ public struct StepRecord: Sendable, Equatable {
         case errored
     }
 
-    /// How reports name the step: `tests[0].steps[1]: run earlybird.runBilling`.
-    public var title: String
+    /// How reports name the step: `tests[0].steps[1]: run earlybird.runBilling`. Made
+    /// when first read: most records are never shown.
+    public var title: String {
+        get { lazyTitle.value }
+        set { lazyTitle = LazyText(newValue) }
+    }
+    var lazyTitle: LazyText
     /// The action the step is written with: `find`, `updateMany`, `command`, `run`,
     /// `parallel`, `transaction`, `expectVar`, …
     public var kind: String
@@ -33,12 +38,17 @@ public struct StepRecord: Sendable, Equatable {
         title: String, kind: String, label: String? = nil, iteration: Int = 1, duration: TimeInterval = 0,
         outcome: Outcome = .passed, message: String? = nil
     ) {
-        self.title = title
+        self.lazyTitle = LazyText(title)
         self.kind = kind
         self.label = label
         self.iteration = iteration
         self.duration = duration
         self.outcome = outcome
         self.message = message
+    }
+
+    public static func == (lhs: StepRecord, rhs: StepRecord) -> Bool {
+        lhs.title == rhs.title && lhs.kind == rhs.kind && lhs.label == rhs.label && lhs.iteration == rhs.iteration
+            && lhs.duration == rhs.duration && lhs.outcome == rhs.outcome && lhs.message == rhs.message
     }
 }

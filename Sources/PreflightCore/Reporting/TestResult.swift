@@ -18,8 +18,12 @@ public struct TestResult: Sendable {
     public var duration: TimeInterval
     public var outcome: Outcome
     /// The test's own log: steps and commands sent, shown for failures and in
-    /// `--junit-extended`.
-    public var output: String
+    /// `--junit-extended`. Made when first read.
+    public var output: String {
+        get { lazyOutput.value }
+        set { lazyOutput = LazyText(newValue) }
+    }
+    var lazyOutput: LazyText
     /// The test's own steps as they ran, iteration by iteration, for the JSON report; at
     /// most 1,000 (`stepsNotRecorded` counts the rest).
     public var steps: [StepRecord]
@@ -37,7 +41,7 @@ public struct TestResult: Sendable {
         self.line = line
         self.duration = duration
         self.outcome = outcome
-        self.output = output
+        self.lazyOutput = LazyText(output)
         self.steps = steps
         self.stepsNotRecorded = stepsNotRecorded
         self.figures = figures

@@ -23,17 +23,26 @@ final class CommandLog: @unchecked Sendable {
         guard let log = lock.withLock({ current }) else { return }
         switch event.outcome {
         case .started(let command, let database):
-            var shown = command
-            // Session plumbing, the same on every command: noise in a log meant for people.
-            for key in ["lsid", "$clusterTime", "$db", "$readPreference"] { shown[key] = nil }
-            log.append("→ \(database).\(event.commandName) \(Redaction.redact(.document(shown)).extendedJSON(.relaxed).clipped(to: 600))")
+            // Rendered (and redacted) only if the log is read: most never are, and making
+            // the line cost more than the command's round trip.
+            let name = event.commandName
+            log.append(.deferred { "→ \(database).\(name) \(Self.shown(command))" })
         case .succeeded(_, let microseconds):
-            log.append("← \(event.commandName) ok (\(Self.milliseconds(microseconds)))")
+            let name = event.commandName
+            log.append(.deferred { "← \(name) ok (\(Self.milliseconds(microseconds)))" })
         case .failed(let message, _, let microseconds):
-            log.append("← \(event.commandName) failed (\(Self.milliseconds(microseconds))): \(message)")
+            let name = event.commandName
+            log.append(.deferred { "← \(name) failed (\(Self.milliseconds(microseconds))): \(message)" })
         }
     }
 
+    /// A command as a log shows it: redacted, clipped, and without the session plumbing
+    /// that is the same on every command.
+    private static func shown(_ command: BSONDocument) -> String {
+        var shown = command
+        for key in ["lsid", "$clusterTime", "$db", "$readPreference"] { shown[key] = nil }
+        return Redaction.redact(.document(shown)).extendedJSON(.relaxed).clipped(to: 600)
+    }
 
     private static func milliseconds(_ microseconds: Int64) -> String {
         String(format: "%.1f ms", Double(microseconds) / 1000)

@@ -4,7 +4,8 @@ import Mongo
 /// `expectError` and `save` what was asked.
 enum OperationStepRunner {
     static func run(_ operation: OperationStep, step: Step, _ environment: StepEnvironment) throws {
-        let title = step.title
+        // Made only when a message needs it: most steps pass without one.
+        var title: String { step.title }
         let arguments = try Substitution.document(operation.arguments, environment.scope)
         if let transaction = environment.transaction, let earlier = transaction.expectedFailure {
             // The server aborted the transaction at the expected error; nothing more runs in it.

@@ -8,8 +8,7 @@ public enum Redaction {
 
     /// True for keys like `password`, `pwd`, `apiSecret`, `accessToken`.
     public static func isSensitive(_ key: String) -> Bool {
-        let lowered = key.lowercased()
-        return sensitiveWords.contains { lowered.contains($0) }
+        SensitiveWords.appear(in: key)
     }
 
     /// `value` with the value of every sensitive key, at any depth, replaced, and every
@@ -49,7 +48,7 @@ public enum Redaction {
     public static func redactText(_ text: String) -> String {
         var out = text
         if out.contains("mongodb") { out = redactConnectionStrings(in: out) }
-        if sensitiveWords.contains(where: { out.lowercased().contains($0) }) {
+        if SensitiveWords.appear(in: out) {
             out = out.replacing(sensitiveJSONMember) { match in
                 "\(match.output.1)\"\(placeholder)\""
             }
@@ -74,8 +73,6 @@ public enum Redaction {
         }
         return out + rest
     }
-
-    private static let sensitiveWords = ["password", "passwd", "pwd", "secret", "token"]
 
     /// `"…password…": value` as JSON writes it, or `{ apiToken: "…" }` as the server's own
     /// messages do (`dup key: { apiToken: "…" }`; a bare key only after `{` or `,`, so a

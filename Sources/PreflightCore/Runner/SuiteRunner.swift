@@ -86,10 +86,10 @@ final class SuiteRunner {
         case .errored(let problem): result.outcome = .errored(clean(problem))
         case .passed, .skipped: break
         }
-        result.output = Redaction.redactText(result.output)
+        result.lazyOutput = result.lazyOutput.map(Redaction.redactText)
         result.steps = result.steps.map { step in
             var step = step
-            step.title = Redaction.redactText(step.title)
+            step.lazyTitle = step.lazyTitle.map(Redaction.redactText)
             step.message = step.message.map(Redaction.redactText)
             return step
         }
@@ -125,9 +125,11 @@ final class SuiteRunner {
                     outcome: .errored(TestProblem(type: "environment", message: notRun, details: "commands and steps:\n" + log.text)),
                     output: log.text, steps: steps.kept, stepsNotRecorded: steps.notKept)
             }
-            return TestResult(
-                name: test.name, line: test.line, duration: duration, outcome: .passed, output: log.text,
+            var result = TestResult(
+                name: test.name, line: test.line, duration: duration, outcome: .passed,
                 steps: steps.kept, stepsNotRecorded: steps.notKept)
+            result.lazyOutput = log.lazyText
+            return result
         }
         var problem = first.failure.problem
         if let notRun {

@@ -7,7 +7,9 @@ import Mongo
 final class TestLog: @unchecked Sendable {
     // @unchecked: all state is guarded by `lock`; parallel branches write at once.
     private let lock = NSLock()
-    private var lines: [String] = []
+    /// Lines as they were recorded; a command becomes text only when the log is read
+    /// (see `CommandLog`), which for a passing test is usually never.
+    private var lines: [Line] = []
     /// Past this many lines only a count is kept: a 10,000-iteration loop must not
     /// turn a report into megabytes.
     private static let maximumLines = 2_000
@@ -19,7 +21,17 @@ final class TestLog: @unchecked Sendable {
     private var droppedSteps = 0
     private var iteration = 1
 
+    enum Line {
+        case text(String)
+        /// A line made when the log is read.
+        case deferred(@Sendable () -> String)
+    }
+
     func append(_ line: String) {
+        append(.text(line))
+    }
+
+    func append(_ line: Line) {
         lock.withLock {
             if lines.count < Self.maximumLines { lines.append(line) } else { dropped += 1 }
         }
@@ -44,9 +56,20 @@ final class TestLog: @unchecked Sendable {
     }
 
     var text: String {
-        lock.withLock {
-            lines.joined(separator: "\n") + (dropped > 0 ? "\n… \(dropped) more lines not kept" : "")
+        let (kept, notKept): ([Line], Int) = lock.withLock { (lines, dropped) }
+        let rendered: [String] = kept.map { line -> String in
+            switch line {
+            case .text(let text): return text
+            case .deferred(let make): return make()
+            }
         }
+        return rendered.joined(separator: "\n") + (notKept > 0 ? "\n… \(notKept) more lines not kept" : "")
+    }
+
+    /// The log's text, made when first read: for a test's result, whose log most reports
+    /// never show.
+    var lazyText: LazyText {
+        LazyText { self.text }
     }
 
     /// The step records kept, and how many more there were.
