@@ -3,6 +3,9 @@ import XCTest
 
 /// Fail points turn server faults into tests: each must surface as the right error kind.
 final class FailPointTests: ScratchServerTestCase {
+    /// Transactions run on a replica set only.
+    override class var topology: ScratchTopology { .replicaSet }
+
     override func tearDownWithError() throws {
         try withClient { client in
             _ = try? client.runCommand(["configureFailPoint": "failCommand", "mode": "off"], on: "admin")

@@ -12,6 +12,9 @@ import XCTest
 /// `ScenarioCatalog`, run with `ScenarioRun` against a real scratch server, and every
 /// test's outcome, message, sandbox and report is held to DESIGN §2–§4 and §9.
 final class ScenarioRunIntegrationTests: ScratchServerTestCase {
+    /// Transactions run on a replica set only.
+    override class var topology: ScratchTopology { .replicaSet }
+
     // MARK: - Passing scenarios
 
     /// Every test in `passing/` passes, except the three that are skipped for a stated reason.

@@ -7,7 +7,7 @@ import XCTest
 /// here): its command line, the replica set it is initiated with, and how readiness is read.
 final class ScratchCommandLineTests: XCTestCase {
     func testMongodIsAOneMemberReplicaSetWithTestCommandsOnLoopback() {
-        let arguments = ScratchFlavor.mongod(executable: "/usr/bin/mongod").arguments(directory: "/tmp/x", port: 27999)
+        let arguments = ScratchFlavor.mongod(executable: "/usr/bin/mongod").arguments(directory: "/tmp/x", port: 27999, topology: .replicaSet)
         func value(after flag: String) -> String? {
             arguments.firstIndex(of: flag).map { arguments[$0 + 1] }
         }
@@ -18,8 +18,21 @@ final class ScratchCommandLineTests: XCTestCase {
         XCTAssertEqual(value(after: "--setParameter"), "enableTestCommands=1")
     }
 
+    func testAStandaloneMongodHasNoReplicaSetName() {
+        let arguments = ScratchFlavor.mongod(executable: "/usr/bin/mongod").arguments(directory: "/tmp/x", port: 27999, topology: .standalone)
+        XCTAssertFalse(arguments.contains("--replSet"))
+        XCTAssertTrue(arguments.contains("enableTestCommands=1"))
+    }
+
+    func testSecantusIsStandaloneUnlessAReplicaSetIsAskedFor() {
+        let standalone = ScratchFlavor.secantus(executable: "secantusd-py").arguments(directory: "/tmp/x", port: 0, topology: .standalone)
+        XCTAssertTrue(standalone.contains("--standalone"))
+        let replicaSet = ScratchFlavor.secantus(executable: "secantusd-py").arguments(directory: "/tmp/x", port: 0, topology: .replicaSet)
+        XCTAssertFalse(replicaSet.contains("--standalone"))
+    }
+
     func testSecantusChoosesItsPortLogsItAndIgnoresStrayConfigFiles() {
-        let arguments = ScratchFlavor.secantus(executable: "secantusd-py").arguments(directory: "/tmp/x", port: 0)
+        let arguments = ScratchFlavor.secantus(executable: "secantusd-py").arguments(directory: "/tmp/x", port: 0, topology: .standalone)
         XCTAssertEqual(arguments[arguments.firstIndex(of: "--port")! + 1], "0")
         XCTAssertEqual(arguments[arguments.firstIndex(of: "--host")! + 1], "127.0.0.1")
         XCTAssertEqual(arguments[arguments.firstIndex(of: "--log-level")! + 1], "INFO")

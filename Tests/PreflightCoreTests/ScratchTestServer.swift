@@ -15,10 +15,14 @@ class ScratchServerTestCase: XCTestCase {
     /// A fresh database name per test, so tests never see each other's data.
     var database: String = ""
 
+    /// A standalone, as `preflight` starts for files without transactions: it stays fast
+    /// over a class's thousands of writes. Classes that run transactions override this.
+    class var topology: ScratchTopology { .standalone }
+
     override class func setUp() {
         super.setUp()
         do {
-            let started = try ScratchServer.start(.secantus, searchRoots: [packageRoot])
+            let started = try ScratchServer.start(.secantus, topology: topology, searchRoots: [packageRoot])
             server = started
             let monitor = CommandMonitor { events.append($0) }
             pool = try ConnectionPool(uri: started.uri, monitor: monitor)

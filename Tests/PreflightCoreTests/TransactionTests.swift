@@ -4,6 +4,9 @@ import XCTest
 /// Sessions and transactions against a real server: commit, abort, and the
 /// convenient-transaction retry rules.
 final class TransactionTests: ScratchServerTestCase {
+    /// Transactions run on a replica set only.
+    override class var topology: ScratchTopology { .replicaSet }
+
     func testACommittedTransactionIsVisibleAndAnAbortedOneIsNot() throws {
         try withClient { client in
             let ledger = client.collection("ledger", in: database)

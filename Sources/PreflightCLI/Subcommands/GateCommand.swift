@@ -126,7 +126,9 @@ struct GateCommand: ParsableCommand {
         options.scratchHoldsSnapshot = true
         let server: ServerSession
         do {
-            server = try ServerSession.open(serverOptions, options: options, report: report)
+            server = try ServerSession.open(
+                serverOptions, options: options, report: report,
+                topology: ScratchTopology.needed(by: loaded.scenarios, migrations: loaded.migrations))
         } catch let failure as ServerSession.Failure {
             report.write([.problem("environment: nothing was checked", tests: [("server", TestProblem(type: "environment", message: failure.message))])])
             throw CommandFailure.exit(failure.message, .environment)

@@ -108,7 +108,8 @@ struct MigrateVerifyCommand: ParsableCommand {
         options.keepDatabases = keepDatabases
         let server: ServerSession
         do {
-            server = try ServerSession.open(serverOptions, options: options, report: report)
+            server = try ServerSession.open(
+                serverOptions, options: options, report: report, topology: ScratchTopology.needed(by: [], migrations: migrations))
         } catch let failure as ServerSession.Failure {
             report.write([.problem("environment: nothing was run", tests: [("server", TestProblem(type: "environment", message: failure.message))])])
             throw CommandFailure.exit(failure.message, .environment)

@@ -170,7 +170,9 @@ struct RunCommand: ParsableCommand {
 
         let server: ServerSession
         do {
-            server = try ServerSession.open(serverOptions, options: runOptions(databaseSelection.name), report: report)
+            server = try ServerSession.open(
+                serverOptions, options: runOptions(databaseSelection.name), report: report,
+                topology: ScratchTopology.needed(by: selection.map(\.scenario)))
         } catch let failure as ServerSession.Failure {
             report.write([.problem("environment: nothing was run", tests: [("server", TestProblem(type: "environment", message: failure.message))])])
             throw CommandFailure.exit(failure.message, .environment)

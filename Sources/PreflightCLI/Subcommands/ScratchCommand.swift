@@ -14,9 +14,15 @@ struct ScratchCommand: ParsableCommand {
               read -r uri < <(preflight scratch)
 
             Ctrl-C, SIGTERM, or Preflight dying in any way (even kill -9) stops the server and \
-            removes its directory. mongod on PATH is used first, started as a one-member replica \
-            set with test commands enabled; otherwise SecantusDB from .venv/ (installed by \
-            `make setup`), PREFLIGHT_SECANTUSD, or PATH.
+            removes its directory. mongod on PATH is used first, with test commands enabled; \
+            otherwise SecantusDB from .venv/ (installed by `make setup`), PREFLIGHT_SECANTUSD, \
+            or PATH.
+
+            The server is a standalone unless --replica-set is given. Transactions, and fail \
+            points whose errors must carry a replica set's labels and retries, need the \
+            replica set; a standalone is faster, and SecantusDB's replica set slows down as \
+            writes accumulate (`preflight run` without --uri chooses by itself, from what the \
+            files use).
 
             Exits 0 when stopped with Ctrl-C or SIGTERM, 3 when no server could be started \
             or the server died.
@@ -28,6 +34,9 @@ struct ScratchCommand: ParsableCommand {
         help: ArgumentHelp(
             "Which server: mongod, secantus, or the path of a server binary.", valueName: "mongod|secantus|PATH"))
     var choice: String?
+
+    @Flag(help: "Start a one-member replica set instead of a standalone (for transactions and change streams).")
+    var replicaSet = false
 
     @Option(help: ArgumentHelp("Seconds to wait for the server to answer ping.", valueName: "seconds"))
     var readinessTimeout: Double = 30
@@ -46,14 +55,15 @@ struct ScratchCommand: ParsableCommand {
         let server: ScratchServer
         do {
             server = try ScratchServer.start(
-                choice.map(ScratchChoice.init(argument:)) ?? .automatic, readinessTimeout: readinessTimeout)
+                choice.map(ScratchChoice.init(argument:)) ?? .automatic, topology: replicaSet ? .replicaSet : .standalone,
+                readinessTimeout: readinessTimeout)
         } catch {
             throw CommandFailure.exit(error, .environment)
         }
         // Unbuffered, so a script reading the first line sees it at once.
         StandardStream.output(server.uri + "\n")
         Console.standardError("""
-            Scratch server ready: \(server.commandLine)
+            Scratch server ready (\(server.topology.rawValue)): \(server.commandLine)
             Data directory: \(server.directory) (removed when the server stops)
             Press Ctrl-C to stop.
             """)

@@ -25,7 +25,12 @@ final class ServerSession: @unchecked Sendable {
         self.report = report
     }
 
-    static func open(_ options: ServerOptions, options runOptions: RunOptions, report: any ReportWriting) throws -> ServerSession {
+    /// - Parameter topology: what a scratch server must be, and why when it is a replica
+    ///   set (see `ScratchTopology.needed`); said on standard error when it is one.
+    static func open(
+        _ options: ServerOptions, options runOptions: RunOptions, report: any ReportWriting,
+        topology: (ScratchTopology, reason: String?) = (.standalone, nil)
+    ) throws -> ServerSession {
         // Installed before the scratch server starts, so no signal finds it unguarded.
         ScratchRegistry.shared.handleSignals { signalNumber in
             Console.standardError("\nInterrupted: writing the report, dropping the sandbox databases and stopping.")
@@ -40,8 +45,12 @@ final class ServerSession: @unchecked Sendable {
         } else {
             do {
                 let server = try ScratchServer.start(
-                    options.scratch.map(ScratchChoice.init(argument:)) ?? .automatic, readinessTimeout: options.readinessTimeout)
+                    options.scratch.map(ScratchChoice.init(argument:)) ?? .automatic, topology: topology.0,
+                    readinessTimeout: options.readinessTimeout)
                 scratch = server
+                if let reason = topology.reason {
+                    Console.standardError("The scratch server is a one-member replica set: \(reason), which MongoDB runs on a replica set only.")
+                }
                 uri = server.uri
             } catch {
                 throw Failure(message: (error as? LocalizedError)?.errorDescription ?? "\(error)")

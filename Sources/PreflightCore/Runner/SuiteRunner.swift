@@ -50,6 +50,12 @@ final class SuiteRunner {
                 result = TestResult(name: test.name, line: test.line, outcome: .skipped(reason: unmet))
             } else if let reason = test.skip {
                 result = TestResult(name: test.name, line: test.line, outcome: .skipped(reason: reason))
+            } else if facts.topology == .single, ScratchTopology.usesTransaction(test.steps, procedures: scenario.procedures) {
+                // mongod refuses a transaction on a standalone; SecantusDB's standalone runs
+                // it. A pass there would promise what production cannot do.
+                result = TestResult(name: test.name, line: test.line, outcome: .errored(TestProblem(
+                    type: "topology",
+                    message: "\(test.path): uses a transaction, and MongoDB runs transactions only on a replica set or a sharded cluster; this server is a standalone (`preflight scratch --replica-set` starts a replica set; `preflight run` without --uri starts one by itself)")))
             } else {
                 observer?.testStarted(test, in: scenario)
                 result = run(test, of: scenario, database: database, sandbox: sandbox)

@@ -17,23 +17,24 @@ public enum ScratchFlavor: Sendable, Equatable {
     /// The server's arguments for a scratch run in `directory`.
     /// - Parameter port: mongod's port (chosen free beforehand; SecantusDB picks its own
     ///   with `--port 0` and reports it in its log).
-    public func arguments(directory: String, port: Int) -> [String] {
+    /// - Parameter topology: a standalone, or a one-member replica set (see `ScratchTopology`).
+    public func arguments(directory: String, port: Int, topology: ScratchTopology) -> [String] {
         switch self {
         case .mongod:
-            // A single-node replica set so transactions work, test commands so fail points
-            // do; a small cache because a scratch server holds test data only.
+            // Test commands so fail points work; a small cache because a scratch server
+            // holds test data only; for a replica set, its name (it is initiated once up).
             [
                 "--dbpath", directory + "/db", "--bind_ip", "127.0.0.1", "--port", String(port),
-                "--replSet", Self.replicaSetName, "--setParameter", "enableTestCommands=1",
-                "--wiredTigerCacheSizeGB", "0.25", "--nounixsocket",
-            ]
+                "--setParameter", "enableTestCommands=1", "--wiredTigerCacheSizeGB", "0.25", "--nounixsocket",
+            ] + (topology == .replicaSet ? ["--replSet", Self.replicaSetName] : [])
         case .secantus:
             // An explicit, empty --config stops SecantusDB from picking up a secantusd.toml
             // from the user's working or home directory. INFO is the level that logs the port.
+            // It presents as a one-member replica set unless told otherwise.
             [
                 "--config", directory + "/secantusd.toml", "--host", "127.0.0.1", "--port", "0",
                 "--storage-path", directory + "/data", "--log-level", "INFO", "--enable-test-commands",
-            ]
+            ] + (topology == .standalone ? ["--standalone"] : [])
         }
     }
 

@@ -7,6 +7,8 @@ import Mongo
 public final class ScratchServer: @unchecked Sendable {
     // @unchecked: `port` is set once, before `start` returns; `stopped` is guarded by `lock`.
     public let flavor: ScratchFlavor
+    /// A standalone, or a one-member replica set.
+    public let topology: ScratchTopology
     /// The port on 127.0.0.1: chosen beforehand for mongod, read from SecantusDB's log.
     public private(set) var port: Int
     /// `mongodb://127.0.0.1:PORT/?directConnection=true`
@@ -22,9 +24,11 @@ public final class ScratchServer: @unchecked Sendable {
     private var stopped = false
 
     private init(
-        flavor: ScratchFlavor, port: Int, directory: String, commandLine: String, supervisor: Process, log: ServerLog
+        flavor: ScratchFlavor, topology: ScratchTopology, port: Int, directory: String, commandLine: String,
+        supervisor: Process, log: ServerLog
     ) {
         self.flavor = flavor
+        self.topology = topology
         self.port = port
         self.directory = directory
         self.commandLine = commandLine
@@ -36,13 +40,15 @@ public final class ScratchServer: @unchecked Sendable {
     /// replica set has a writable primary).
     /// - Parameters:
     ///   - choice: which server (`--scratch`).
+    ///   - topology: a standalone (the default, and the fastest), or a one-member replica
+    ///     set for what needs one (see `ScratchTopology`).
     ///   - readinessTimeout: how long to wait for readiness before giving up.
     ///   - environment: where `PATH` and `PREFLIGHT_SECANTUSD` come from.
     ///   - searchRoots: directories whose `.venv/bin` is searched for `secantusd-py`;
     ///     by default the working directory and those above Preflight's executable.
     /// - Throws: `ScratchError` when no server is found, or it exits or is late.
     public static func start(
-        _ choice: ScratchChoice = .automatic, readinessTimeout: TimeInterval = 30,
+        _ choice: ScratchChoice = .automatic, topology: ScratchTopology = .standalone, readinessTimeout: TimeInterval = 30,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         searchRoots: [String]? = nil
     ) throws -> ScratchServer {
@@ -52,8 +58,8 @@ public final class ScratchServer: @unchecked Sendable {
         do {
             try flavor.prepare(directory: directory)
             let port = if case .mongod = flavor { try FreePort.find() } else { 0 }
-            let arguments = [flavor.executable] + flavor.arguments(directory: directory, port: port)
-            let server = try launch(flavor: flavor, arguments: arguments, directory: directory, port: port)
+            let arguments = [flavor.executable] + flavor.arguments(directory: directory, port: port, topology: topology)
+            let server = try launch(flavor: flavor, topology: topology, arguments: arguments, directory: directory, port: port)
             ScratchRegistry.shared.add(server)
             do {
                 try server.waitUntilReady(deadline: Date().addingTimeInterval(readinessTimeout))
@@ -68,7 +74,9 @@ public final class ScratchServer: @unchecked Sendable {
         }
     }
 
-    private static func launch(flavor: ScratchFlavor, arguments: [String], directory: String, port: Int) throws
+    private static func launch(
+        flavor: ScratchFlavor, topology: ScratchTopology, arguments: [String], directory: String, port: Int
+    ) throws
         -> ScratchServer
     {
         let commandLine = arguments.map(shellQuoted).joined(separator: " ")
@@ -92,7 +100,7 @@ public final class ScratchServer: @unchecked Sendable {
         try? output.fileHandleForWriting.close()
         log.drain(output.fileHandleForReading)
         return ScratchServer(
-            flavor: flavor, port: port, directory: directory, commandLine: commandLine, supervisor: process, log: log)
+            flavor: flavor, topology: topology, port: port, directory: directory, commandLine: commandLine, supervisor: process, log: log)
     }
 
     /// Stops the server and removes its directory; waits until both are gone. Idempotent.
@@ -146,7 +154,7 @@ extension ScratchServer {
             guard Date() < deadline else { throw notReady(start: start, waitingFor: "a successful ping") }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        if case .mongod = flavor {
+        if case .mongod = flavor, topology == .replicaSet {
             try ReplicaSetInitiator(pool: pool, host: "127.0.0.1:\(port)").initiate(until: deadline) {
                 self.notReady(start: start, waitingFor: "a writable primary")
             }
