@@ -303,7 +303,7 @@ final class CollectionOperationTests: ScratchServerTestCase {
     func testServerFactsDescribeTheScratchServer() throws {
         try withClient { client in
             let facts = try client.serverFacts()
-            XCTAssertEqual(facts.topology, .replicaset, "SecantusDB presents as a one-member replica set")
+            XCTAssertEqual(facts.topology, .single, "the class's scratch server is a standalone")
             XCTAssertTrue(facts.failPointsAvailable, "the scratch server is started with test commands")
             XCTAssertFalse(facts.versionComponents.isEmpty)
             XCTAssertGreaterThan(facts.maxWireVersion, 0)

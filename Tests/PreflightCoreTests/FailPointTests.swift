@@ -1,9 +1,11 @@
 import Mongo
 import XCTest
 
+@testable import PreflightCore
+
 /// Fail points turn server faults into tests: each must surface as the right error kind.
 final class FailPointTests: ScratchServerTestCase {
-    /// Transactions run on a replica set only.
+    /// Fail points, with the error labels and retries a replica set gives their errors.
     override class var topology: ScratchTopology { .replicaSet }
 
     override func tearDownWithError() throws {

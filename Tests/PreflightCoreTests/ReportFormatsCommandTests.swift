@@ -9,6 +9,9 @@ import XCTest
 /// and held to the JUnit report written by the same run, and, like it, are written on
 /// every exit: invalid input, no server, an empty selection, Ctrl-C.
 final class ReportFormatsCommandTests: ScratchServerTestCase {
+    /// The fixture folders hold transactions and files that require a replica set.
+    override class var topology: ScratchTopology { .replicaSet }
+
     static let unreachable = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300"
 
     private var folder: ScenarioFolder!

@@ -7,6 +7,9 @@ import XCTest
 /// `preflight run` and `preflight check` as CI runs them: the built binary, its exit code,
 /// its console and its JUnit report (DESIGN §8–§9), against the class's scratch server.
 final class RunCommandTests: ScratchServerTestCase {
+    /// The fixture folders hold transactions and files that require a replica set.
+    override class var topology: ScratchTopology { .replicaSet }
+
     /// The port nobody listens on: a run that reaches the server would fail with exit 3.
     static let unreachable = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=500"
     static let summaryLine = #"^\d+ passed, \d+ failed, \d+ skipped$"#

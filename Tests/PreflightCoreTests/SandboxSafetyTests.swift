@@ -11,6 +11,9 @@ import XCTest
 /// never waits forever for connections, an expected error ends its transaction, and a
 /// write error inside a `command` reply is an error.
 final class SandboxSafetyTests: ScratchServerTestCase {
+    /// The fixture folders hold transactions and files that require a replica set.
+    override class var topology: ScratchTopology { .replicaSet }
+
     private var folder: ScenarioFolder!
 
     override func setUpWithError() throws {

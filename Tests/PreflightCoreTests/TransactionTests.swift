@@ -1,6 +1,8 @@
 import Mongo
 import XCTest
 
+@testable import PreflightCore
+
 /// Sessions and transactions against a real server: commit, abort, and the
 /// convenient-transaction retry rules.
 final class TransactionTests: ScratchServerTestCase {

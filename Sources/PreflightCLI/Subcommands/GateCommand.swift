@@ -128,7 +128,8 @@ struct GateCommand: ParsableCommand {
         do {
             server = try ServerSession.open(
                 serverOptions, options: options, report: report,
-                topology: ScratchTopology.needed(by: loaded.scenarios, migrations: loaded.migrations))
+                topology: ScratchTopology.needed(
+                    by: loaded.scenarios, migrations: loaded.migrations, checklist: loaded.checklist.server.topologies))
         } catch let failure as ServerSession.Failure {
             report.write([.problem("environment: nothing was checked", tests: [("server", TestProblem(type: "environment", message: failure.message))])])
             throw CommandFailure.exit(failure.message, .environment)

@@ -49,7 +49,7 @@ final class ServerSession: @unchecked Sendable {
                     readinessTimeout: options.readinessTimeout)
                 scratch = server
                 if let reason = topology.reason {
-                    Console.standardError("The scratch server is a one-member replica set: \(reason), which MongoDB runs on a replica set only.")
+                    Console.standardError("The scratch server is a one-member replica set: \(reason).")
                 }
                 uri = server.uri
             } catch {

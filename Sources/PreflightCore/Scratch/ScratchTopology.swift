@@ -12,17 +12,24 @@ public enum ScratchTopology: String, Sendable {
     case replicaSet = "replica set"
 
     /// The topology `scenarios` and `migrations` need, and why when it is a replica set.
-    public static func needed(by scenarios: [Scenario], migrations: [Migration] = []) -> (ScratchTopology, reason: String?) {
+    /// - Parameter checklist: a gate checklist's `server.topology`, when it names one: a
+    ///   scratch server that cannot meet it would fail the gate for the scratch server's sake.
+    public static func needed(
+        by scenarios: [Scenario], migrations: [Migration] = [], checklist: [String]? = nil
+    ) -> (ScratchTopology, reason: String?) {
+        if let checklist, !checklist.contains("single") {
+            return (.replicaSet, "the checklist's server.topology asks for \(checklist.joined(separator: " or "))")
+        }
         for scenario in scenarios {
             if let topologies = scenario.requires.topologies, !topologies.contains("single") {
                 return (.replicaSet, "\(scenario.file) requires a \(topologies.joined(separator: " or ")) deployment")
             }
             var steps = scenario.tests.flatMap(\.steps)
             steps += scenario.procedures.values.flatMap(\.steps)
-            if let need = firstNeed(in: steps) { return (.replicaSet, "\(scenario.file) uses \(need)") }
+            if let need = firstNeed(in: steps) { return (.replicaSet, "\(scenario.file) uses \(need), which needs one") }
         }
         for migration in migrations {
-            if let need = firstNeed(in: migration.up + migration.down) { return (.replicaSet, "\(migration.file) uses \(need)") }
+            if let need = firstNeed(in: migration.up + migration.down) { return (.replicaSet, "\(migration.file) uses \(need), which needs one") }
         }
         return (.standalone, nil)
     }
