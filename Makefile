@@ -65,9 +65,16 @@ run-pack: release
 test: setup
 	$(SWIFT) test --disable-swift-testing
 
-# Figures, not pass/fail: --jobs 1 against --jobs 2 on the pack, side by side.
-bench: release
-	bench/jobs.sh
+# Figures, not pass/fail, side by side on scratch servers (bench/bench.py says how):
+# Preflight against a bare libmongoc loop, the EarlyBird pack against the same checks in
+# pytest + pymongo (bench/peer/), the scratch server over 100,000 writes, --jobs 1 and 2.
+bench: release $(VENV)/.bench-installed
+	$(PYTHON) bench/bench.py
+
+# pytest for the peer suite, into the same .venv (its pymongo is SecantusDB's).
+$(VENV)/.bench-installed: bench/peer/requirements.txt $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/peer/requirements.txt
+	touch $@
 
 # Figures, not pass/fail: Preflight's peak memory for `migrate verify --copy-from` at 10k,
 # 100k and 1M documents (SIZES="100000" for one size). Slow on SecantusDB at 1M.

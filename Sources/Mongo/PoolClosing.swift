@@ -30,8 +30,10 @@ final class PoolClosing: @unchecked Sendable {
     }
 
     /// Destroys the pool with `destroy` in a thread of its own; waits, if `wait`, until
-    /// its sessions are ended (or the destruction is over, when there were none to end or
-    /// no server to end them on).
+    /// its sessions are ended (or the destruction is over, when there were none to end),
+    /// for at most `endSessionsTimeout` seconds: a server that answers ends them in a
+    /// round trip, and one that is gone would keep the caller for a whole server
+    /// selection timeout for nothing (sessions it never hears of expire on their own).
     func close(wait: Bool, _ destroy: @escaping @Sendable () -> Void) {
         let mustWait = wait && lock.withLock { sentWithSession }
         Self.running.begin()
@@ -40,8 +42,10 @@ final class PoolClosing: @unchecked Sendable {
             self.sessionsEnded.signal()
             Self.running.end()
         }.start()
-        if mustWait { sessionsEnded.wait() }
+        if mustWait { _ = sessionsEnded.wait(timeout: .now() + Self.endSessionsTimeout) }
     }
+
+    static let endSessionsTimeout: TimeInterval = 2
 
     /// Destructions still running. A process that exits normally waits for them (see
     /// `Running`); `preflight` leaves with `_exit` once its reports are written, and

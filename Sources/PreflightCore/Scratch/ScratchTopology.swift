@@ -4,9 +4,11 @@
 /// down as writes accumulate (from ~0.7 ms per operation to ~4 ms after 8,000 writes)
 /// while its standalone mode stays flat, and mongod's standalone has no oplog to keep.
 /// What needs a replica set is what MongoDB runs only on one: transactions (mongod
-/// refuses a transaction number on a standalone), and fail points, whose failures carry
-/// the error labels and driver retries a replica set gives and a standalone does not; and
-/// a file whose `requires.topologies` names only replica sets or sharded clusters.
+/// refuses a transaction number on a standalone); fail points, because drivers retry
+/// reads and writes, and the server labels retryable errors, only on a replica set or a
+/// sharded cluster, so an injected fault plays out as in production only there; and a
+/// file whose `requires.topologies` (or a checklist whose `server.topology`) leaves out
+/// `single`.
 public enum ScratchTopology: String, Sendable {
     case standalone
     case replicaSet = "replica set"
