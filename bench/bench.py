@@ -118,6 +118,11 @@ def overhead(work):
     smallest = SIZES[0]
     fixed = m[("preflight", smallest)]["wall"] - m[("bare", smallest)]["wall"]
     print("  a %d-operation run costs Preflight %+.0f ms more than the bare loop (wall)" % (2 * smallest, fixed * 1000))
+    # The file grows with N (a step per operation): how much of the per-operation figure
+    # is reading and validating it, which `preflight check` does alone, without a server.
+    checks = {n: median([timed([PREFLIGHT, "check", files[n]])[1] for _ in range(ROUNDS)]) for n in (low, high)}
+    print("  of Preflight's CPU per operation, reading and validating its step (preflight check): %.3f ms"
+          % ((checks[high] - checks[low]) / operations * 1000))
 
 
 def pack(work):

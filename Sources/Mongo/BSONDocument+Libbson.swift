@@ -256,7 +256,7 @@ extension ObjectID {
 }
 
 /// Heap storage for a `bson_iter_t`, which Swift cannot allocate itself (it is 128-byte aligned).
-private struct BSONIterator {
+struct BSONIterator {
     let raw: UnsafeMutableRawPointer
 
     init() {

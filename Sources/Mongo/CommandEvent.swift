@@ -3,9 +3,9 @@
 public struct CommandEvent: Sendable {
     public enum Outcome: Sendable {
         /// The command as sent, and the database it was sent to.
-        case started(command: BSONDocument, databaseName: String)
-        case succeeded(reply: BSONDocument, microseconds: Int64)
-        case failed(message: String, reply: BSONDocument, microseconds: Int64)
+        case started(command: EventDocument, databaseName: String)
+        case succeeded(reply: EventDocument, microseconds: Int64)
+        case failed(message: String, reply: EventDocument, microseconds: Int64)
     }
 
     public var commandName: String

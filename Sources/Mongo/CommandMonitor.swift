@@ -22,7 +22,7 @@ public final class CommandMonitor: Sendable {
             context.closing.started(
                 mongoc_apm_command_started_get_command_name(event), mongoc_apm_command_started_get_command(event))
             guard let monitor = context.monitor else { return }
-            let command = (try? BSONDocument(copying: mongoc_apm_command_started_get_command(event))) ?? [:]
+            let command = EventDocument(copying: mongoc_apm_command_started_get_command(event))
             monitor.handler(
                 CommandEvent(
                     commandName: String(cString: mongoc_apm_command_started_get_command_name(event)),
@@ -37,7 +37,7 @@ public final class CommandMonitor: Sendable {
             guard let event, let context = PoolEvents.from(mongoc_apm_command_succeeded_get_context(event)) else { return }
             context.closing.finished(mongoc_apm_command_succeeded_get_command_name(event))
             guard let monitor = context.monitor else { return }
-            let reply = (try? BSONDocument(copying: mongoc_apm_command_succeeded_get_reply(event))) ?? [:]
+            let reply = EventDocument(copying: mongoc_apm_command_succeeded_get_reply(event))
             monitor.handler(
                 CommandEvent(
                     commandName: String(cString: mongoc_apm_command_succeeded_get_command_name(event)),
@@ -52,7 +52,7 @@ public final class CommandMonitor: Sendable {
             guard let monitor = context.monitor else { return }
             var error = bson_error_t()
             mongoc_apm_command_failed_get_error(event, &error)
-            let reply = (try? BSONDocument(copying: mongoc_apm_command_failed_get_reply(event))) ?? [:]
+            let reply = EventDocument(copying: mongoc_apm_command_failed_get_reply(event))
             monitor.handler(
                 CommandEvent(
                     commandName: String(cString: mongoc_apm_command_failed_get_command_name(event)),

@@ -46,7 +46,7 @@ final class BSONRoundTripIntegrationTests: ScratchServerTestCase {
         }
         let sent = Self.events.all.compactMap { event -> BSONDocument? in
             guard case .started(let command, _) = event.outcome, event.commandName == "insert" else { return nil }
-            return command["documents"]?.arrayValue?.first?.documentValue
+            return command.document["documents"]?.arrayValue?.first?.documentValue
         }
         let ours = try XCTUnwrap(sent.first { $0["_id"] == document["_id"] })
         XCTAssertEqual(ours.extendedJSON(.canonical), document.extendedJSON(.canonical))

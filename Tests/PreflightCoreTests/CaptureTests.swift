@@ -207,7 +207,7 @@ final class CaptureTests: ScratchServerTestCase {
         let result = try Capture.run(request, monitor: CommandMonitor { events.append($0) })
         XCTAssertEqual(result.total, 5)
         let sent = events.all.compactMap { event -> (String, BSONDocument)? in
-            if case .started(let command, _) = event.outcome { return (event.commandName, command) }
+            if case .started(let command, _) = event.outcome { return (event.commandName, command.document) }
             return nil
         }
         XCTAssertEqual(Set(sent.map(\.0)).subtracting(["find", "getMore", "killCursors", "aggregate", "endSessions"]), [])

@@ -177,7 +177,7 @@ final class CompatScanTests: ScratchServerTestCase {
         let report = try pool.withClient { try CompatScan.run(spec, database: database, client: $0) }
         XCTAssertFalse(report.passed)
         let sent = events.all.compactMap { event -> (String, BSONDocument)? in
-            if case .started(let command, _) = event.outcome { return (event.commandName, command) }
+            if case .started(let command, _) = event.outcome { return (event.commandName, command.document) }
             return nil
         }
         XCTAssertEqual(Set(sent.map(\.0)).subtracting(["aggregate", "find", "getMore", "killCursors", "endSessions"]), [])

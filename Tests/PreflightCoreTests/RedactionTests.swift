@@ -89,15 +89,15 @@ final class RedactionByValueTests: XCTestCase {
     func testRepliesToCommandsThatDeriveFromASecretFieldAreLearnt() throws {
         let discovery = SecretDiscovery()
         discovery.started(
-            try ExtendedJSON.parseDocument(#"{"aggregate": "users", "pipeline": [{"$project": {"renamed": "$auth.password", "login": 1}}]}"#),
+            EventDocument(try ExtendedJSON.parseDocument(#"{"aggregate": "users", "pipeline": [{"$project": {"renamed": "$auth.password", "login": 1}}]}"#)),
             name: "aggregate", operationID: 7)
         discovery.replied(
-            try ExtendedJSON.parseDocument(#"{"cursor": {"firstBatch": [{"renamed": "bv-Renamed-pw", "login": "bv-login-kept"}], "id": 0}, "ok": 1}"#),
+            EventDocument(try ExtendedJSON.parseDocument(#"{"cursor": {"firstBatch": [{"renamed": "bv-Renamed-pw", "login": "bv-login-kept"}], "id": 0}, "ok": 1}"#)),
             operationID: 7)
-        discovery.started(try ExtendedJSON.parseDocument(#"{"distinct": "users", "key": "pwd"}"#), name: "distinct", operationID: 8)
-        discovery.replied(try ExtendedJSON.parseDocument(#"{"values": ["bv-Distinct-pw"], "ok": 1}"#), operationID: 8)
-        discovery.started(try ExtendedJSON.parseDocument(#"{"distinct": "users", "key": "login"}"#), name: "distinct", operationID: 9)
-        discovery.replied(try ExtendedJSON.parseDocument(#"{"values": ["bv-Distinct-login"], "ok": 1}"#), operationID: 9)
+        discovery.started(EventDocument(try ExtendedJSON.parseDocument(#"{"distinct": "users", "key": "pwd"}"#)), name: "distinct", operationID: 8)
+        discovery.replied(EventDocument(try ExtendedJSON.parseDocument(#"{"values": ["bv-Distinct-pw"], "ok": 1}"#)), operationID: 8)
+        discovery.started(EventDocument(try ExtendedJSON.parseDocument(#"{"distinct": "users", "key": "login"}"#)), name: "distinct", operationID: 9)
+        discovery.replied(EventDocument(try ExtendedJSON.parseDocument(#"{"values": ["bv-Distinct-login"], "ok": 1}"#)), operationID: 9)
         let text = Redaction.redactText("bv-Renamed-pw bv-login-kept bv-Distinct-pw bv-Distinct-login")
         XCTAssertEqual(text, "<redacted> bv-login-kept <redacted> bv-Distinct-login")
     }

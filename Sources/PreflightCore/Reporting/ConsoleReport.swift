@@ -84,7 +84,7 @@ public final class ConsoleReport: RunObserver {
 
     private func testFinished(_ result: TestResult, file: String) {
         clearProgress()
-        let time = String(format: "%.3f s", locale: Locale(identifier: "en_US_POSIX"), result.duration)
+        let time = FixedPoint.text(result.duration, places: 3) + " s"
         switch result.outcome {
         case .passed:
             if verbosity != .quiet { write("  " + paint("✓", .green) + " \(Self.printable(result.name)) (\(time))") }
@@ -114,7 +114,7 @@ public final class ConsoleReport: RunObserver {
         let failed = suites.reduce(0) { $0 + $1.failures }
         let errored = suites.reduce(0) { $0 + $1.errors }
         let skipped = suites.reduce(0) { $0 + $1.skipped }
-        let seconds = String(format: "%.2f", locale: Locale(identifier: "en_US_POSIX"), duration)
+        let seconds = FixedPoint.text(duration, places: 2)
         write("")
         if errored > 0 {
             write("\(errored) of the failed tests ended on an error the test did not expect (the server refused a command, or the connection failed) rather than a wrong result; their messages say which.")

@@ -28,7 +28,7 @@ extension JUnitReport {
     /// durations (a clock that went back) become `0.000`.
     static func seconds(_ duration: TimeInterval) -> String {
         let value = duration.isFinite && duration > 0 ? duration : 0
-        return String(format: "%.3f", locale: Locale(identifier: "en_US_POSIX"), value)
+        return FixedPoint.text(value, places: 3)
     }
 
     /// UTC as `yyyy-MM-ddTHH:mm:ss`: `JUnit.xsd` allows neither a zone nor a fraction.

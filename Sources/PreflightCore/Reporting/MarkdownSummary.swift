@@ -51,7 +51,7 @@ public struct MarkdownSummary: Sendable {
         let failed = suites.reduce(0) { $0 + $1.failures + $1.errors }
         let passed = suites.reduce(0) { $0 + $1.passed }
         let skipped = suites.reduce(0) { $0 + $1.skipped }
-        let seconds = String(format: "%.2f", locale: Locale(identifier: "en_US_POSIX"), duration.isFinite ? max(duration, 0) : 0)
+        let seconds = FixedPoint.text(duration.isFinite ? max(duration, 0) : 0, places: 2)
         return [
             "## Preflight: \(failed > 0 ? "NO-GO" : "GO") — \(passed) passed, \(failed) failed, \(skipped) skipped", "",
             "\(tests) test\(tests == 1 ? "" : "s") in \(suites.count) file\(suites.count == 1 ? "" : "s"), \(seconds) s.",

@@ -26,7 +26,7 @@ final class CommandLog: @unchecked Sendable {
             // Rendered (and redacted) only if the log is read: most never are, and making
             // the line cost more than the command's round trip.
             let name = event.commandName
-            log.append(.deferred { "→ \(database).\(name) \(Self.shown(command))" })
+            log.append(.deferred { "→ \(database).\(name) \(Self.shown(command.document))" })
         case .succeeded(_, let microseconds):
             let name = event.commandName
             log.append(.deferred { "← \(name) ok (\(Self.milliseconds(microseconds)))" })
@@ -45,6 +45,6 @@ final class CommandLog: @unchecked Sendable {
     }
 
     private static func milliseconds(_ microseconds: Int64) -> String {
-        String(format: "%.1f ms", Double(microseconds) / 1000)
+        FixedPoint.text(Double(microseconds) / 1000, places: 1) + " ms"
     }
 }

@@ -30,7 +30,8 @@ final class SandboxNames: @unchecked Sendable {
 
     /// Six hex digits: enough that two runs on one server do not meet, short enough to read.
     static func makeRunID() -> String {
-        String(format: "%06x", UInt32.random(in: 0...0xFF_FFFF))
+        let digits = String(UInt32.random(in: 0...0xFF_FFFF), radix: 16)
+        return String(repeating: "0", count: 6 - digits.count) + digits
     }
 
     /// Claims the next name: records its owner, then refuses it if the database exists

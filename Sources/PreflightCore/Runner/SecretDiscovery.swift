@@ -15,7 +15,11 @@ final class SecretDiscovery: @unchecked Sendable {
     /// come from a secret field.
     private var derived: [Int64: Set<String>] = [:]
 
-    func started(_ command: BSONDocument, name: String, operationID: Int64) {
+    /// Most commands name no secret: a scan of the bytes for the words that could
+    /// (`SensitiveWords`) decides whether the command is worth reading at all.
+    func started(_ event: EventDocument, name: String, operationID: Int64) {
+        guard event.containsText(SensitiveWords.appear(inUTF8:)) else { return }
+        let command = event.document
         Redaction.learn(.document(command))
         var keys = Self.derivedKeys(in: .document(command))
         if name == "distinct", case .string(let key)? = command["key"], Redaction.isSensitivePath(key) {
@@ -29,10 +33,12 @@ final class SecretDiscovery: @unchecked Sendable {
         }
     }
 
-    func replied(_ reply: BSONDocument, operationID: Int64) {
+    func replied(_ event: EventDocument, operationID: Int64) {
+        let keys = lock.withLock { derived[operationID] }
+        guard keys != nil || event.containsText(SensitiveWords.appear(inUTF8:)) else { return }
+        let reply = event.document
         Redaction.learn(.document(reply))
-        guard let keys = lock.withLock({ derived[operationID] }) else { return }
-        Self.learn(.document(reply), under: keys)
+        if let keys { Self.learn(.document(reply), under: keys) }
     }
 
     /// The keys whose value mentions a secret field: `p` in `{"p": "$password"}`, `_id` in

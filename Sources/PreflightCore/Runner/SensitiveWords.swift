@@ -8,29 +8,32 @@ enum SensitiveWords {
 
     static func appear(in text: String) -> Bool {
         var text = text
-        return text.withUTF8 { bytes in
-            if bytes.count < 3 { return false }
-            // Outside ASCII, lower-casing can make these words out of other letters (the
-            // Kelvin sign lower-cases to `k`): such text takes the exact, slow way.
-            if bytes.contains(where: { $0 >= 0x80 }) {
-                let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
-                return words.contains { lowered.contains($0) }
-            }
-            for start in 0..<bytes.count {
-                // Only the letters these words begin with can start a match.
-                let first = bytes[start] | 0x20
-                guard first == UInt8(ascii: "p") || first == UInt8(ascii: "s") || first == UInt8(ascii: "t") else { continue }
-                for pattern in patterns where pattern[0] == first && start + pattern.count <= bytes.count {
-                    var matched = true
-                    for offset in 1..<pattern.count where lowercased(bytes[start + offset]) != pattern[offset] {
-                        matched = false
-                        break
-                    }
-                    if matched { return true }
-                }
-            }
-            return false
+        return text.withUTF8 { appear(inUTF8: $0) }
+    }
+
+    /// The same for UTF-8 bytes: a key or string of a command or reply, read in place.
+    static func appear(inUTF8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if bytes.count < 3 { return false }
+        // Outside ASCII, lower-casing can make these words out of other letters (the
+        // Kelvin sign lower-cases to `k`): such text takes the exact, slow way.
+        if bytes.contains(where: { $0 >= 0x80 }) {
+            let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
+            return words.contains { lowered.contains($0) }
         }
+        for start in 0..<bytes.count {
+            // Only the letters these words begin with can start a match.
+            let first = bytes[start] | 0x20
+            guard first == UInt8(ascii: "p") || first == UInt8(ascii: "s") || first == UInt8(ascii: "t") else { continue }
+            for pattern in patterns where pattern[0] == first && start + pattern.count <= bytes.count {
+                var matched = true
+                for offset in 1..<pattern.count where lowercased(bytes[start + offset]) != pattern[offset] {
+                    matched = false
+                    break
+                }
+                if matched { return true }
+            }
+        }
+        return false
     }
 
     private static func lowercased(_ byte: UInt8) -> UInt8 {
