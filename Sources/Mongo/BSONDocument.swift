@@ -33,6 +33,12 @@ public struct BSONDocument: Sendable, Hashable {
         }
     }
 
+    /// Replaces the value of the element at `index`, keeping its key and place (the first
+    /// of two equal keys is not the second).
+    public mutating func replaceValue(at index: Int, with value: BSON) {
+        elements[index].value = value
+    }
+
     /// Appends even when the key exists already, as BSON allows.
     public mutating func append(_ key: String, _ value: BSON) {
         elements.append((key: key, value: value))

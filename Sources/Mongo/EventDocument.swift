@@ -42,14 +42,20 @@ public struct EventDocument: Sendable {
     public func containsText(_ matches: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return false }
-            let iterator = BSONIterator()
-            defer { iterator.deallocate() }
-            guard bson_iter_init_from_data(iterator.pointer, base, buffer.count) else { return false }
-            return Self.containsText(iterator.pointer, matches)
+            // One iterator per level of nesting, allocated once for the whole walk: a
+            // bson_iter_t must be 128-byte aligned, and an aligned allocation per
+            // subdocument cost more than the walk itself.
+            var iterators = IteratorStack()
+            defer { iterators.deallocate() }
+            guard bson_iter_init_from_data(iterators.at(0), base, buffer.count) else { return false }
+            return Self.containsText(depth: 0, in: &iterators, matches)
         }
     }
 
-    private static func containsText(_ iterator: OpaquePointer, _ matches: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+    private static func containsText(
+        depth: Int, in iterators: inout IteratorStack, _ matches: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) -> Bool {
+        let iterator = iterators.at(depth)
         while bson_iter_next(iterator) {
             let key = bson_iter_key(iterator)!
             if matches(UnsafeBufferPointer(start: UnsafeRawPointer(key).assumingMemoryBound(to: UInt8.self), count: strlen(key))) {
@@ -63,9 +69,9 @@ public struct EventDocument: Sendable {
             case BSON_TYPE_CODE: text = bson_iter_code(iterator, &length)
             case BSON_TYPE_CODEWSCOPE: text = bson_iter_codewscope(iterator, &length, nil, nil)
             case BSON_TYPE_DOCUMENT, BSON_TYPE_ARRAY:
-                let child = BSONIterator()
-                defer { child.deallocate() }
-                if bson_iter_recurse(iterator, child.pointer), containsText(child.pointer, matches) { return true }
+                if bson_iter_recurse(iterator, iterators.at(depth + 1)), containsText(depth: depth + 1, in: &iterators, matches) {
+                    return true
+                }
                 continue
             default:
                 continue
@@ -75,5 +81,25 @@ public struct EventDocument: Sendable {
             }
         }
         return false
+    }
+}
+
+/// `bson_iter_t`s for a walk, one per depth, in blocks of eight allocated as needed.
+private struct IteratorStack {
+    private var blocks: [UnsafeMutableRawPointer] = []
+    private static let perBlock = 8
+
+    mutating func at(_ depth: Int) -> OpaquePointer {
+        while depth / Self.perBlock >= blocks.count {
+            let size = cmongoc_bson_iter_size() * Self.perBlock
+            let block = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 128)
+            block.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+            blocks.append(block)
+        }
+        return OpaquePointer(blocks[depth / Self.perBlock] + cmongoc_bson_iter_size() * (depth % Self.perBlock))
+    }
+
+    func deallocate() {
+        blocks.forEach { $0.deallocate() }
     }
 }

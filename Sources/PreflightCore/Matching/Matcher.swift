@@ -29,8 +29,7 @@ public struct Matcher: Sendable {
     public func match(_ expected: BSON, _ actual: BSON?, root: Bool, path: String) -> Mismatch? {
         switch expected {
         case .document(let document):
-            let operators = document.keys.filter { $0.hasPrefix("$$") }
-            if let name = operators.first, let argument = document[name] {
+            if let name = document.elements.first(where: { $0.key.hasPrefix("$$") })?.key, let argument = document[name] {
                 guard document.count == 1 else {
                     return Mismatch(path: path, message: "operator `\(Self.literal(name))` must be the only key of its document")
                 }

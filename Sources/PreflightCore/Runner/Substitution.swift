@@ -5,12 +5,21 @@ import Mongo
 /// values, just before a step runs, so every step sees the variables as they are then.
 enum Substitution {
     static func apply(_ value: BSON, _ scope: VariableScope) throws(RunFailure) -> BSON {
+        try substituted(value, scope) ?? value
+    }
+
+    /// `value` with its variables replaced, or nil when it holds none: most arguments and
+    /// expectations hold none, and are then used as they are, not copied.
+    private static func substituted(_ value: BSON, _ scope: VariableScope) throws(RunFailure) -> BSON? {
         switch value {
         case .array(let elements):
-            var out: [BSON] = []
-            out.reserveCapacity(elements.count)
-            for element in elements { out.append(try apply(element, scope)) }
-            return .array(out)
+            var out: [BSON]?
+            for (index, element) in elements.enumerated() {
+                guard let replaced = try substituted(element, scope) else { continue }
+                if out == nil { out = elements }
+                out?[index] = replaced
+            }
+            return out.map(BSON.array)
         case .document(let document):
             if document.count == 1, let (key, argument) = document.elements.first {
                 switch key {
@@ -25,11 +34,15 @@ enum Substitution {
                     break
                 }
             }
-            var out = BSONDocument()
-            for (key, element) in document { out.append(key, try apply(element, scope)) }
-            return .document(out)
+            var out: BSONDocument?
+            for (index, element) in document.elements.enumerated() {
+                guard let replaced = try substituted(element.value, scope) else { continue }
+                if out == nil { out = document }
+                out?.replaceValue(at: index, with: replaced)
+            }
+            return out.map(BSON.document)
         default:
-            return value
+            return nil
         }
     }
 
