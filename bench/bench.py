@@ -169,11 +169,14 @@ def server_drift(work):
             server.stop()
         with open(report) as source:
             steps = json.load(source)["suites"][0]["tests"][0]["steps"]
-        first = steps[0]["duration"] / per_iteration * 1000
-        last = steps[-1]["duration"] / per_iteration * 1000
-        print("  %-12s first 1,000 writes %.3f ms each, writes %s to %s: %.3f ms each (%.2fx); %d writes in %.0f s"
-              % (label, first, format((iterations - 1) * per_iteration + 1, ","), format(iterations * per_iteration, ","),
-                 last, last / first, iterations * per_iteration, wall))
+        # Each iteration is 1,000 inserts; the median of the first five and of the last
+        # five, so one hiccup of the machine does not make the figure.
+        window = min(5, max(1, iterations // 5))
+        first = median([step["duration"] for step in steps[:window]]) / per_iteration * 1000
+        last = median([step["duration"] for step in steps[-window:]]) / per_iteration * 1000
+        print("  %-12s first %s writes %.3f ms each, last %s (to the %s-th) %.3f ms each (%.2fx); %s writes in %.0f s"
+              % (label, format(window * per_iteration, ","), first, format(window * per_iteration, ","),
+                 format(iterations * per_iteration, ","), last, last / first, format(iterations * per_iteration, ","), wall))
 
 
 def jobs(work):
