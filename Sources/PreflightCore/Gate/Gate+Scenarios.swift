@@ -88,7 +88,8 @@ extension Gate {
         }
         item.policy = policy
         item.duration = result.duration
-        if !result.output.isEmpty && item.outcome != .passed { item.details += (item.details.isEmpty ? "" : "\n\n") + result.output }
+        // A passing test's log is never made: it is read only for the items that show it.
+        if item.outcome != .passed && !result.output.isEmpty { item.details += (item.details.isEmpty ? "" : "\n\n") + result.output }
         return item
     }
 }
