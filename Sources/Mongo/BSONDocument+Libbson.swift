@@ -256,7 +256,7 @@ extension ObjectID {
 }
 
 /// Heap storage for a `bson_iter_t`, which Swift cannot allocate itself (it is 128-byte aligned).
-struct BSONIterator {
+private struct BSONIterator {
     let raw: UnsafeMutableRawPointer
 
     init() {

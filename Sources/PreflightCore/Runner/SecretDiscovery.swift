@@ -15,10 +15,10 @@ final class SecretDiscovery: @unchecked Sendable {
     /// come from a secret field.
     private var derived: [Int64: Set<String>] = [:]
 
-    /// Most commands name no secret: a scan of the bytes for the words that could
-    /// (`SensitiveWords`) decides whether the command is worth reading at all.
+    /// Most commands name no secret: a search of their bytes for the words that could
+    /// (`SensitiveWords`) decides whether one is worth reading at all.
     func started(_ event: EventDocument, name: String, operationID: Int64) {
-        guard event.containsText(SensitiveWords.appear(inUTF8:)) else { return }
+        guard SensitiveWords.mayAppear(inBSON: event.bytes) else { return }
         let command = event.document
         Redaction.learn(.document(command))
         var keys = Self.derivedKeys(in: .document(command))
@@ -35,7 +35,7 @@ final class SecretDiscovery: @unchecked Sendable {
 
     func replied(_ event: EventDocument, operationID: Int64) {
         let keys = lock.withLock { derived[operationID] }
-        guard keys != nil || event.containsText(SensitiveWords.appear(inUTF8:)) else { return }
+        guard keys != nil || SensitiveWords.mayAppear(inBSON: event.bytes) else { return }
         let reply = event.document
         Redaction.learn(.document(reply))
         if let keys { Self.learn(.document(reply), under: keys) }

@@ -36,6 +36,44 @@ enum SensitiveWords {
         return false
     }
 
+    /// Whether the words may appear in a key or a string of the BSON document `bytes`: a
+    /// search of the whole encoding, types, lengths and numbers included. It can answer
+    /// yes for a document that has no such key or string (a number whose bytes spell
+    /// `pwd`), never no for one that has: keys and strings are stored as their UTF-8
+    /// bytes. Lower-casing turns one non-ASCII letter into one of these words' letters, the
+    /// Kelvin sign into `k`, so its three bytes count as a `k`.
+    static func mayAppear(inBSON bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { bytes in
+            for start in 0..<bytes.count {
+                let first = bytes[start] | 0x20
+                guard first == UInt8(ascii: "p") || first == UInt8(ascii: "s") || first == UInt8(ascii: "t") else { continue }
+                for pattern in patterns where pattern[0] == first && matches(pattern, in: bytes, from: start + 1) {
+                    return true
+                }
+            }
+            return false
+        }
+    }
+
+    /// Whether `pattern` after its first letter continues at `index`, folding ASCII case
+    /// and reading the Kelvin sign as `k`.
+    private static func matches(_ pattern: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> Bool {
+        var index = index
+        for letter in pattern.dropFirst() {
+            guard index < bytes.count else { return false }
+            if lowercased(bytes[index]) == letter {
+                index += 1
+            } else if letter == UInt8(ascii: "k"), index + 2 < bytes.count, bytes[index] == 0xE2, bytes[index + 1] == 0x84,
+                bytes[index + 2] == 0xAA
+            {
+                index += 3
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
     private static func lowercased(_ byte: UInt8) -> UInt8 {
         byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }

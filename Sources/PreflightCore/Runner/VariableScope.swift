@@ -28,6 +28,8 @@ final class VariableScope: @unchecked Sendable {
 
     /// Resolves `name.path`: dotted segments into documents, numeric segments into arrays.
     func resolve(_ reference: String) throws(RunFailure) -> BSON {
+        // A plain name, the usual case, needs no splitting.
+        if !reference.utf8.contains(UInt8(ascii: ".")), let found = value(reference) { return found }
         let segments = reference.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard let root = value(segments[0]) else {
             throw .errored(TestProblem(type: "variable", message: "the variable \"\(segments[0])\" has no value here (was the step that saves it skipped?)"))
