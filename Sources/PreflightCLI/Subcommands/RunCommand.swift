@@ -11,8 +11,9 @@ struct RunCommand: ParsableCommand {
             Every file is validated first (as `preflight check` does); any invalid file stops \
             the run with exit 2 before a single operation is sent.
 
-            Without --uri, a scratch server is started for the run and removed afterwards. \
-            With --uri, sandbox scenarios run in databases named pf_<run-id>_<n> that \
+            Without --uri, a scratch server is started for the run and removed afterwards: \
+            a standalone, or a one-member replica set when a file uses a transaction or a \
+            fail point or requires a replica set (said on standard error). With --uri, sandbox scenarios run in databases named pf_<run-id>_<n> that \
             Preflight creates, refuses to reuse, and drops at the end (unless \
             --keep-databases). Before a sandbox is created its owner (run id, host, pid, \
             start, a lease renewed while the run lives) is recorded in the database \
