@@ -269,7 +269,7 @@ final class RunCommandTests: ScratchServerTestCase {
         assertSummaryLast(result)
         JUnitCases.validate(junit)
         XCTAssertEqual(try JUnitCases.read(junit).map(\.outcome), ["passed", "skipped", "skipped"])
-        XCTAssertEqual(leftoverScratchDirectories(since: scratchBefore), [], "the scratch server and its directory were removed")
+        XCTAssertEqual(ScratchTemporaryDirectories.leftovers(since: scratchBefore), [], "the scratch server and its directory were removed")
     }
 
     func testALiveFileReadsTheDatabaseNamedWithDatabase() throws {
@@ -338,23 +338,6 @@ final class RunCommandTests: ScratchServerTestCase {
             XCTFail("preflight \(arguments.joined(separator: " ")) hung for \(Int(timeout)) s")
         }
         return Invocation(status: run.status, standardOutput: run.standardOutput, standardError: run.standardError)
-    }
-
-    /// Scratch directories that appeared since `before` and are still there with no server
-    /// process using them. Other sessions on this machine may start scratch servers at any
-    /// time: theirs have a process, a leftover of ours has none.
-    func leftoverScratchDirectories(since before: Set<String>) -> Set<String> {
-        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        func orphans() -> Set<String> {
-            ScratchTemporaryDirectories.current().subtracting(before).filter { name in
-                let path = base + "/" + name
-                return FileManager.default.fileExists(atPath: path) && ProcessTable.pids(mentioning: path).isEmpty
-            }
-        }
-        let first = orphans()
-        guard !first.isEmpty else { return [] }
-        Thread.sleep(forTimeInterval: 1)
-        return first.intersection(orphans())
     }
 
     func assertSummaryLast(_ result: Invocation, file: StaticString = #filePath, line: UInt = #line) {
