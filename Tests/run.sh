@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `make test`'s runner. The XCTest bundle `swift build --build-tests` made, run as two
+# processes at once over two halves of the test classes: most of the suite's time is
+# spent waiting (on a scratch server, on a lease renewal, on a killed server's timeout),
+# and two halves wait side by side. Each class still starts its own scratch server, so the
+# halves share nothing. (`swift test` itself cannot run twice at once: SwiftPM locks .build.)
+#
+# The slow classes are weighed by the seconds they took alone; the others count 1. Group 2
+# is shown as it runs, group 1 after; the run fails if either does.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bundle="$(swift build --show-bin-path)/PreflightPackageTests.xctest"
+[ -x "$bundle" ] || { echo "run.sh: no test bundle at $bundle; run swift build --build-tests first" >&2; exit 2; }
+
+classes=$("$bundle" --list-tests | sed -n 's|^\([A-Za-z0-9_]*\.[A-Za-z0-9_]*\)/.*|\1|p' | sort -u)
+[ -n "$classes" ] || { echo "run.sh: the bundle lists no tests" >&2; exit 2; }
+# Seconds measured alone (README, make test); greedy: heaviest first, to the lighter group.
+read -r one two < <(echo "$classes" | awk '
+    BEGIN {
+        w["GateCommandTests"] = 38; w["LostServerTests"] = 35; w["ScaleOutTests"] = 30
+        w["EarlyBirdPackTests"] = 20; w["EarlyExitReportTests"] = 13; w["SandboxOwnershipTests"] = 12
+        w["MigrationSourceTests"] = 9; w["RunCommandTests"] = 6; w["GateReadOnlyUserTests"] = 6; w["CaptureTests"] = 6
+    }
+    { split($0, p, "."); weight = (p[2] in w) ? w[p[2]] : 1; print weight, $0 }' |
+    sort -k1,1nr -k2 | awk '
+    { if (a <= b) { a += $1; one = one (one ? "," : "") $2 } else { b += $1; two = two (two ? "," : "") $2 } }
+    END { print one, two }')
+
+log=$(mktemp)
+shown=$(mktemp)
+trap 'rm -f "$log" "$shown"' EXIT
+"$bundle" "$one" > "$log" 2>&1 &
+first=$!
+"$bundle" "$two" 2>&1 | tee "$shown"
+second=${PIPESTATUS[0]}
+wait "$first"
+first_status=$?
+echo
+echo "=== the other half of the test classes ==="
+cat "$log"
+echo
+summary() { grep -E "^[[:space:]]+Executed [0-9]+ tests?," "$1" | tail -1 | sed 's/^[[:space:]]*//'; }
+echo "run.sh: group 1: $(summary "$log")"
+echo "run.sh: group 2: $(summary "$shown")"
+[ "$first_status" -eq 0 ] && [ "$second" -eq 0 ] && { echo "run.sh: both groups passed"; exit 0; }
+echo "run.sh: FAILED (group 1 exit $first_status, group 2 exit $second)"
+exit 1
