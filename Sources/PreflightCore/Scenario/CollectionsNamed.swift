@@ -7,31 +7,23 @@ import Mongo
 /// and a check over it passes having checked nothing.
 struct CollectionsNamed {
     private(set) var names: [String] = []
-    private let procedures: [String: Procedure]
-    private var visited: Set<String> = []
+    private var walk: StepWalk
 
     init(procedures: [String: Procedure] = [:]) {
-        self.procedures = procedures
+        walk = StepWalk(procedures: procedures)
     }
 
     mutating func visit(_ steps: [Step]) {
-        for step in steps {
+        // The walk remembers the procedures it has followed, from one call to the next.
+        var walk = self.walk
+        walk.forEach(in: steps) { step in
             switch step.kind {
-            case .operation(let operation):
-                visit(operation: operation)
-            case .forEach(_, _, let inner), .repeatSteps(_, let inner), .transaction(let inner, _, _):
-                visit(inner)
-            case .parallel(let branches):
-                branches.forEach { visit($0) }
-            case .run(let procedure, _):
-                // Once each: procedures may call each other.
-                if visited.insert(procedure).inserted, let steps = procedures[procedure]?.steps { visit(steps) }
-            case .compat(let spec):
-                add(spec.collection)
-            default:
-                break
+            case .operation(let operation): visit(operation: operation)
+            case .compat(let spec): add(spec.collection)
+            default: break
             }
         }
+        self.walk = walk
     }
 
     mutating func visit(operation: OperationStep) {

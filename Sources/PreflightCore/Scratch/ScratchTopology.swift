@@ -26,8 +26,7 @@ public enum ScratchTopology: String, Sendable {
             if let topologies = scenario.requires.topologies, !topologies.contains("single") {
                 return (.replicaSet, "\(scenario.file) requires a \(topologies.joined(separator: " or ")) deployment")
             }
-            var steps = scenario.tests.flatMap(\.steps)
-            steps += scenario.procedures.values.flatMap(\.steps)
+            let steps = scenario.tests.flatMap(\.steps) + scenario.procedures.values.flatMap(\.steps)
             if let need = firstNeed(in: steps) { return (.replicaSet, "\(scenario.file) uses \(need), which needs one") }
         }
         for migration in migrations {
@@ -38,37 +37,23 @@ public enum ScratchTopology: String, Sendable {
 
     /// `transaction` or `failPoint`, if a step among `steps`, at any depth, is one.
     private static func firstNeed(in steps: [Step]) -> String? {
-        for step in steps {
+        var walk = StepWalk()
+        let step = walk.first(in: steps) { step in
             switch step.kind {
-            case .transaction: return "a transaction"
-            case .failPoint: return "a fail point"
-            case .forEach(_, _, let inner), .repeatSteps(_, let inner):
-                if let need = firstNeed(in: inner) { return need }
-            case .parallel(let branches):
-                if let need = firstNeed(in: branches.flatMap { $0 }) { return need }
-            case .operation, .run, .compat, .sleep, .expectVariable, .check:
-                break
+            case .transaction, .failPoint: true
+            default: false
             }
         }
-        return nil
+        return switch step?.kind {
+        case .transaction?: "a transaction"
+        case .failPoint?: "a fail point"
+        default: nil
+        }
     }
 
     /// Whether `steps`, or a procedure they run (at any depth), hold a `transaction`.
     static func usesTransaction(_ steps: [Step], procedures: [String: Procedure]) -> Bool {
-        var visited: Set<String> = []
-        func visit(_ steps: [Step]) -> Bool {
-            steps.contains { step in
-                switch step.kind {
-                case .transaction: return true
-                case .forEach(_, _, let inner), .repeatSteps(_, let inner): return visit(inner)
-                case .parallel(let branches): return visit(branches.flatMap { $0 })
-                case .run(let name, _):
-                    guard visited.insert(name).inserted, let procedure = procedures[name] else { return false }
-                    return visit(procedure.steps)
-                case .operation, .failPoint, .compat, .sleep, .expectVariable, .check: return false
-                }
-            }
-        }
-        return visit(steps)
+        var walk = StepWalk(procedures: procedures)
+        return walk.first(in: steps) { if case .transaction = $0.kind { true } else { false } } != nil
     }
 }
