@@ -20,20 +20,7 @@ enum SensitiveWords {
             let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
             return words.contains { lowered.contains($0) }
         }
-        for start in 0..<bytes.count {
-            // Only the letters these words begin with can start a match.
-            let first = bytes[start] | 0x20
-            guard first == UInt8(ascii: "p") || first == UInt8(ascii: "s") || first == UInt8(ascii: "t") else { continue }
-            for pattern in patterns where pattern[0] == first && start + pattern.count <= bytes.count {
-                var matched = true
-                for offset in 1..<pattern.count where lowercased(bytes[start + offset]) != pattern[offset] {
-                    matched = false
-                    break
-                }
-                if matched { return true }
-            }
-        }
-        return false
+        return search(bytes)
     }
 
     /// Whether the words may appear in a key or a string of the BSON document `bytes`: a
@@ -43,16 +30,20 @@ enum SensitiveWords {
     /// bytes. Lower-casing turns one non-ASCII letter into one of these words' letters, the
     /// Kelvin sign into `k`, so its three bytes count as a `k`.
     static func mayAppear(inBSON bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { bytes in
-            for start in 0..<bytes.count {
-                let first = bytes[start] | 0x20
-                guard first == UInt8(ascii: "p") || first == UInt8(ascii: "s") || first == UInt8(ascii: "t") else { continue }
-                for pattern in patterns where pattern[0] == first && matches(pattern, in: bytes, from: start + 1) {
-                    return true
-                }
+        bytes.withUnsafeBufferPointer(search)
+    }
+
+    /// Whether a word starts anywhere in `bytes`, ASCII case folded, the Kelvin sign read as `k`.
+    private static func search(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for start in 0..<bytes.count {
+            // Only the letters these words begin with can start a match.
+            let first = bytes[start] | 0x20
+            guard first == UInt8(ascii: "p") || first == UInt8(ascii: "s") || first == UInt8(ascii: "t") else { continue }
+            for pattern in patterns where pattern[0] == first && matches(pattern, in: bytes, from: start + 1) {
+                return true
             }
-            return false
         }
+        return false
     }
 
     /// Whether `pattern` after its first letter continues at `index`, folding ASCII case
