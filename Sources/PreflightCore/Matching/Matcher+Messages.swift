@@ -8,20 +8,8 @@ extension Matcher {
     /// `base.key`, or `base["a.b"]` for keys that are not plain identifiers, quoted the way
     /// `JSONPath` quotes them so scenario paths and result paths read alike.
     static func path(_ base: String, key: String) -> String {
-        // Built for every key matched, passing or not: a plain key, the usual case, is
-        // written as JSONPath would write it without asking it.
-        if !key.isEmpty, key.utf8.count <= 80, key.utf8.allSatisfy(Self.isPlainKeyByte) {
-            return base.isEmpty ? key : base + "." + key
-        }
-        let component = JSONPath([.key(key)]).description
-        return base.isEmpty || component.hasPrefix("[") ? base + component : base + "." + component
-    }
-
-    /// ASCII letters, digits, `_`, `$` and `-`: what JSONPath writes after a dot.
-    private static func isPlainKeyByte(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "$")
-            || byte == UInt8(ascii: "-")
+        let (text, plain) = JSONPath.written(key: key)
+        return base.isEmpty || !plain ? base + text : base + "." + text
     }
 
     static func path(_ base: String, index: Int) -> String {

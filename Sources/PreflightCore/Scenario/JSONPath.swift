@@ -30,20 +30,34 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         var out = ""
         for component in components {
             switch component {
-            case .key(let written):
-                // A key is the user's text: clipped, so a 5 MB key is not printed whole.
-                let key = written.clipped(to: 80)
-                let plain = !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" || $0 == "-" }
-                if plain {
-                    if !out.isEmpty { out += "." }
-                    out += key
-                } else {
-                    out += "[\"" + key.replacingOccurrences(of: "\"", with: "\\\"") + "\"]"
-                }
+            case .key(let key):
+                let (text, plain) = Self.written(key: key)
+                if plain && !out.isEmpty { out += "." }
+                out += text
             case .index(let index):
                 out += "[\(index)]"
             }
         }
         return out.isEmpty ? "(top level)" : out
+    }
+
+    /// How a path writes `key`: as it is when it is a plain identifier (letters, digits,
+    /// `_`, `$`, `-`), which follows a dot; else quoted in brackets, `["a.b"]`. A key is the
+    /// user's text: clipped, so a 5 MB key is not printed whole.
+    static func written(key: String) -> (text: String, plain: Bool) {
+        // The ASCII test first: it is the usual key, and the matcher writes the path of
+        // every key it compares, passing or not.
+        if !key.isEmpty, key.utf8.count <= 80, key.utf8.allSatisfy(isPlainASCII) { return (key, true) }
+        let clipped = key.clipped(to: 80)
+        if !clipped.isEmpty, clipped.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" || $0 == "-" }) {
+            return (clipped, true)
+        }
+        return ("[\"" + clipped.replacingOccurrences(of: "\"", with: "\\\"") + "\"]", false)
+    }
+
+    private static func isPlainASCII(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "$")
+            || byte == UInt8(ascii: "-")
     }
 }
