@@ -19,8 +19,7 @@ public final class CommandMonitor: Sendable {
         defer { mongoc_apm_callbacks_destroy(callbacks) }
         mongoc_apm_set_command_started_cb(callbacks) { event in
             guard let event, let context = PoolEvents.from(mongoc_apm_command_started_get_context(event)) else { return }
-            context.closing.started(
-                mongoc_apm_command_started_get_command_name(event), mongoc_apm_command_started_get_command(event))
+            context.closing.started(mongoc_apm_command_started_get_command(event))
             guard let monitor = context.monitor else { return }
             let command = EventDocument(copying: mongoc_apm_command_started_get_command(event))
             monitor.handler(

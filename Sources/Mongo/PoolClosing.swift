@@ -18,7 +18,7 @@ final class PoolClosing: @unchecked Sendable {
 
     /// From the command-started callback: a command carrying `lsid` means the pool holds
     /// server sessions that closing must end.
-    func started(_ name: UnsafePointer<CChar>, _ command: OpaquePointer?) {
+    func started(_ command: OpaquePointer?) {
         guard let command, !lock.withLock({ sentWithSession }), bson_has_field(command, "lsid") else { return }
         lock.withLock { sentWithSession = true }
     }
@@ -79,7 +79,7 @@ final class PoolClosing: @unchecked Sendable {
         }
 
         /// Waits until no destruction is running, or `deadline`.
-        public func waitUntilDone(before deadline: Date) {
+        func waitUntilDone(before deadline: Date) {
             condition.withLock {
                 while count > 0 && condition.wait(until: deadline) {}
             }

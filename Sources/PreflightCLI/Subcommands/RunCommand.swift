@@ -13,9 +13,9 @@ struct RunCommand: ParsableCommand {
 
             Without --uri, a scratch server is started for the run and removed afterwards: \
             a standalone, or a one-member replica set when a file uses a transaction or a \
-            fail point or requires a replica set (said on standard error). With --uri, sandbox scenarios run in databases named pf_<run-id>_<n> that \
-            Preflight creates, refuses to reuse, and drops at the end (unless \
-            --keep-databases). Before a sandbox is created its owner (run id, host, pid, \
+            fail point or requires a replica set (said on standard error). With --uri, \
+            sandbox scenarios run in databases named pf_<run-id>_<n> that Preflight creates, \
+            refuses to reuse, and drops at the end (unless --keep-databases). Before a sandbox is created its owner (run id, host, pid, \
             start, a lease renewed while the run lives) is recorded in the database \
             preflight_sandboxes, so that one a killed run leaves can be dropped with \
             `preflight sandboxes --prune`; a run prints one line when it sees such \

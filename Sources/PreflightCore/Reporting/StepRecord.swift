@@ -38,7 +38,16 @@ public struct StepRecord: Sendable, Equatable {
         title: String, kind: String, label: String? = nil, iteration: Int = 1, duration: TimeInterval = 0,
         outcome: Outcome = .passed, message: String? = nil
     ) {
-        self.lazyTitle = LazyText(title)
+        self.init(
+            lazyTitle: LazyText(title), kind: kind, label: label, iteration: iteration, duration: duration, outcome: outcome,
+            message: message)
+    }
+
+    init(
+        lazyTitle: LazyText, kind: String, label: String?, iteration: Int, duration: TimeInterval, outcome: Outcome,
+        message: String?
+    ) {
+        self.lazyTitle = lazyTitle
         self.kind = kind
         self.label = label
         self.iteration = iteration

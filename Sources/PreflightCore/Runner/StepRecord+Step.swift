@@ -9,9 +9,8 @@ extension StepRecord {
         case .errored: .errored
         }
         self.init(
-            title: "", kind: Self.kind(of: step.kind), label: step.label, iteration: iteration,
+            lazyTitle: LazyText { step.title }, kind: Self.kind(of: step.kind), label: step.label, iteration: iteration,
             duration: duration, outcome: outcome, message: failure?.problem.message)
-        lazyTitle = LazyText { step.title }
     }
 
     /// The key the step is written with in a scenario file, so a tool reading the report
