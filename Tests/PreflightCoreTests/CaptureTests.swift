@@ -8,8 +8,6 @@ import XCTest
 /// database of the test's own, captured through the built binary, loaded back, and
 /// replayed with `preflight run`; every refusal writes nothing and exits as documented.
 final class CaptureTests: ScratchServerTestCase {
-    private var folder: TemporaryDirectory!
-
     /// Customer ids and phones distinctive enough that finding them in a file means a leak.
     private let annID = "cust-ann-7f3a", bobID = "cust-bob-91c2", cyID = "cust-cy-5d1e"
     private let phones = ["+1-555-0101", "+1-555-0102", "+1-555-0103"]
@@ -18,12 +16,6 @@ final class CaptureTests: ScratchServerTestCase {
         try super.setUpWithError()
         // The base class drops `database` after each test.
         database = "earlybird_capture_" + ObjectID().hex
-        folder = try TemporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        folder = nil
-        try super.tearDownWithError()
     }
 
     // MARK: - Helpers

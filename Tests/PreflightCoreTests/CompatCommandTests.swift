@@ -7,13 +7,6 @@ import XCTest
 /// `preflight compat` through the built binary, as CI runs it: exit codes, the console,
 /// JUnit valid against both schemas, JSON figures, and specs validated before connecting.
 final class CompatCommandTests: ScratchServerTestCase {
-    private var folder: ScenarioFolder!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        folder = try ScenarioFolder()
-    }
-
     private func compat(_ arguments: [String]) throws -> PreflightProcess {
         try PreflightProcess.run(["compat"] + arguments, timeout: 120)
     }

@@ -7,13 +7,6 @@ import XCTest
 /// `CompatScan` against a real scratch server: exact counts and samples on seeded orders,
 /// the scope, the suite and its reports, and that nothing but reads is sent.
 final class CompatScanTests: ScratchServerTestCase {
-    private var folder: ScenarioFolder!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        folder = try ScenarioFolder()
-    }
-
     private func spec(_ text: String) throws -> CompatSpec {
         try CompatLoader.load(file: try writeSpec(text, in: folder))
     }

@@ -8,11 +8,8 @@ import XCTest
 /// reported at the step), run on the test's sandbox or the live database, failing the
 /// step with the spec's summary.
 final class CompatStepTests: ScratchServerTestCase {
-    private var folder: ScenarioFolder!
-
     override func setUpWithError() throws {
         try super.setUpWithError()
-        folder = try ScenarioFolder()
         try writeSpec(CompatOrders.spec, in: folder, as: "compat/orders.json")
     }
 

@@ -11,22 +11,10 @@ import XCTest
 /// by the concurrent tests and only by them; and the live monitoring files read a seeded
 /// database, honour their threshold variables, and change nothing.
 final class EarlyBirdPackTests: ScratchServerTestCase {
-    private var reports: TemporaryDirectory!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        reports = try TemporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        reports = nil
-        try super.tearDownWithError()
-    }
-
     // MARK: - The pack passes
 
     func testThePhase07ChecklistAndTheIncidentPassWithATestCasePerTest() throws {
-        let junit = reports.path + "/junit.xml"
+        let junit = folder.path + "/junit.xml"
         let run = try runBinary(["run", EarlyBirdPack.phase07, EarlyBirdPack.incidents, "--uri", try serverURI, "--junit", junit])
         XCTAssertEqual(run.status, 0, run.transcript)
 
@@ -83,7 +71,7 @@ final class EarlyBirdPackTests: ScratchServerTestCase {
         }
         try assertCopyIsValid(copy)
 
-        let junit = reports.path + "/junit.xml"
+        let junit = folder.path + "/junit.xml"
         let run = try runBinary(["run", "phase-0.7", "incidents", "--uri", try serverURI, "--junit", junit], in: copy.root)
         XCTAssertEqual(run.status, 1, run.transcript)
         JUnitCases.validate(junit)
@@ -186,11 +174,11 @@ final class EarlyBirdPackTests: ScratchServerTestCase {
             "maxDeliveredInvisibleToBilling=1", "minBilledOrders=2", "minMonthlyRevenue=184",
         ]
         let arguments = ["run", EarlyBirdPack.monitoring, "--uri", try serverURI, "--database", database]
-        let passing = try runBinary(arguments + met.flatMap { ["--var", $0] } + ["--junit", reports.path + "/met.xml"])
+        let passing = try runBinary(arguments + met.flatMap { ["--var", $0] } + ["--junit", folder.path + "/met.xml"])
         XCTAssertEqual(passing.status, 0, passing.transcript)
-        JUnitCases.validate(reports.path + "/met.xml")
+        JUnitCases.validate(folder.path + "/met.xml")
         let expected = EarlyBirdPack.expectedTests(in: [EarlyBirdPack.monitoring])
-        let metSuites = try JUnitReportFile.read(reports.path + "/met.xml")
+        let metSuites = try JUnitReportFile.read(folder.path + "/met.xml")
         XCTAssertEqual(metSuites.flatMap(\.cases).map(\.key), expected)
         XCTAssertEqual(metSuites.flatMap(\.cases).filter { $0.outcome != "passed" }.map { "\($0.key): \($0.message ?? "")" }, [])
         for suite in metSuites {
@@ -199,13 +187,13 @@ final class EarlyBirdPackTests: ScratchServerTestCase {
 
         // The same data with the default of no invisible order at all: l-801 fails exactly that test.
         let strict = met.filter { !$0.hasPrefix("maxDeliveredInvisibleToBilling=") }
-        let failing = try runBinary(arguments + strict.flatMap { ["--var", $0] } + ["--junit", reports.path + "/strict.xml"])
+        let failing = try runBinary(arguments + strict.flatMap { ["--var", $0] } + ["--junit", folder.path + "/strict.xml"])
         XCTAssertEqual(failing.status, 1, failing.transcript)
         let invisible = "no delivered, unbilled order is invisible to the billing query"
         XCTAssertTrue(failing.standardOutput.contains("  ✗ \(invisible)"), failing.transcript)
         XCTAssertEqual(failing.lastLine, "\(expected.count - 1) passed, 1 failed, 0 skipped", failing.transcript)
-        JUnitCases.validate(reports.path + "/strict.xml")
-        let strictCases = try JUnitReportFile.read(reports.path + "/strict.xml").flatMap(\.cases)
+        JUnitCases.validate(folder.path + "/strict.xml")
+        let strictCases = try JUnitReportFile.read(folder.path + "/strict.xml").flatMap(\.cases)
         let failed = strictCases.filter { $0.outcome != "passed" }
         XCTAssertEqual(failed.map(\.key), ["scenarios.earlybird.monitoring.billable-backlog / \(invisible)"])
         XCTAssertEqual(failed.first?.outcome, "failure")
@@ -217,10 +205,10 @@ final class EarlyBirdPackTests: ScratchServerTestCase {
             "month=2026-01", "minOrdersLastHour=3", "maxOrdersWithoutBillingFields=0", "maxBillableBacklog=1",
             "maxDeliveredInvisibleToBilling=0", "minBilledOrders=3", "minMonthlyRevenue=185",
         ]
-        let tooStrict = try runBinary(arguments + past.flatMap { ["--var", $0] } + ["--junit", reports.path + "/past.xml"])
+        let tooStrict = try runBinary(arguments + past.flatMap { ["--var", $0] } + ["--junit", folder.path + "/past.xml"])
         XCTAssertEqual(tooStrict.status, 1, tooStrict.transcript)
-        JUnitCases.validate(reports.path + "/past.xml")
-        let pastFailures = try JUnitReportFile.read(reports.path + "/past.xml").flatMap(\.cases).filter { $0.outcome != "passed" }
+        JUnitCases.validate(folder.path + "/past.xml")
+        let pastFailures = try JUnitReportFile.read(folder.path + "/past.xml").flatMap(\.cases).filter { $0.outcome != "passed" }
         XCTAssertEqual(pastFailures.map(\.name), [
             "the billable backlog is at most maxBillableBacklog",
             invisible,
@@ -278,7 +266,7 @@ final class EarlyBirdPackTests: ScratchServerTestCase {
         _ copy: EarlyBirdCopy, expectingFailureIn checklistFile: String, file: StaticString = #filePath, line: UInt = #line
     ) throws -> [JUnitReportFile.Case] {
         try assertCopyIsValid(copy, file: file, line: line)
-        let junit = reports.path + "/\(checklistFile).xml"
+        let junit = folder.path + "/\(checklistFile).xml"
         let run = try runBinary(["run", "phase-0.7", "--uri", try serverURI, "--junit", junit], in: copy.root, file: file, line: line)
         XCTAssertEqual(run.status, 1, run.transcript, file: file, line: line)
         JUnitCases.validate(junit, file: file, line: line)

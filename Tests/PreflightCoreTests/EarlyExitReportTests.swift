@@ -10,18 +10,6 @@ import XCTest
 /// the job failed, so a stale one from an earlier, passing run must never survive: it
 /// would turn a NO-GO into a GO. Through the built binary, end to end.
 final class EarlyExitReportTests: ScratchServerTestCase {
-    private var folder: ScenarioFolder!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        folder = try ScenarioFolder()
-    }
-
-    override func tearDownWithError() throws {
-        folder = nil
-        try super.tearDownWithError()
-    }
-
     static let unreachable = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300"
 
     static let passing = #"""

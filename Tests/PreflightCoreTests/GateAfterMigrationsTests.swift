@@ -8,18 +8,6 @@ import XCTest
 /// may not: a sequence that fails is NO-GO even when each migration passes alone; a
 /// sample does not prove a fix; a gate whose every item was excused is not GO.
 final class GateAfterMigrationsTests: ScratchServerTestCase {
-    private var folder: ScenarioFolder!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        folder = try ScenarioFolder()
-    }
-
-    override func tearDownWithError() throws {
-        folder = nil
-        try super.tearDownWithError()
-    }
-
     private static let spec = #"{"preflight": 1, "compat": "orders are typed", "collection": "orders", "fields": {"status": {"type": "string", "required": true}, "billed": {"type": "bool"}}}"#
 
     private func gate(_ checklist: String) throws -> (BinaryRun, GateEvidenceFile) {

@@ -9,17 +9,6 @@ import XCTest
 /// it byte for byte as it was, and `--baseline`.
 final class GateCommandTests: ScratchServerTestCase {
     static let earlyBird = "scenarios/earlybird/checklists/phase-0.7.json"
-    private var reports: TemporaryDirectory!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        reports = try TemporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        reports = nil
-        try super.tearDownWithError()
-    }
 
     /// Delivered, unbilled orders of the snapshot that the billing query
     /// (`delivery_confirmed: true`) never reaches, counted here from the files, not by Preflight
@@ -49,9 +38,9 @@ final class GateCommandTests: ScratchServerTestCase {
         XCTAssertNil(try ExtendedJSON.parseDocument(withoutMigrations)["migrations"], withoutMigrations)
         try Data(withoutMigrations.utf8).write(to: URL(fileURLWithPath: checklistCopy))
 
-        let junit = reports.path + "/gate.xml", json = reports.path + "/gate.json"
+        let junit = folder.path + "/gate.xml", json = folder.path + "/gate.json"
         let goProcess = try PreflightProcess(["gate", Self.earlyBird, "--junit", junit, "--json", json])
-        let noGoProcess = try PreflightProcess(["gate", checklistCopy, "--junit", reports.path + "/nogo.xml", "--json", reports.path + "/nogo.json"])
+        let noGoProcess = try PreflightProcess(["gate", checklistCopy, "--junit", folder.path + "/nogo.xml", "--json", folder.path + "/nogo.json"])
         XCTAssertTrue(goProcess.waitForExit(timeout: 300), goProcess.transcript)
         XCTAssertTrue(noGoProcess.waitForExit(timeout: 300), noGoProcess.transcript)
         let go = BinaryRun(arguments: goProcess.arguments, status: goProcess.status, standardOutput: goProcess.standardOutput,
@@ -114,10 +103,10 @@ final class GateCommandTests: ScratchServerTestCase {
         XCTAssertTrue(blocking.contains { $0.contains("billable-backlog.json::no delivered, unbilled order is invisible to the billing query: ")
             && $0.hasSuffix("got \(unreachable)") }, noGo.transcript)
         XCTAssertEqual(noGo.lines(under: "Fixed by the pending migrations:"), [], noGo.transcript)
-        let noGoEvidence = try GateEvidenceFile(reports.path + "/nogo.json")
+        let noGoEvidence = try GateEvidenceFile(folder.path + "/nogo.json")
         XCTAssertEqual(noGoEvidence.verdict, "NO-GO")
         XCTAssertTrue(noGoEvidence.reasons.contains { $0.hasPrefix("compat \(copy.root)/compat/orders-0.7.json: ") }, "\(noGoEvidence.reasons)")
-        JUnitCases.validate(reports.path + "/nogo.xml")
+        JUnitCases.validate(folder.path + "/nogo.xml")
     }
 
     /// A gate with --uri only reads the real database: every document of every collection,
@@ -126,7 +115,7 @@ final class GateCommandTests: ScratchServerTestCase {
     func testAGateAgainstALiveDatabaseLeavesItExactlyAsItWas() throws {
         try withClient { try GateShop.seed(database, using: $0) }
         let before = try canonicalSnapshot(of: database)
-        let json = reports.path + "/gate.json", junit = reports.path + "/gate.xml"
+        let json = folder.path + "/gate.json", junit = folder.path + "/gate.xml"
         let run = try runBinary(["gate", GateFixtures.release, "--uri", try serverURI(naming: database), "--json", json, "--junit", junit])
         XCTAssertEqual(run.status, 0, run.transcript)
         XCTAssertTrue(run.lines.contains("· checking the database \(database) (from the URI; the checklist names shop)"), run.transcript)
@@ -165,15 +154,15 @@ final class GateCommandTests: ScratchServerTestCase {
     func testABaselineNamesTheFiguresThatMoved() throws {
         try withClient { try GateShop.seed(database, using: $0) }
         let uri = try serverURI(naming: database)
-        let first = reports.path + "/first.json", second = reports.path + "/second.json"
-        let before = try runBinary(["gate", GateFixtures.release, "--uri", uri, "--json", first, "--junit", reports.path + "/1.xml"])
+        let first = folder.path + "/first.json", second = folder.path + "/second.json"
+        let before = try runBinary(["gate", GateFixtures.release, "--uri", uri, "--json", first, "--junit", folder.path + "/1.xml"])
         XCTAssertEqual(before.status, 0, before.transcript)
         XCTAssertEqual(before.lines.filter { $0.hasPrefix("Since ") }, [], "no baseline, no changes: \(before.transcript)")
 
         // An order written by an old client, billed as a string.
         try withClient { _ = try $0.collection("orders", in: database).insertOne(["_id": "o-4", "status": "pending", "billed": "no"]) }
         let after = try runBinary(["gate", GateFixtures.release, "--uri", uri, "--json", second, "--baseline", first,
-                                   "--junit", reports.path + "/2.xml"])
+                                   "--junit", folder.path + "/2.xml"])
         XCTAssertEqual(after.status, 1, after.transcript)
         let spec = "compat \(GateFixtures.compatSpec)"
         let changes = after.lines(under: "Since \(first) (GO):")

@@ -9,17 +9,6 @@ import XCTest
 /// live file over an empty database.
 final class GateFalseGreenTests: ScratchServerTestCase {
     static let unreachable = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300"
-    private var folder: ScenarioFolder!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        folder = try ScenarioFolder()
-    }
-
-    override func tearDownWithError() throws {
-        folder = nil
-        try super.tearDownWithError()
-    }
 
     private var junit: String { folder.path + "/junit.xml" }
 

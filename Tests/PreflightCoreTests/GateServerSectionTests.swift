@@ -9,18 +9,6 @@ import XCTest
 /// does not have, a warning that does not block), and on the class server, where
 /// SecantusDB cannot show index builds (an unknown that blocks unless `onUnknown` warns).
 final class GateServerSectionTests: ScratchServerTestCase {
-    private var folder: ScenarioFolder!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        folder = try ScenarioFolder()
-    }
-
-    override func tearDownWithError() throws {
-        folder = nil
-        try super.tearDownWithError()
-    }
-
     func testRequirementsTheServerDoesNotMeetAreNOGOEachNamed() throws {
         let json = folder.path + "/gate.json", junit = folder.path + "/junit.xml"
         let run = try runBinary(["gate", GateFixtures.serverUnmet, "--json", json, "--junit", junit])

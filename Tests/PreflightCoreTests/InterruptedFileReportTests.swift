@@ -6,18 +6,6 @@ import XCTest
 /// Issue 11: Ctrl-C reports every test that finished, in every format — also those of the
 /// file it interrupts, which the console had already shown. Through the built binary.
 final class InterruptedFileReportTests: ScratchServerTestCase {
-    private var folder: ScenarioFolder!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        folder = try ScenarioFolder()
-    }
-
-    override func tearDownWithError() throws {
-        folder = nil
-        try super.tearDownWithError()
-    }
-
     /// SIGINT in a file's third test, with a whole file before it and a fourth test after:
     /// JUnit, --json and --summary hold the first file and the two tests of the second
     /// that finished, then the `interrupted` error; never the tests that did not finish.

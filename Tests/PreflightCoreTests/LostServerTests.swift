@@ -10,19 +10,7 @@ import XCTest
 /// the run exits 3 within seconds instead of waiting out server selection once per test
 /// and ending as if tests had failed. Through the built binary, the server killed with
 /// SIGKILL in the middle of a test repeated 50 times.
-final class LostServerTests: XCTestCase {
-    private var folder: ScenarioFolder!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        folder = try ScenarioFolder()
-    }
-
-    override func tearDownWithError() throws {
-        folder = nil
-        try super.tearDownWithError()
-    }
-
+final class LostServerTests: FolderTestCase {
     /// A test that finishes before the kill, one whose 50 iterations take 15 s or more and
     /// that the server dies in, and one after it.
     static let dying = #"""

@@ -13,24 +13,13 @@ final class MigrateCommandTests: ScratchServerTestCase {
     static let invalid = folder + "/invalid/declares-id.json"
     static let unreachable = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=500"
 
-    private var reports: TemporaryDirectory!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        reports = try TemporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        reports = nil
-        try super.tearDownWithError()
-    }
 
     private var uri: String {
         get throws { try XCTUnwrap(Self.server, "no scratch server").uri }
     }
 
     func testAPassingMigrationExitsZeroWithACaseForEachCheck() throws {
-        let junit = reports.path + "/junit.xml", json = reports.path + "/report.json"
+        let junit = folder.path + "/junit.xml", json = folder.path + "/report.json"
         let run = try runBinary(["migrate", "verify", Self.passing, "--uri", try uri, "--junit", junit, "--json", json])
         XCTAssertEqual(run.status, 0, run.transcript)
         XCTAssertEqual(run.lastLine, "5 passed, 0 failed, 1 skipped", run.transcript)
@@ -53,7 +42,7 @@ final class MigrateCommandTests: ScratchServerTestCase {
     }
 
     func testAFailingMigrationExitsOneNamingTheDocumentAndField() throws {
-        let junit = reports.path + "/junit.xml"
+        let junit = folder.path + "/junit.xml"
         let run = try runBinary(["migrate", "verify", Self.failing, "--uri", try uri, "--junit", junit])
         XCTAssertEqual(run.status, 1, run.transcript)
         XCTAssertEqual(run.lastLine, "3 passed, 2 failed, 1 skipped", run.transcript)
@@ -71,7 +60,7 @@ final class MigrateCommandTests: ScratchServerTestCase {
     }
 
     func testAnInvalidMigrationExitsTwoBeforeConnecting() throws {
-        let junit = reports.path + "/junit.xml"
+        let junit = folder.path + "/junit.xml"
         let run = try runBinary(["migrate", "verify", Self.folder, "--uri", Self.unreachable, "--junit", junit])
         XCTAssertEqual(run.status, 2, run.transcript)
         XCTAssertEqual(run.standardError, """
@@ -111,7 +100,7 @@ final class MigrateCommandTests: ScratchServerTestCase {
     }
 
     func testASourceThatCannotBeReadExitsThree() throws {
-        let junit = reports.path + "/junit.xml"
+        let junit = folder.path + "/junit.xml"
         let run = try runBinary(["migrate", "verify", Self.passing, "--uri", try uri, "--copy-from", Self.unreachable, "--junit", junit])
         XCTAssertEqual(run.status, 3, run.transcript)
         XCTAssertTrue(run.standardError.contains("Error: Cannot read shop.orders on the source server mongodb://127.0.0.1:1/"), run.transcript)
@@ -123,7 +112,7 @@ final class MigrateCommandTests: ScratchServerTestCase {
         try withClient { client in
             _ = try client.collection("orders", in: database).insertMany((1...50).map { ["_id": .int32(Int32($0)), "n": .int32(Int32($0)), "note": "keep"] })
         }
-        let junit = reports.path + "/junit.xml"
+        let junit = folder.path + "/junit.xml"
         let run = try runBinary([
             "migrate", "verify", Self.passing, "--uri", try uri, "--sample-from", try uri, "--sample", "20", "--source-database", database,
             "--junit", junit, "--verbose",
@@ -135,7 +124,7 @@ final class MigrateCommandTests: ScratchServerTestCase {
     }
 
     func testWithoutAURIAScratchServerIsStarted() throws {
-        let junit = reports.path + "/junit.xml"
+        let junit = folder.path + "/junit.xml"
         let run = try runBinary(["migrate", "verify", Self.passing, "--scratch", "secantus", "--junit", junit])
         XCTAssertEqual(run.status, 0, run.transcript)
         XCTAssertEqual(run.lastLine, "5 passed, 0 failed, 1 skipped", run.transcript)

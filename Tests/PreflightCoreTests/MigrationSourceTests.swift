@@ -8,12 +8,10 @@ import XCTest
 /// scratch server into the sandbox, the source only read — its documents unchanged,
 /// nothing created there, no command sent but find, aggregate and their getMores.
 final class MigrationSourceTests: ScratchServerTestCase {
-    private var folder: TemporaryDirectory!
     static let readCommands: Set<String> = ["find", "aggregate", "getMore", "killCursors"]
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        folder = try TemporaryDirectory()
         // The source: 2,500 orders (more than two batches) and a collection `changes` does not name.
         try withClient { client in
             let orders = client.collection("orders", in: database)
@@ -22,11 +20,6 @@ final class MigrationSourceTests: ScratchServerTestCase {
             }
             _ = try client.collection("audit", in: database).insertOne(["_id": "a-1"])
         }
-    }
-
-    override func tearDownWithError() throws {
-        folder = nil
-        try super.tearDownWithError()
     }
 
     /// `database` is the migration's own, or named by `--source-database`.

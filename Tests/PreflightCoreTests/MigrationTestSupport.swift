@@ -8,11 +8,9 @@ import XCTest
 /// uses, and verified on the class's scratch server.
 extension ScratchServerTestCase {
     /// Writes `text` as `migration.json` (and `files` beside it) and loads it.
-    func migration(_ text: String, files: [String: String] = [:], in folder: TemporaryDirectory) throws -> Migration {
+    func migration(_ text: String, files: [String: String] = [:], in folder: ScenarioFolder) throws -> Migration {
         for (relative, content) in files.merging(["migration.json": text], uniquingKeysWith: { first, _ in first }) {
-            let url = URL(fileURLWithPath: folder.path + "/" + relative)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(content.utf8).write(to: url)
+            try folder.write(relative, content)
         }
         do {
             return try MigrationLoader().load(folder.path + "/migration.json")

@@ -7,18 +7,6 @@ import XCTest
 /// `migrate verify`'s checks on a real scratch server: a correct migration passes every
 /// one, and each check catches the fault it exists for, naming the document and the field.
 final class MigrationVerifyTests: ScratchServerTestCase {
-    private var folder: TemporaryDirectory!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        folder = try TemporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        folder = nil
-        try super.tearDownWithError()
-    }
-
     /// Three orders with a nested address, a counter, a month string and an int32.
     static let orders = """
         [{"_id": "o-1", "n": 1, "note": "keep", "addr": {"street": "1 Lake Road", "city": "Pune"}, "billed_month": "2026-01", "visits": 1, "tags": ["a"]},
@@ -190,7 +178,7 @@ final class MigrationVerifyTests: ScratchServerTestCase {
         XCTAssertEqual(
             undeclared.checkOutcomes[Checks.counts],
             "failed: up changed the collections or their document counts: 1 difference; the first: orders_0099_undo: a new collection after up, with 1 document")
-        let declared = try verify(try migration(text(up: up, down: down, changes: #"{"orders_0099_undo": {"created": true}}"#), in: try TemporaryDirectory()))
+        let declared = try verify(try migration(text(up: up, down: down, changes: #"{"orders_0099_undo": {"created": true}}"#), in: try ScenarioFolder()))
         XCTAssertEqual(declared.checkOutcomes[Checks.counts], "passed")
         // The second up inserts the same _id again.
         XCTAssertEqual(declared.checkOutcomes[Checks.idempotent]?.hasPrefix("failed:"), true)
@@ -259,7 +247,7 @@ final class MigrationVerifyTests: ScratchServerTestCase {
         let failing = try verify(try migration(
             text(up: #"[{"updateOne": "items", "filter": {"_id": {"k": 1}}, "update": {"$unset": {"note": ""}}}]"#,
                  down: #"[{"updateOne": "items", "filter": {"_id": {"k": 1}}, "update": {"$set": {"note": "keep"}}}]"#,
-                 changes: "{}", fixtures: fixtures), in: try TemporaryDirectory()))
+                 changes: "{}", fixtures: fixtures), in: try ScenarioFolder()))
         XCTAssertEqual(
             failing.checkOutcomes[Checks.fields],
             #"failed: up changed what "changes" does not declare: 1 difference in 1 document; the first: items {"k":1}: note: removed (was "keep" (string))"#)

@@ -14,17 +14,6 @@ final class ReportFormatsCommandTests: ScratchServerTestCase {
 
     static let unreachable = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300"
 
-    private var folder: ScenarioFolder!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        folder = try ScenarioFolder()
-    }
-
-    override func tearDownWithError() throws {
-        folder = nil
-        try super.tearDownWithError()
-    }
 
     private var junit: String { folder.path + "/reports/junit.xml" }
     private var json: String { folder.path + "/reports/json/preflight.json" }

@@ -14,17 +14,6 @@ final class RunCommandTests: ScratchServerTestCase {
     static let unreachable = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=500"
     static let summaryLine = #"^\d+ passed, \d+ failed, \d+ skipped$"#
 
-    private var reports: TemporaryDirectory!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        reports = try TemporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        reports = nil
-        try super.tearDownWithError()
-    }
 
     var uri: String {
         get throws { try XCTUnwrap(Self.server, "no scratch server").uri }
@@ -33,7 +22,7 @@ final class RunCommandTests: ScratchServerTestCase {
     // MARK: - run
 
     func testThePassingFolderExitsZeroAndItsReportValidates() throws {
-        let junit = reports.path + "/nested/dir/junit.xml"
+        let junit = folder.path + "/nested/dir/junit.xml"
         let result = try preflight(["run", ScenarioFixtures.passing, "--uri", try uri, "--junit", junit])
         XCTAssertEqual(result.status, 0, result.transcript)
         XCTAssertEqual(result.lastLine, "34 passed, 0 failed, 3 skipped", result.transcript)
@@ -53,14 +42,14 @@ final class RunCommandTests: ScratchServerTestCase {
     /// that fails as its `expectError` asks is not an error worth a warning.
     func testAPassingRunWritesNothingOnStandardError() throws {
         let result = try preflight([
-            "run", ScenarioFixtures.path("passing/transactions-failpoints.json"), "--uri", try uri, "--junit", reports.path + "/junit.xml",
+            "run", ScenarioFixtures.path("passing/transactions-failpoints.json"), "--uri", try uri, "--junit", folder.path + "/junit.xml",
         ])
         XCTAssertEqual(result.status, 0, result.transcript)
         XCTAssertEqual(result.standardError, "", result.transcript)
     }
 
     func testAFailingFileExitsOneAndEveryTestIsAFailureInTheReport() throws {
-        let junit = reports.path + "/junit.xml"
+        let junit = folder.path + "/junit.xml"
         let result = try preflight(["run", ScenarioFixtures.path("failing/mismatches.json"), "--uri", try uri, "--junit", junit])
         XCTAssertEqual(result.status, 1, result.transcript)
         XCTAssertEqual(result.lastLine, "0 passed, 10 failed, 0 skipped", result.transcript)
@@ -81,7 +70,7 @@ final class RunCommandTests: ScratchServerTestCase {
     }
 
     func testTheFailingFolderExitsOneWithAFailureOrAnErrorForEveryTest() throws {
-        let junit = reports.path + "/junit.xml"
+        let junit = folder.path + "/junit.xml"
         let result = try preflight(["run", ScenarioFixtures.failing, "--uri", try uri, "--junit", junit])
         XCTAssertEqual(result.status, 1, result.transcript)
         XCTAssertEqual(result.lastLine, "0 passed, 17 failed, 0 skipped", result.transcript)
@@ -102,7 +91,7 @@ final class RunCommandTests: ScratchServerTestCase {
     /// DESIGN §10: values of keys like password and token are redacted in every output,
     /// the one-line failure message included.
     func testSecretsNeverReachTheConsoleOrTheReport() throws {
-        let junit = reports.path + "/junit.xml"
+        let junit = folder.path + "/junit.xml"
         let result = try preflight([
             "run", ScenarioFixtures.path("failing/secrets-are-redacted.json"), "--uri", try uri, "--junit", junit, "--verbose",
         ])
@@ -126,7 +115,7 @@ final class RunCommandTests: ScratchServerTestCase {
     func testFailFastStopsTheRunAtTheFirstFailure() throws {
         let result = try preflight([
             "run", ScenarioFixtures.path("failing/mismatches.json"), ScenarioFixtures.passing, "--uri", try uri, "--fail-fast",
-            "--junit", reports.path + "/junit.xml",
+            "--junit", folder.path + "/junit.xml",
         ])
         XCTAssertEqual(result.status, 1, result.transcript)
         XCTAssertEqual(result.lastLine, "0 passed, 1 failed, 46 skipped", result.transcript)
@@ -136,13 +125,13 @@ final class RunCommandTests: ScratchServerTestCase {
 
     func testTheFilterAndTagOptionsSelectTests() throws {
         let byName = try preflight([
-            "run", ScenarioFixtures.passing, "--uri", try uri, "--filter", "decimal128 EQUALS", "--junit", reports.path + "/a.xml",
+            "run", ScenarioFixtures.passing, "--uri", try uri, "--filter", "decimal128 EQUALS", "--junit", folder.path + "/a.xml",
         ])
         XCTAssertEqual(byName.status, 0, byName.transcript)
         XCTAssertEqual(byName.lastLine, "1 passed, 0 failed, 0 skipped", byName.transcript)
 
         let byTag = try preflight([
-            "run", ScenarioFixtures.passing, "--uri", try uri, "--tag", "repeat", "--tag", "transactions", "--junit", reports.path + "/b.xml",
+            "run", ScenarioFixtures.passing, "--uri", try uri, "--tag", "repeat", "--tag", "transactions", "--junit", folder.path + "/b.xml",
         ])
         XCTAssertEqual(byTag.status, 0, byTag.transcript)
         XCTAssertEqual(byTag.lastLine, "8 passed, 0 failed, 0 skipped", byTag.transcript)
@@ -151,18 +140,18 @@ final class RunCommandTests: ScratchServerTestCase {
 
     func testAFilterOrTagThatSelectsNothingIsAUsageError() throws {
         for selection in [["--filter", "no test is called this"], ["--tag", "no-such-tag"], ["--filter", "decimal", "--tag", "crud"]] {
-            let result = try preflight(["run", ScenarioFixtures.passing, "--uri", try uri, "--junit", reports.path + "/junit.xml"] + selection)
+            let result = try preflight(["run", ScenarioFixtures.passing, "--uri", try uri, "--junit", folder.path + "/junit.xml"] + selection)
             XCTAssertEqual(result.status, 64, "\(selection): \(result.transcript)")
             XCTAssertTrue(result.standardError.contains("Nothing was run"), result.standardError)
             // The report is always written (DESIGN §9): here it says why nothing ran.
-            JUnitCases.validate(reports.path + "/junit.xml")
-            XCTAssertEqual(try JUnitCases.read(reports.path + "/junit.xml").map(\.outcome), ["error"])
+            JUnitCases.validate(folder.path + "/junit.xml")
+            XCTAssertEqual(try JUnitCases.read(folder.path + "/junit.xml").map(\.outcome), ["error"])
         }
     }
 
     func testAnInvalidFolderExitsTwoAndSendsNothing() throws {
         // The server is unreachable: reaching for it would end in exit 3, not 2.
-        let result = try preflight(["run", ScenarioFixtures.invalid, "--uri", Self.unreachable, "--junit", reports.path + "/junit.xml"])
+        let result = try preflight(["run", ScenarioFixtures.invalid, "--uri", Self.unreachable, "--junit", folder.path + "/junit.xml"])
         XCTAssertEqual(result.status, 2, result.transcript)
         let stderr = result.standardError
         for expected in [
@@ -187,20 +176,20 @@ final class RunCommandTests: ScratchServerTestCase {
 
         // Against the real server it is the same: nothing runs, nothing is created.
         let before = try withClient { try $0.databaseNames() }
-        let real = try preflight(["run", ScenarioFixtures.invalid, "--uri", try uri, "--junit", reports.path + "/junit.xml"])
+        let real = try preflight(["run", ScenarioFixtures.invalid, "--uri", try uri, "--junit", folder.path + "/junit.xml"])
         XCTAssertEqual(real.status, 2, real.transcript)
         XCTAssertEqual(try withClient { try $0.databaseNames() }, before)
 
         // One valid file among invalid ones does not run either.
         let mixed = try preflight([
             "run", ScenarioFixtures.path("passing/skip-and-repeat.json"), ScenarioFixtures.path("invalid/wrong-version.json"),
-            "--uri", Self.unreachable, "--junit", reports.path + "/junit.xml",
+            "--uri", Self.unreachable, "--junit", folder.path + "/junit.xml",
         ])
         XCTAssertEqual(mixed.status, 2, mixed.transcript)
     }
 
     func testAnUnwritableReportPathExitsThreeBeforeAnyTestRuns() throws {
-        let regularFile = reports.path + "/not-a-directory"
+        let regularFile = folder.path + "/not-a-directory"
         XCTAssertTrue(FileManager.default.createFile(atPath: regularFile, contents: Data("x".utf8)))
         let before = try withClient { try $0.databaseNames() }
         // --keep-databases: had any scenario run, its sandbox would still be there.
@@ -218,7 +207,7 @@ final class RunCommandTests: ScratchServerTestCase {
     /// `--jobs` and `--shard` values are checked by Preflight, not the argument parser,
     /// so a mistyped CI matrix still replaces the last run's report (exit 64).
     func testABadJobsOrShardValueReplacesTheReport() throws {
-        let junit = reports.path + "/junit.xml"
+        let junit = folder.path + "/junit.xml"
         for arguments in [["--jobs", "0"], ["--jobs", "65"], ["--shard", "0/3"], ["--shard", "3"]] {
             try Data("<stale/>".utf8).write(to: URL(fileURLWithPath: junit))
             let result = try preflight(["run", ScenarioFixtures.passing, "--uri", Self.unreachable, "--junit", junit] + arguments)
@@ -232,7 +221,7 @@ final class RunCommandTests: ScratchServerTestCase {
 
     /// An empty shard still owes CI a report: one it cannot write is exit 3, not a pass.
     func testAnEmptyShardWhoseReportCannotBeWrittenExitsThree() throws {
-        let regularFile = reports.path + "/not-a-directory"
+        let regularFile = folder.path + "/not-a-directory"
         XCTAssertTrue(FileManager.default.createFile(atPath: regularFile, contents: Data("x".utf8)))
         let result = try preflight([
             "run", ScenarioFixtures.path("passing/crud-operations.json"), "--shard", "2/2", "--uri", try uri,
@@ -250,7 +239,7 @@ final class RunCommandTests: ScratchServerTestCase {
 
     func testAnUnreachableServerExitsThree() throws {
         let result = try preflight([
-            "run", ScenarioFixtures.path("passing/crud-operations.json"), "--uri", Self.unreachable, "--junit", reports.path + "/junit.xml",
+            "run", ScenarioFixtures.path("passing/crud-operations.json"), "--uri", Self.unreachable, "--junit", folder.path + "/junit.xml",
         ])
         XCTAssertEqual(result.status, 3, result.transcript)
         XCTAssertTrue(result.standardError.contains("Cannot reach the server at mongodb://127.0.0.1:1/"), result.standardError)
@@ -259,7 +248,7 @@ final class RunCommandTests: ScratchServerTestCase {
 
     func testWithoutAURIAScratchServerIsStartedForTheRunAndRemoved() throws {
         let scratchBefore = ScratchTemporaryDirectories.current()
-        let junit = reports.path + "/junit.xml"
+        let junit = folder.path + "/junit.xml"
         // With a live file: on a scratch server it has no real database to read, so it
         // is skipped with the reason rather than passing on an empty database.
         let result = try preflight(["run", ScenarioFixtures.path("passing/billing-atomic-claim.json"), ScenarioFixtures.live, "--junit", junit])
@@ -277,7 +266,7 @@ final class RunCommandTests: ScratchServerTestCase {
         defer { try? withClient { try $0.dropDatabase(live) } }
         try withClient { try LiveOrders.seed(live, using: $0) }
         let before = try withClient { try $0.databaseNames() }
-        let result = try preflight(["run", ScenarioFixtures.live, "--uri", try uri, "--database", live, "--junit", reports.path + "/junit.xml"])
+        let result = try preflight(["run", ScenarioFixtures.live, "--uri", try uri, "--database", live, "--junit", folder.path + "/junit.xml"])
         XCTAssertEqual(result.status, 0, result.transcript)
         // The file's two tests, and that the collections it reads hold documents.
         XCTAssertEqual(result.lastLine, "3 passed, 0 failed, 0 skipped", result.transcript)

@@ -10,15 +10,7 @@ import XCTest
 /// a live one, never a database Preflight did not create — and a run mentions the orphans
 /// it sees. On a real server, through the binary where a user would meet it.
 final class SandboxOwnershipTests: ScratchServerTestCase {
-    private var folder: ScenarioFolder!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        folder = try ScenarioFolder()
-    }
-
     override func tearDownWithError() throws {
-        folder = nil
         // Each test starts from a server holding no sandbox, record or stand-in of its own.
         try? withClient { client in
             for name in try client.databaseNames()

@@ -14,17 +14,6 @@ final class SandboxSafetyTests: ScratchServerTestCase {
     /// The fixture folders hold transactions and files that require a replica set.
     override class var topology: ScratchTopology { .replicaSet }
 
-    private var folder: ScenarioFolder!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        folder = try ScenarioFolder()
-    }
-
-    override func tearDownWithError() throws {
-        folder = nil
-        try super.tearDownWithError()
-    }
 
     // MARK: - Helpers
 

@@ -9,17 +9,6 @@ import XCTest
 final class ScaleOutFailingFixturesTests: ScratchServerTestCase {
     override class var topology: ScratchTopology { .replicaSet }
 
-    private var reports: TemporaryDirectory!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        reports = try TemporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        reports = nil
-        try super.tearDownWithError()
-    }
 
     /// The failing fixtures fail test by test in the same way with one job or three: the
     /// same outcomes, failure types and (normalised) messages, and the same console lines.
@@ -27,7 +16,7 @@ final class ScaleOutFailingFixturesTests: ScratchServerTestCase {
         let expected = EarlyBirdPack.expectedTests(in: [EarlyBirdPack.failingFixtures])
         var runs: [(jobs: Int, cases: [JUnitReportFile.Case], suites: [String], console: [String], messages: [String])] = []
         for jobs in [1, 3] {
-            let junit = reports.path + "/failing-\(jobs).xml"
+            let junit = folder.path + "/failing-\(jobs).xml"
             let run = try runBinary(["run", EarlyBirdPack.failingFixtures, "--uri", try serverURI, "--jobs", "\(jobs)", "--junit", junit])
             XCTAssertEqual(run.status, 1, "--jobs \(jobs): \(run.transcript)")
             XCTAssertEqual(run.lastLine, "0 passed, \(expected.count) failed, 0 skipped", run.transcript)

@@ -15,17 +15,6 @@ final class ScaleOutTests: ScratchServerTestCase {
     /// phase-0.7 (five files) and incidents (one): what the shard tests split.
     static let packFiles = 6
 
-    private var reports: TemporaryDirectory!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        reports = try TemporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        reports = nil
-        try super.tearDownWithError()
-    }
 
     // MARK: - --jobs
 
@@ -37,7 +26,7 @@ final class ScaleOutTests: ScratchServerTestCase {
         let expected = EarlyBirdPack.expectedTests(in: paths)
         var baseline: (report: String, suites: [JUnitReportFile.Suite], console: [String])?
         for jobs in 1...3 {
-            let junit = reports.path + "/jobs-\(jobs).xml"
+            let junit = folder.path + "/jobs-\(jobs).xml"
             let run = try runBinary(["run"] + paths + ["--uri", try serverURI, "--jobs", "\(jobs)", "--junit", junit])
             XCTAssertEqual(run.status, 0, "--jobs \(jobs): \(run.transcript)")
             JUnitCases.validate(junit)
@@ -72,7 +61,7 @@ final class ScaleOutTests: ScratchServerTestCase {
         let paths = [EarlyBirdPack.passingFixtures, EarlyBirdPack.failingFixtures, EarlyBirdPack.phase07]
         var outcomes: [[String]] = []
         for jobs in [1, 3] {
-            let junit = reports.path + "/fail-fast-\(jobs).xml"
+            let junit = folder.path + "/fail-fast-\(jobs).xml"
             let run = try runBinary(["run"] + paths + ["--uri", try serverURI, "--jobs", "\(jobs)", "--fail-fast", "--junit", junit])
             XCTAssertEqual(run.status, 1, run.transcript)
             XCTAssertEqual(run.standardError.contains("--fail-fast runs one file at a time"), jobs > 1, run.transcript)
@@ -90,7 +79,7 @@ final class ScaleOutTests: ScratchServerTestCase {
     /// passes), and afterwards no sandbox and no fail point left.
     func testAThreeJobRunLeavesNoSandboxBehind() throws {
         let paths = [EarlyBirdPack.phase07, EarlyBirdPack.incidents, EarlyBirdPack.passingFixtures, EarlyBirdPack.failingFixtures]
-        let junit = reports.path + "/junit.xml"
+        let junit = folder.path + "/junit.xml"
         let before = try withClient { try $0.databaseNames() }.sorted()
         let run = try runBinary(["run"] + paths + ["--uri", try serverURI, "--jobs", "3", "--junit", junit])
         XCTAssertEqual(run.status, 1, run.transcript)
@@ -161,7 +150,7 @@ final class ScaleOutTests: ScratchServerTestCase {
 
     func testInvalidShardValuesAreUsageErrors() throws {
         for value in ["0/2", "3/2", "a/b", "2"] {
-            let junit = reports.path + "/invalid.xml"
+            let junit = folder.path + "/invalid.xml"
             let run = try runBinary([
                 "run", EarlyBirdPack.phase07, "--uri", Self.unreachable, "--shard", value, "--junit", junit,
             ])
@@ -178,7 +167,7 @@ final class ScaleOutTests: ScratchServerTestCase {
     /// Runs `paths` with `extra` options; holds the run to exit 0 and a valid report, and
     /// returns its suites' classnames in report order.
     private func runSuites(_ paths: [String], extra: [String], name: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
-        let junit = reports.path + "/\(name).xml"
+        let junit = folder.path + "/\(name).xml"
         let run = try runBinary(["run"] + paths + extra + ["--uri", try serverURI, "--junit", junit], file: file, line: line)
         XCTAssertEqual(run.status, 0, "\(name): \(run.transcript)", file: file, line: line)
         JUnitCases.validate(junit, file: file, line: line)

@@ -4,9 +4,25 @@ import XCTest
 
 @testable import PreflightCore
 
+/// A fresh folder for each test, for the files it writes (scenarios, reports), removed
+/// with everything in it after the test.
+class FolderTestCase: XCTestCase {
+    private(set) var folder: ScenarioFolder!
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        folder = try ScenarioFolder()
+    }
+
+    override func tearDownWithError() throws {
+        folder = nil
+        try super.tearDownWithError()
+    }
+}
+
 /// One real scratch server for a test class: started in `setUp` of the class, stopped in
 /// its `tearDown`. Integration tests talk to it, never to a mock.
-class ScratchServerTestCase: XCTestCase {
+class ScratchServerTestCase: FolderTestCase {
     nonisolated(unsafe) static var server: ScratchServer?
     nonisolated(unsafe) static var pool: ConnectionPool?
     /// Every command the pool sent, for the monitoring tests.

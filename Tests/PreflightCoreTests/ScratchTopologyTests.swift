@@ -5,19 +5,7 @@ import XCTest
 
 /// Which scratch server a run starts, read from the files (one walk of their steps,
 /// `StepWalk`, shared with the collections a live file reads).
-final class ScratchTopologyTests: XCTestCase {
-    private var folder: ScenarioFolder!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        folder = try ScenarioFolder()
-    }
-
-    override func tearDownWithError() throws {
-        folder = nil
-        try super.tearDownWithError()
-    }
-
+final class ScratchTopologyTests: FolderTestCase {
     private func scenario(_ tests: String, procedures: String = "{}") throws -> Scenario {
         let path = try folder.write("s-\(UUID().uuidString).json", """
             {"preflight": 1, "name": "s", "vars": {"xs": [1, 2]}, "requires": {"failPoints": true},

@@ -29,33 +29,22 @@ final class SecretRedactionCorpusTests: ScratchServerTestCase {
         ("Enc%2Fpass%40word", ["Enc%2Fpass%40word", "Enc/pass@word"]),
     ]
 
-    private var reports: TemporaryDirectory!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        reports = try TemporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        reports = nil
-        try super.tearDownWithError()
-    }
 
     func testNoPlantedSecretReachesAnyOutputOfAnyFormat() throws {
         let uri = try XCTUnwrap(Self.server, "no scratch server").uri
         let scenario = ScenarioFixtures.path("secrets/planted-secrets.json")
         let variants: [(name: String, arguments: [String])] = [
-            ("verbose", ["--verbose", "--json", reports.path + "/verbose.json", "--summary", reports.path + "/verbose.md"]),
-            ("extended", ["--junit-extended", "--json", reports.path + "/extended.json"]),
-            ("quiet", ["--quiet", "--summary", reports.path + "/quiet.md"]),
+            ("verbose", ["--verbose", "--json", folder.path + "/verbose.json", "--summary", folder.path + "/verbose.md"]),
+            ("extended", ["--junit-extended", "--json", folder.path + "/extended.json"]),
+            ("quiet", ["--quiet", "--summary", folder.path + "/quiet.md"]),
         ]
         for (name, extra) in variants {
-            let junit = reports.path + "/\(name).xml"
+            let junit = folder.path + "/\(name).xml"
             let run = try PreflightProcess.run(
                 ["run", scenario, "--uri", uri, "--var", "sessionToken=Cli-t0ken-value", "--junit", junit] + extra)
             XCTAssertEqual(run.status, 1, run.transcript)
             var outputs = ["\(name): standard output": run.standardOutput, "\(name): standard error": run.standardError]
-            for path in [junit] + extra.filter({ $0.hasPrefix(reports.path) }) {
+            for path in [junit] + extra.filter({ $0.hasPrefix(folder.path) }) {
                 outputs["\(name): \(path)"] = try String(contentsOfFile: path, encoding: .utf8)
             }
             assertNoneOf(Self.planted, in: outputs)
@@ -73,10 +62,10 @@ final class SecretRedactionCorpusTests: ScratchServerTestCase {
     /// literal masked, and the commands themselves are still there.
     func testTheCommandLogKeepsItsCommandsAndLosesTheirSecrets() throws {
         let uri = try XCTUnwrap(Self.server, "no scratch server").uri
-        let json = reports.path + "/run.json"
+        let json = folder.path + "/run.json"
         let run = try PreflightProcess.run([
             "run", ScenarioFixtures.path("secrets/planted-secrets.json"), "--uri", uri, "--filter", "$expr",
-            "--junit", reports.path + "/junit.xml", "--json", json,
+            "--junit", folder.path + "/junit.xml", "--json", json,
         ])
         XCTAssertEqual(run.status, 1, run.transcript)
         let report = try String(contentsOfFile: json, encoding: .utf8)
@@ -87,7 +76,7 @@ final class SecretRedactionCorpusTests: ScratchServerTestCase {
     func testAConnectionStringPasswordIsMaskedHoweverItIsWritten() throws {
         for (password, leaks) in Self.uriPasswords {
             let uri = "mongodb://alice:\(password)@127.0.0.1:1/?serverSelectionTimeoutMS=300"
-            let paths = ["junit": reports.path + "/uri.xml", "json": reports.path + "/uri.json", "summary": reports.path + "/uri.md"]
+            let paths = ["junit": folder.path + "/uri.xml", "json": folder.path + "/uri.json", "summary": folder.path + "/uri.md"]
             let run = try PreflightProcess.run([
                 "run", ScenarioFixtures.path("passing/crud-operations.json"), "--uri", uri, "--verbose", "--junit-extended",
                 "--junit", paths["junit"] ?? "", "--json", paths["json"] ?? "", "--summary", paths["summary"] ?? "",
