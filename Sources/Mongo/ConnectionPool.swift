@@ -102,13 +102,7 @@ public final class ConnectionPool: @unchecked Sendable {
     /// and the connections and libmongoc's monitor threads are let go in the background
     /// (see `PoolClosing`). Call once, after all borrowed clients are back.
     public func close() {
-        let open = lock.withLock { () -> Bool in
-            defer { closed = true }
-            return !closed
-        }
-        guard open else { return }
-        // The thread holds `self`, and with it the monitor libmongoc may still call.
-        events.closing.close(wait: true) { self.destroy() }
+        close(waitingForSessionsToEnd: true)
     }
 
     /// Closes the pool without waiting for a server that is gone. libmongoc ends the
@@ -117,12 +111,17 @@ public final class ConnectionPool: @unchecked Sendable {
     /// thread of its own, and the pool is closed to its users at once. `preflight` leaves
     /// without waiting for it (see `PoolClosing.running`).
     public func closeWithoutWaiting() {
+        close(waitingForSessionsToEnd: false)
+    }
+
+    private func close(waitingForSessionsToEnd wait: Bool) {
         let open = lock.withLock { () -> Bool in
             defer { closed = true }
             return !closed
         }
         guard open else { return }
-        events.closing.close(wait: false) { self.destroy() }
+        // The thread holds `self`, and with it the monitor libmongoc may still call.
+        events.closing.close(wait: wait) { self.destroy() }
     }
 
     private func destroy() {
