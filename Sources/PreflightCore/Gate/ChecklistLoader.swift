@@ -29,15 +29,8 @@ public struct ChecklistLoader: Sendable {
     /// Loads `file` and everything it names.
     /// - Throws: `ValidationFailure` with every problem, in the checklist and in the files it names.
     public func load(_ file: String) throws(ValidationFailure) -> Loaded {
-        let input: InputText
-        let document: BSONDocument
-        do {
-            input = try InputText.read(file)
-            document = try input.object("a checklist")
-        } catch {
-            throw ValidationFailure([error])
-        }
-        return try load(document, file: file, bytes: input.bytes)
+        let input = try InputText.object(of: file, kind: "a checklist")
+        return try load(input.document, file: file, bytes: input.bytes)
     }
 
     func load(_ document: BSONDocument, file: String, bytes: [UInt8]) throws(ValidationFailure) -> Loaded {

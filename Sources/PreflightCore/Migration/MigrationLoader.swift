@@ -25,15 +25,8 @@ public struct MigrationLoader: Sendable {
     /// Loads one migration file.
     /// - Throws: `ValidationFailure` with every problem found, each located.
     public func load(_ file: String) throws(ValidationFailure) -> Migration {
-        let input: InputText
-        let document: BSONDocument
-        do {
-            input = try InputText.read(file)
-            document = try input.object("a migration")
-        } catch {
-            throw ValidationFailure([error])
-        }
-        return try load(document, file: file, bytes: input.bytes)
+        let input = try InputText.object(of: file, kind: "a migration")
+        return try load(input.document, file: file, bytes: input.bytes)
     }
 
     func load(_ document: BSONDocument, file: String, bytes: [UInt8]) throws(ValidationFailure) -> Migration {

@@ -17,6 +17,17 @@ struct InputText {
         }
     }
 
+    /// `file` read as one JSON object, for a loader: `kind` says what it should be ("a
+    /// scenario", "a migration") when it is an array.
+    static func object(of file: String, kind: String) throws(ValidationFailure) -> (document: BSONDocument, bytes: [UInt8]) {
+        do {
+            let input = try read(file)
+            return (try input.object(kind), input.bytes)
+        } catch {
+            throw ValidationFailure([error])
+        }
+    }
+
     /// The file's top-level object; `kind` says what it should have been when it is an
     /// array: "a scenario", "a migration".
     func object(_ kind: String) throws(ValidationError) -> BSONDocument {

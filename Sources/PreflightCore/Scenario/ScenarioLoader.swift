@@ -21,15 +21,8 @@ public struct ScenarioLoader: Sendable {
     /// Loads one scenario file.
     /// - Throws: `ValidationFailure` with every problem found, each located.
     public func load(_ file: String) throws(ValidationFailure) -> Scenario {
-        let input: InputText
-        let document: BSONDocument
-        do {
-            input = try InputText.read(file)
-            document = try input.object("a scenario")
-        } catch {
-            throw ValidationFailure([error])
-        }
-        return try load(document, file: file, bytes: input.bytes)
+        let input = try InputText.object(of: file, kind: "a scenario")
+        return try load(input.document, file: file, bytes: input.bytes)
     }
 
     func load(_ document: BSONDocument, file: String, bytes: [UInt8]) throws(ValidationFailure) -> Scenario {
