@@ -128,12 +128,12 @@ public struct ScenarioLoader: Sendable {
         func visit(_ value: BSON) {
             switch value {
             case .document(let document):
-                if document.keys.contains(where: { StepParser.actionKeys.contains($0) }) {
+                if document.elements.contains(where: { StepParser.actionKeySet.contains($0.key) }) {
                     if let name = document["save"]?.stringValue { names.insert(name) }
                     if let pairs = document["save"]?.documentValue { names.formUnion(pairs.keys) }
                     if let element = document["as"]?.stringValue { names.insert(element) }
                 }
-                document.values.forEach(visit)
+                for element in document.elements { visit(element.value) }
             case .array(let elements):
                 elements.forEach(visit)
             default:

@@ -1,3 +1,4 @@
+import Foundation
 import Mongo
 
 /// Line and column of the keys and array elements of a JSON text, by JSON path, so that
@@ -6,20 +7,53 @@ import Mongo
 /// This is not a second JSON parser: libbson has already parsed and accepted the text;
 /// this only follows its brackets, strings and commas to know where each path begins.
 struct SourceMap: Sendable {
-    private var positions: [JSONPath: (line: Int, column: Int)] = [:]
+    private let bytes: [UInt8]
+    /// Where the paths of at most `shallowDepth` components start (a file's top-level keys
+    /// and the tests of its `tests`, whose lines every report gives), recorded up front.
+    private let shallow: Positions
+    /// Every other path, filled by the first `location(of:)` deeper than that: a valid
+    /// file never asks, and a path for every key and element was a third of reading a
+    /// large file.
+    private let table = PositionTable()
     /// Keys written twice in one object, where the second one is. libbson keeps both, so
     /// the server would see both while validation looked at one.
-    private(set) var duplicateKeys: [(path: JSONPath, line: Int, column: Int)] = []
+    let duplicateKeys: [(path: JSONPath, line: Int, column: Int)]
 
     /// Deep enough for every structural key of a scenario; documents deeper than this are
     /// located by their nearest recorded ancestor.
     private static let maximumDepth = 10
+    private static let shallowDepth = 2
 
     init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        (shallow, duplicateKeys) = Self.scan(bytes, recordingDepth: Self.shallowDepth)
+    }
+
+    /// Where `path` starts, or its nearest recorded ancestor.
+    func location(of path: JSONPath) -> (line: Int, column: Int)? {
+        let positions = path.components.count <= Self.shallowDepth
+            ? shallow : table.positions { Self.scan(bytes, recordingDepth: Self.maximumDepth).positions }
+        var components = path.components
+        while true {
+            if let position = positions[JSONPath(components)] { return position }
+            if components.isEmpty { return nil }
+            components.removeLast()
+        }
+    }
+
+    private typealias Positions = [JSONPath: (line: Int, column: Int)]
+
+    /// Follows the text once: every duplicate key, and where each path of at most
+    /// `recordingDepth` components starts.
+    private static func scan(_ bytes: [UInt8], recordingDepth: Int)
+        -> (positions: Positions, duplicateKeys: [(path: JSONPath, line: Int, column: Int)])
+    {
         enum Frame {
             case object(key: String?)
             case array(index: Int)
         }
+        var positions: Positions = [:]
+        var duplicateKeys: [(path: JSONPath, line: Int, column: Int)] = []
         var stack: [Frame] = []
         // The keys seen in each open object, kept apart from `stack` so a key is added in
         // place: a set inside an enum case is copied on every change, which made an object
@@ -40,7 +74,7 @@ struct SourceMap: Sendable {
         }
         // Records where an array element starts (object members are recorded at their key).
         func valueStarts() {
-            if case .array = stack.last, stack.count <= Self.maximumDepth {
+            if case .array = stack.last, stack.count <= recordingDepth {
                 positions[currentPath()] = (line, column)
             }
         }
@@ -50,27 +84,27 @@ struct SourceMap: Sendable {
             switch byte {
             case UInt8(ascii: "\""):
                 let (line0, column0) = (line, column)
+                let isKey = expectingKey
                 var text: [UInt8] = []
                 index += 1
                 column += 1
                 while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
                     if bytes[index] == UInt8(ascii: "\\"), index + 1 < bytes.count {
-                        text.append(bytes[index])
-                        text.append(bytes[index + 1])
+                        if isKey { text.append(bytes[index]); text.append(bytes[index + 1]) }
                         index += 2
                         column += 2
                         continue
                     }
                     if bytes[index] & 0xC0 != 0x80 { column += 1 }
-                    text.append(bytes[index])
+                    if isKey { text.append(bytes[index]) }
                     index += 1
                 }
-                if expectingKey, case .object = stack.last, !seenKeys.isEmpty {
-                    let key = Self.unescape(text)
+                if isKey, case .object = stack.last, !seenKeys.isEmpty {
+                    let key = unescape(text)
                     let repeated = !seenKeys[seenKeys.count - 1].insert(key).inserted
                     stack[stack.count - 1] = .object(key: key)
                     if repeated { duplicateKeys.append((currentPath(), line0, column0)) }
-                    if stack.count <= Self.maximumDepth, !repeated { positions[currentPath()] = (line0, column0) }
+                    if stack.count <= recordingDepth, !repeated { positions[currentPath()] = (line0, column0) }
                     expectingKey = false
                 } else {
                     let saved = (line, column)
@@ -100,11 +134,12 @@ struct SourceMap: Sendable {
                 break
             default:
                 // The first byte of a number, true, false or null: one value starts here.
-                if index == 0 || !Self.continuesScalar(bytes[index - 1]) { valueStarts() }
+                if index == 0 || !continuesScalar(bytes[index - 1]) { valueStarts() }
             }
             if byte & 0xC0 != 0x80 { column += 1 }
             index += 1
         }
+        return (positions, duplicateKeys)
     }
 
     /// A key's text with JSON's escapes decoded, so `"caf\u00e9"` is found as `café`.
@@ -158,14 +193,20 @@ struct SourceMap: Sendable {
             || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t")
             || byte == UInt8(ascii: "\r"))
     }
+}
 
-    /// Where `path` starts, or its nearest recorded ancestor.
-    func location(of path: JSONPath) -> (line: Int, column: Int)? {
-        var components = path.components
-        while true {
-            if let position = positions[JSONPath(components)] { return position }
-            if components.isEmpty { return nil }
-            components.removeLast()
-        }
+/// The position table, built once when a message first needs a line, shared by the
+/// copies of a `SourceMap` (a library keeps one beside its procedures).
+private final class PositionTable: @unchecked Sendable {
+    private let lock = NSLock()
+    private var built: [JSONPath: (line: Int, column: Int)]?
+
+    func positions(_ build: () -> [JSONPath: (line: Int, column: Int)]) -> [JSONPath: (line: Int, column: Int)] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let built { return built }
+        let positions = build()
+        built = positions
+        return positions
     }
 }
