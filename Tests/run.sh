@@ -24,7 +24,7 @@ classes=$("$bundle" --list-tests | sed -n 's|^\([A-Za-z0-9_]*\.[A-Za-z0-9_]*\)/.
 read -r one two < <(echo "$classes" | awk -v alone="$alone" '
     BEGIN {
         n = split(alone, names, " "); for (i = 1; i <= n; i++) skip[names[i]] = 1
-        w["GateCommandTests"] = 38; w["LostServerTests"] = 35; w["ScaleOutTests"] = 30
+        w["GateCommandTests"] = 60; w["EarlyBirdAppTests"] = 40; w["LostServerTests"] = 35; w["ScaleOutTests"] = 30
         w["EarlyBirdPackTests"] = 20; w["EarlyExitReportTests"] = 13; w["SandboxOwnershipTests"] = 12
         w["MigrationSourceTests"] = 9; w["RunCommandTests"] = 6; w["GateReadOnlyUserTests"] = 6; w["CaptureTests"] = 6
     }

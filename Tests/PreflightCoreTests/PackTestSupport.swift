@@ -173,8 +173,14 @@ final class EarlyBirdCopy {
 
     init() throws {
         directory = try TemporaryDirectory()
-        root = directory.path + "/earlybird"
+        // Laid out as the repository is, so the app pack finds the example backend and the
+        // .venv it runs with (`../../../examples/earlybird-backend`, `../../.venv`).
+        root = directory.path + "/scenarios/earlybird"
+        try FileManager.default.createDirectory(atPath: directory.path + "/scenarios", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: EarlyBirdPack.absolute("scenarios/earlybird"), toPath: root)
+        for shared in ["examples", ".venv"] {
+            try FileManager.default.createSymbolicLink(atPath: directory.path + "/" + shared, withDestinationPath: EarlyBirdPack.absolute(shared))
+        }
     }
 
     /// Rewrites the copy's library with `edit`; returns the new text.

@@ -18,6 +18,9 @@ struct CheckCommand: ParsableCommand {
             recognised and left alone: fixture data (JSON arrays) and JSON Schemas. Checklists \
             are validated with every file they name, as `preflight gate` reads them.
 
+            A file that starts programs or sends requests (`exec`, `http`, `services`) is \
+            listed with each of them, so a reviewer sees what running it would do.
+
             Exits 0 when every file is valid, 2 when any is not, 64 on bad usage.
             """)
 
@@ -32,6 +35,8 @@ struct CheckCommand: ParsableCommand {
         }
         for scenario in catalog.scenarios {
             print("✓ \(scenario.file): \(scenario.tests.count) test\(scenario.tests.count == 1 ? "" : "s") (\(scenario.mode.rawValue))")
+            // What running the file would start and send, before anyone runs it.
+            for line in scenario.programsRun { print("    runs \(line)") }
         }
         for library in catalog.libraries { print("✓ \(library): library") }
         for spec in catalog.compatSpecs {

@@ -20,6 +20,8 @@ public struct MigrationLoader: Sendable {
         "compat": "a migration names its compat spec with the top-level \"compat\" key, which is checked after `up`",
         "sleep": "a migration's steps change data, and `sleep` waits for nothing",
         "check": "a migration has no checks: it is verified against `changes`, `compat` and its snapshot",
+        "exec": "a migration's steps are MongoDB operations: a program it ran could not be proved to touch only the sandbox, or to do the same against production",
+        "http": "a migration's steps are MongoDB operations: a request it sent could not be proved to touch only the sandbox, or to do the same against production",
     ]
 
     /// Loads one migration file.

@@ -35,9 +35,9 @@ enum ParallelBranches {
         let barrier = Barrier(parties: branches.count)
         let done = DispatchGroup()
         // Only Sendable parts cross to the branch threads; each builds its own environment.
-        let (pool, database, scenario, scope, failPoints, log, watch) = (
+        let (pool, database, scenario, scope, failPoints, log, watch, programs) = (
             environment.pool, environment.database, environment.scenario, environment.scope, environment.failPoints,
-            environment.log, environment.watch
+            environment.log, environment.watch, environment.programs
         )
         for (index, steps) in branches.enumerated() {
             let handoff = ClientHandoff(client: clients[index])
@@ -50,7 +50,7 @@ enum ParallelBranches {
                 barrier.arriveAndWait()
                 let branch = StepEnvironment(
                     pool: pool, client: client, session: nil, database: database, scenario: scenario,
-                    scope: scope.child(), failPoints: failPoints, log: log, watch: watch)
+                    scope: scope.child(), failPoints: failPoints, log: log, watch: watch, programs: programs)
                 do {
                     try StepRunner.run(steps, branch)
                 } catch let failure as RunFailure {

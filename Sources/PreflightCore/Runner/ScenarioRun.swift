@@ -154,7 +154,8 @@ public final class ScenarioRun: @unchecked Sendable {
         } else {
             do {
                 let name = try lane.pool.withClient { try sandboxes.claim(using: $0) }
-                suite = runner.run(scenario, tests: tests, database: name, sandbox: true, progress: keep(note: "sandbox database: \(name)\n"))
+                suite = runWithServices(
+                    scenario, tests, sandbox: name, runner: runner, observer: observer, progress: keep(note: "sandbox database: \(name)\n"))
                 suite.systemOut += "sandbox database: \(name)\n"
                 if watch.reason == .serverDied {
                     suite.systemErr += "The sandbox \(name) went with the scratch server.\n"
@@ -180,6 +181,32 @@ public final class ScenarioRun: @unchecked Sendable {
         }
         suite.systemErr = Redaction.redactText(suite.systemErr)
         suite.properties = properties(for: scenario)
+        return suite
+    }
+
+    /// The file's tests in its sandbox, its services (if any) started before the first and
+    /// stopped after the last; a service that does not start errors every test.
+    private func runWithServices(
+        _ scenario: Scenario, _ tests: [ScenarioTest], sandbox: String, runner: SuiteRunner, observer: RunObserver,
+        progress: @escaping (SuiteResult) -> Void
+    ) -> SuiteResult {
+        var programs = ProgramContext(uri: uri, database: sandbox)
+        guard !scenario.services.isEmpty else {
+            return runner.run(scenario, tests: tests, database: sandbox, sandbox: true, programs: programs, progress: progress)
+        }
+        let scope = VariableScope(values: Dictionary(scenario.vars.elements.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+        let services: ServiceGroup
+        do {
+            services = try ServiceGroup.start(scenario.services, context: &programs, scope: scope)
+        } catch {
+            let suite = erroredSuite(scenario, tests, error)
+            observer.suiteStarted(scenario)
+            suite.tests.forEach { observer.testFinished($0, in: scenario) }
+            return suite
+        }
+        defer { services.stop() }
+        var suite = runner.run(scenario, tests: tests, database: sandbox, sandbox: true, programs: programs, progress: progress)
+        suite.systemOut += services.running.map { "service \($0.spec.name): port \($0.port)\n" }.joined()
         return suite
     }
 

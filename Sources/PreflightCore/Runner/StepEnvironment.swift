@@ -17,6 +17,8 @@ struct StepEnvironment {
     /// Asked after a lost connection where waiting would be long: inside a transaction,
     /// which is otherwise retried for two minutes.
     var watch: ServerWatch?
+    /// The sandbox's connection and services, for `exec` and `http` steps; nil in live files.
+    var programs: ProgramContext? = nil
 
     var executor: OperationExecutor {
         OperationExecutor(

@@ -28,6 +28,8 @@ extension StepRecord {
         case .sleep: "sleep"
         case .expectVariable: "expectVar"
         case .check: "check"
+        case .exec: "exec"
+        case .http: "http"
         }
     }
 }

@@ -73,6 +73,12 @@ enum StepRunner {
                 throw RunFailure.errored(TestProblem(type: "internal", message: "\(step.title): no check \"\(name)\""))
             }
             try CheckRunner.evaluate(name, check, step: step, environment)
+
+        case .exec(let exec):
+            try ExecStepRunner.run(exec, step: step, environment)
+
+        case .http(let http):
+            try HTTPStepRunner.run(http, step: step, environment)
         }
     }
 

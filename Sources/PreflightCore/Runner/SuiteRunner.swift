@@ -33,8 +33,10 @@ final class SuiteRunner {
     ///   - sandbox: whether `database` is a sandbox this run created (and may drop).
     ///   - progress: the suite so far, after each test: what Ctrl-C reports of a file it
     ///     interrupts.
+    ///   - programs: the sandbox's connection and services, for `exec` and `http` steps.
     func run(
-        _ scenario: Scenario, tests: [ScenarioTest], database: String, sandbox: Bool, progress: (SuiteResult) -> Void = { _ in }
+        _ scenario: Scenario, tests: [ScenarioTest], database: String, sandbox: Bool, programs: ProgramContext? = nil,
+        progress: (SuiteResult) -> Void = { _ in }
     ) -> SuiteResult {
         let started = Date()
         var suite = SuiteResult(
@@ -58,7 +60,7 @@ final class SuiteRunner {
                     message: "\(test.path): uses a transaction, and MongoDB runs transactions only on a replica set or a sharded cluster; this server is a standalone (`preflight scratch --replica-set` starts a replica set; `preflight run` without --uri starts one by itself)")))
             } else {
                 observer?.testStarted(test, in: scenario)
-                result = run(test, of: scenario, database: database, sandbox: sandbox)
+                result = run(test, of: scenario, database: database, sandbox: sandbox, programs: programs)
             }
             result = Self.redacted(result)
             if options.failOnSkip { result = Self.failingSkip(result) }
@@ -102,7 +104,7 @@ final class SuiteRunner {
         return result
     }
 
-    private func run(_ test: ScenarioTest, of scenario: Scenario, database: String, sandbox: Bool) -> TestResult {
+    private func run(_ test: ScenarioTest, of scenario: Scenario, database: String, sandbox: Bool, programs: ProgramContext?) -> TestResult {
         let started = Date()
         let log = TestLog()
         var failures: [(iteration: Int, failure: RunFailure)] = []
@@ -116,7 +118,7 @@ final class SuiteRunner {
             }
             log.beginIteration(iteration, of: test.repeatCount)
             ran = iteration
-            if let failure = runOnce(test, of: scenario, database: database, sandbox: sandbox, log: log) {
+            if let failure = runOnce(test, of: scenario, database: database, sandbox: sandbox, programs: programs, log: log) {
                 failures.append((iteration, failure))
                 log.append("✗ \(failure.problem.message)")
             }
@@ -144,6 +146,8 @@ final class SuiteRunner {
             problem.message = "\(failures.count) of \(test.repeatCount) iterations failed; the first (iteration \(first.iteration)): " + problem.message
         }
         problem.details += "\n\ncommands and steps:\n" + log.text
+        // What the application said while the test failed is often why.
+        if let services = programs?.services { problem.details += "\n\n" + services.logs }
         let erroredOnly = failures.allSatisfy { if case .errored = $0.failure { true } else { false } }
         return TestResult(
             name: test.name, line: test.line, duration: duration,
@@ -152,13 +156,16 @@ final class SuiteRunner {
     }
 
     /// One iteration: fresh sandbox and fixtures, the steps, then the expectations.
-    private func runOnce(_ test: ScenarioTest, of scenario: Scenario, database: String, sandbox: Bool, log: TestLog) -> RunFailure? {
+    private func runOnce(
+        _ test: ScenarioTest, of scenario: Scenario, database: String, sandbox: Bool, programs: ProgramContext?, log: TestLog
+    ) -> RunFailure? {
         commandLog.attach(log)
         defer { commandLog.attach(nil) }
         let failPoints = FailPointSwitch()
         do {
             return try pool.withClient { client -> RunFailure? in
-                let failure = runSteps(test, of: scenario, database: database, sandbox: sandbox, client: client, log: log, failPoints: failPoints)
+                let failure = runSteps(
+                    test, of: scenario, database: database, sandbox: sandbox, programs: programs, client: client, log: log, failPoints: failPoints)
                 if let failure, failure.lostConnection,
                     let reason = watch.recheck(after: "\(scenario.file), test \"\(test.name)\": " + failure.problem.message)
                 {
@@ -184,15 +191,16 @@ final class SuiteRunner {
 extension SuiteRunner {
     /// The test's steps, each recorded in the log, then its `expectCollections`, then its checks.
     func runSteps(
-        _ test: ScenarioTest, of scenario: Scenario, database: String, sandbox: Bool, client: MongoClient, log: TestLog,
-        failPoints: FailPointSwitch
+        _ test: ScenarioTest, of scenario: Scenario, database: String, sandbox: Bool, programs: ProgramContext? = nil, client: MongoClient,
+        log: TestLog, failPoints: FailPointSwitch
     ) -> RunFailure? {
         do {
             let scope = VariableScope(values: Dictionary(scenario.vars.elements.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+            if let programs { scope.set(VariableName.builtIn, programs.variable) }
             if sandbox { try FixtureLoader.load(scenario.fixtures, into: database, client: client, scope: scope) }
             let environment = StepEnvironment(
                 pool: pool, client: client, session: nil, database: database, scenario: scenario, scope: scope,
-                failPoints: failPoints, log: log, watch: watch)
+                failPoints: failPoints, log: log, watch: watch, programs: programs)
             // The test's own steps are run one by one here rather than by
             // `StepRunner.run(_:_:)`, so that each is timed and recorded, and the steps
             // nested inside them are not.

@@ -28,6 +28,8 @@ public struct Scenario: Sendable {
     public var tests: [ScenarioTest]
     /// Live files: why the collections it reads may hold no document (`allowEmpty`).
     public var allowEmpty: String? = nil
+    /// Programs started before the first test and stopped after the last (sandbox files).
+    public var services: [ServiceSpec] = []
     /// The names the file's own `vars` declare: what `--var` may set.
     public var declaredVars: Set<String> = []
 

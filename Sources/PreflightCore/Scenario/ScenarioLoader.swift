@@ -14,7 +14,7 @@ public struct ScenarioLoader: Sendable {
     /// `$schema` is allowed so an editor can be pointed at the schema from the file itself.
     static let topLevelKeys = [
         "$schema", "preflight", "name", "description", "tags", "requires", "database", "mode", "vars", "include", "fixtures",
-        "procedures", "checks", "tests", "allowEmpty",
+        "procedures", "checks", "tests", "allowEmpty", "services",
     ]
     static let testKeys = ["name", "description", "tags", "skip", "repeat", "steps", "expectCollections", "checks"]
 
@@ -48,6 +48,9 @@ public struct ScenarioLoader: Sendable {
         for key in vars.keys where !VariableName.isValid(key) {
             diagnostics.error(JSONPath.root.key("vars").key(key), "\"\(key)\" is not a variable name: use letters, digits and _, starting with a letter or _")
         }
+        if vars[VariableName.builtIn] != nil {
+            diagnostics.error(JSONPath.root.key("vars").key(VariableName.builtIn), "`\(VariableName.builtIn)` is Preflight's own variable (preflight.uri, preflight.database, preflight.ports.NAME); choose another name")
+        }
         vars = VariableDefinitions.resolve(vars, at: JSONPath.root.key("vars"), diagnostics)
         // A variable named like a secret (`--var apiToken=…` too) is one, nested values and all.
         Redaction.learn(.document(vars))
@@ -72,7 +75,8 @@ public struct ScenarioLoader: Sendable {
             checks: Set(sources.checks.map(\.name)), file: file)
         // Procedures and checks see the variables around the step that runs them: the
         // file's, and whatever any step of the file saves.
-        let globals = Set(vars.keys)
+        // Sandbox files also have `preflight`: the sandbox's connection and their services' ports.
+        let globals = Set(vars.keys).union(mode == .sandbox ? [VariableName.builtIn] : [])
         let everySaved = Self.savedNames(in: .document(document)).union(
             sources.procedures.reduce(into: Set<String>()) { $0.formUnion(Self.savedNames(in: $1.steps ?? .null)) })
         let procedures = Self.procedures(sources.procedures, context: &context, scope: globals.union(everySaved))
@@ -85,12 +89,13 @@ public struct ScenarioLoader: Sendable {
             reader.document("fixtures"), mode: mode, directory: directory, diagnostics,
             parser: StepParser(diagnostics, context: context), globals: globals)
         let tests = Self.tests(reader, context: context, globals: globals, checks: Set(checks.keys))
+        let services = Self.services(document["services"], parser: StepParser(diagnostics, context: context), globals: globals)
 
         if !diagnostics.errors.isEmpty { throw ValidationFailure(diagnostics.errors) }
         return Scenario(
             file: file, name: name, description: description, tags: tags,
             requires: requires, database: database, mode: mode, vars: vars, fixtures: fixtures, procedures: procedures,
-            checks: checks, tests: tests, allowEmpty: allowEmpty, declaredVars: declaredVars)
+            checks: checks, tests: tests, allowEmpty: allowEmpty, services: services, declaredVars: declaredVars)
     }
 
     static func checkVersion(_ reader: FieldReader) {

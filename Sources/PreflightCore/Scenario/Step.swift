@@ -19,6 +19,8 @@ public struct Step: Sendable {
         case sleep(milliseconds: Int)
         case expectVariable(name: String, expect: BSON)
         case check(name: String)
+        case exec(ExecStep)
+        case http(HTTPStep)
     }
 
     public var kind: Kind
@@ -45,6 +47,8 @@ public struct Step: Sendable {
         case .sleep(let milliseconds): what = "sleep \(milliseconds) ms"
         case .expectVariable(let name, _): what = "expectVar \(name)"
         case .check(let name): what = "check \(name)"
+        case .exec(let exec): what = "exec \(exec.program)"
+        case .http(let http): what = "http \(http.method) \(http.url)"
         }
         if let label { return path.isRoot ? "\(label): \(what)" : "\(label) (\(path): \(what))" }
         return path.isRoot ? what : "\(path): \(what)"

@@ -30,7 +30,7 @@ extension StepParser {
             guard let variable = reader.string("forEach", required: true) else { return nil }
             let root = VariableName.root(of: variable)
             if !scope.contains(root) {
-                diagnostics.error(path.key("forEach"), Diagnostics.unknown("variable", root, among: scope.sorted()))
+                diagnostics.error(path.key("forEach"), Diagnostics.unknown("variable", root, among: VariableName.suggestions(for: root, in: scope)))
             }
             guard let element = reader.string("as", required: true) else { return nil }
             if !VariableName.isValid(element) {
@@ -108,7 +108,7 @@ extension StepParser {
             guard let name = reader.string("expectVar", required: true) else { return nil }
             let root = VariableName.root(of: name)
             if !scope.contains(root) {
-                diagnostics.error(path.key("expectVar"), Diagnostics.unknown("variable", root, among: scope.sorted()))
+                diagnostics.error(path.key("expectVar"), Diagnostics.unknown("variable", root, among: VariableName.suggestions(for: root, in: scope)))
             }
             guard let expect = reader.require("expect", "the value the variable must match") else { return nil }
             expectation(expect, at: path.key("expect"), scope: scope)
@@ -121,6 +121,12 @@ extension StepParser {
                 diagnostics.error(path.key("check"), Diagnostics.unknown("check", name, among: context.checks.sorted()))
             }
             return .check(name: name)
+
+        case "exec":
+            return exec(reader, scope: &scope).map { .exec($0) }
+
+        case "http":
+            return http(reader, scope: &scope).map { .http($0) }
 
         default:
             return nil

@@ -31,7 +31,7 @@ extension StepParser {
                 }
                 let root = VariableName.root(of: reference)
                 if !scope.contains(root) {
-                    let known = scope.sorted()
+                    let known = VariableName.suggestions(for: root, in: scope)
                     diagnostics.error(
                         path.key(name),
                         Diagnostics.unknown("variable", root, among: known) + (known.isEmpty ? " (no variables are defined here)" : ""))

@@ -19,7 +19,7 @@ final class StepParser {
         var refusedControls: [String: String] = [:]
     }
 
-    static let controlKeys = ["run", "forEach", "repeat", "parallel", "transaction", "failPoint", "compat", "sleep", "expectVar", "check"]
+    static let controlKeys = ["run", "forEach", "repeat", "parallel", "transaction", "failPoint", "compat", "sleep", "expectVar", "check", "exec", "http"]
     static let actionKeys = OperationAction.allCases.map(\.rawValue) + controlKeys
     /// The same, for the membership tests made on every key of a file: a list of forty
     /// names compared one by one cost a third of reading a large file.

@@ -22,7 +22,7 @@ struct StepWalk {
             case .run(let procedure, _):
                 guard visited.insert(procedure).inserted, let steps = procedures[procedure]?.steps else { continue }
                 inner = steps
-            case .operation, .failPoint, .compat, .sleep, .expectVariable, .check:
+            case .operation, .failPoint, .compat, .sleep, .expectVariable, .check, .exec, .http:
                 continue
             }
             if let step = first(in: inner, where: found) { return step }

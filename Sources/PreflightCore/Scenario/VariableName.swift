@@ -1,3 +1,5 @@
+import Mongo
+
 /// The rules for variable names and references, in one place for the loader, the runner,
 /// the matcher and `--var`.
 public enum VariableName {
@@ -14,5 +16,22 @@ public enum VariableName {
     /// The variable a reference starts from: `order` in `order.items.0.sku`.
     static func root(of reference: String) -> String {
         String(reference.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+    }
+
+    /// `{"$$var": …}`: a value given by a variable, where a literal of some type is expected.
+    static func isReference(_ value: BSON) -> Bool {
+        guard let document = value.documentValue else { return false }
+        return document.count == 1 && document.keys.first == "$$var"
+    }
+
+    /// The variable every sandbox file has: `preflight.uri`, `preflight.database` and
+    /// `preflight.ports.NAME` of its services.
+    public static let builtIn = "preflight"
+
+    /// The names to suggest for an unknown one: `preflight` only when the name looks like
+    /// it, so a typo in a file that runs no program is not answered with it.
+    static func suggestions(for name: String, in scope: Set<String>) -> [String] {
+        let similar = NearestName.suggestion(for: name, among: [builtIn]) != nil
+        return scope.filter { $0 != builtIn || similar }.sorted()
     }
 }

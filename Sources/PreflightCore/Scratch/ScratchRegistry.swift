@@ -17,8 +17,10 @@ public final class ScratchRegistry: @unchecked Sendable {
         lock.withLock { _ = servers.removeValue(forKey: ObjectIdentifier(server)) }
     }
 
-    /// Stops every registered server.
+    /// Stops every program a scenario started (`exec`, `services`), then every
+    /// registered server.
     public func stopAll() {
+        ProgramRegistry.shared.stopAll()
         let running = lock.withLock { Array(servers.values) }
         running.forEach { $0.stop() }
     }
