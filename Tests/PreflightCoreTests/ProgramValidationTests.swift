@@ -78,4 +78,21 @@ final class ProgramValidationTests: FolderTestCase {
         XCTAssertTrue(run.standardOutput.contains("    runs exec: sh -c 'echo $1' sh {month} (in "), run.standardOutput)
         XCTAssertTrue(run.standardOutput.contains("    runs http: POST http://127.0.0.1:{preflight.ports.api}/bill"), run.standardOutput)
     }
+
+    func testReferencesIntoPreflightNameItsMembersAndTheFilesServices() throws {
+        let run = try check("ports.json", """
+            {"preflight": 1, "name": "ports",
+             "services": [{"name": "inv", "exec": ["true"], "ready": {"tcp": true}}],
+             "tests": [{"name": "t", "steps": [
+               {"http": "GET", "url": "http://127.0.0.1:{preflight.ports.invv}/x"},
+               {"exec": ["echo", {"$$var": "preflight.prots.inv"}], "save": {"out": "stdoutt"}},
+               {"exec": ["echo", {"$$var": "preflight.ports.inv"}, {"$$var": "preflight.uri"}], "save": {"p": "stdout"}}
+             ]}]}
+            """)
+        XCTAssertEqual(run.status, 2, run.transcript)
+        XCTAssertTrue(run.standardError.contains("ports.json:4:20: tests[0].steps[0].url: unknown service `invv` in `preflight.ports.invv`; did you mean `inv`?"), run.standardError)
+        XCTAssertTrue(run.standardError.contains("tests[0].steps[1].exec[1].$$var: unknown member `prots` of `preflight`; did you mean `ports`?"), run.standardError)
+        XCTAssertTrue(run.standardError.contains("tests[0].steps[1].save.out: unknown result key `stdoutt`"), run.standardError)
+        XCTAssertTrue(run.standardError.contains("3 problems in 1 file"), run.standardError)
+    }
 }

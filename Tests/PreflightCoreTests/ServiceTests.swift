@@ -116,4 +116,37 @@ final class ServiceTests: ScratchServerTestCase {
         let everything = secret.message + secret.details + suite.tests[2].output
         XCTAssertFalse(everything.contains("xyzzy-2f9c1e7b"), everything)
     }
+
+    /// A failing test's reports: the service's output in the JUnit body and the JSON
+    /// report's details, and the command log once in the JUnit body.
+    func testAFailingTestsReportsCarryTheServiceLogAndTheCommandLogOnce() throws {
+        let pidFile = folder.path + "/pids"
+        let file = try folder.write("reports.json", #"""
+            {"preflight": 1, "name": "reports", "services": [\#(recordingService(pidFile: pidFile))],
+             "tests": [{"name": "fails", "steps": [{"name": "marker step", "exec": ["sh", "-c", "exit 2"]}]}]}
+            """#)
+        let junit = folder.path + "/junit.xml", json = folder.path + "/report.json"
+        let run = try PreflightProcess.run(["run", file, "--uri", try XCTUnwrap(Self.server).uri, "--junit", junit, "--json", json])
+        XCTAssertEqual(run.status, 1, run.transcript)
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        XCTAssertEqual(xml.components(separatedBy: "• marker step").count - 1, 1, xml)
+        XCTAssertTrue(xml.contains("some noise"), xml)
+        let report = try String(contentsOfFile: json, encoding: .utf8)
+        XCTAssertTrue(report.contains("service app (port "), report)
+        XCTAssertTrue(report.contains("some noise"), report)
+        XCTAssertEqual(ProgramProcesses.survivors(ProgramProcesses.pids(in: pidFile), within: 10), [])
+    }
+
+    func testATestThatFailsAfterItsServiceDiedSaysSo() throws {
+        let file = try folder.write("dies.json", #"""
+            {"preflight": 1, "name": "dies",
+             "services": [{"name": "api", "exec": ["sh", "-c", "echo ready; sleep 0.3; exit 9"], "ready": {"log": "^ready$"}}],
+             "tests": [{"name": "after the service is gone", "steps": [
+               {"name": "wait for it to exit", "exec": ["sh", "-c", "sleep 1"]},
+               {"http": "GET", "url": "http://127.0.0.1:{preflight.ports.api}/x", "timeoutMS": 2000}]}]}
+            """#)
+        let suite = try runFile(file)
+        let problem = try XCTUnwrap(problem(suite.tests[0]))
+        XCTAssertTrue(problem.message.hasSuffix("(service api had exited with status 9)"), problem.message)
+    }
 }

@@ -36,9 +36,15 @@ struct ProgramContext: Sendable {
 
     /// Arguments (or `env` values) with their variables replaced: strings, and whole
     /// numbers written in decimal. Anything else a variable holds is the step's error.
+    /// - Parameter what: what a message names first (the step, and which of its parts).
     static func strings(_ values: [(String, BSON)], _ scope: VariableScope, what: String) throws -> [(String, String)] {
         try values.map { label, value in
-            let resolved = try Substitution.apply(value, scope)
+            let resolved: BSON
+            do {
+                resolved = try Substitution.apply(value, scope)
+            } catch let failure as RunFailure {
+                throw failure.prefixed("\(what) \(label)")
+            }
             switch resolved {
             case .string(let text): return (label, text)
             case .int32(let number): return (label, String(number))

@@ -105,6 +105,11 @@ final class ServiceGroup: @unchecked Sendable {
         for service in running.reversed() { service.process?.stop(grace: 5) }
     }
 
+    /// The services that have ended while the file still runs, as a message says it.
+    var ended: [String] {
+        running.compactMap { service in service.process?.exitStatus.map { "service \(service.spec.name) had exited with status \($0)" } }
+    }
+
     /// Each service's last 40 lines, for a failing test's output.
     var logs: String {
         running.map { "service \($0.spec.name) (port \($0.port)), its last 40 lines:\n" + $0.log.tail }.joined(separator: "\n")

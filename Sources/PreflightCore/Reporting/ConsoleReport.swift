@@ -93,7 +93,7 @@ public final class ConsoleReport: RunObserver {
             let prefix = verbosity == .quiet ? "  \(Self.printable(file)): " : "  "
             write(prefix + paint("✗", .red) + " \(Self.printable(result.name)) (\(time))" + (isError ? " — error" : ""))
             write(indent(Self.printable(problem.message), by: 6))
-            let details = Self.printable(problem.details).components(separatedBy: "\n\ncommands and steps:\n").first ?? ""
+            let details = Self.printable(problem.details).components(separatedBy: SuiteRunner.logHeading).first ?? ""
             if !details.isEmpty { write(paint(indent(details, by: 6), .dim)) }
         case .skipped(let reason):
             if verbosity != .quiet { write("  " + paint("↷", .yellow) + " \(Self.printable(result.name)) — skipped: \(Self.printable(reason))") }

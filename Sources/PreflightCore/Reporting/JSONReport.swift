@@ -112,7 +112,7 @@ public struct JSONReport: Sendable {
     private static func problem(_ problem: TestProblem) -> JSONValue {
         // The runner appends the test's log to a failure's details for JUnit, which has
         // nowhere else for it; here it is the test's `output`, so it is not said twice.
-        let details = problem.details.components(separatedBy: "\n\ncommands and steps:\n").first ?? ""
+        let details = problem.details.components(separatedBy: SuiteRunner.logHeading).first ?? ""
         return .object([
             ("type", .string(problem.type)), ("message", .string(problem.message)),
             ("details", .string(details.headAndTail())),

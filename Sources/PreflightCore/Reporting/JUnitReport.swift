@@ -95,17 +95,18 @@ public struct JUnitReport: Sendable {
         // The strict report has nowhere else for a failing test's log (the commands it
         // sent), so it follows the details in the body; extended reports give it its own element.
         // Read only for a failure: a passing test's log is made only for reports that show it.
-        var log: String {
-            extended || test.output.isEmpty ? "" : "\n\n" + test.output
+        // The runner puts a failing test's log in its details already: said once.
+        func log(_ problem: TestProblem) -> String {
+            extended || test.output.isEmpty || problem.details.contains(SuiteRunner.logLabel) ? "" : "\n\n" + test.output
         }
         var children: [String] = []
         switch test.outcome {
         case .passed:
             break
         case .failed(let problem):
-            children.append(problemElement("failure", problem, defaultType: "failure", log: log))
+            children.append(problemElement("failure", problem, defaultType: "failure", log: log(problem)))
         case .errored(let problem):
-            children.append(problemElement("error", problem, defaultType: "error", log: log))
+            children.append(problemElement("error", problem, defaultType: "error", log: log(problem)))
         case .skipped(let reason):
             children.append("<skipped" + attribute("message", XMLText.oneLine(XMLText.legal(reason))) + "/>")
         }

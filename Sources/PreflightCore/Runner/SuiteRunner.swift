@@ -4,6 +4,10 @@ import Mongo
 /// Runs one scenario's tests, each in a freshly loaded sandbox (or against the live
 /// database), and collects their results.
 final class SuiteRunner {
+    /// Where a failing test's details turn to its log: the JSON report cuts there (the log
+    /// is its `output`), and the JUnit body does not repeat the log after it.
+    static let logLabel = "commands and steps:\n"
+    static let logHeading = "\n\n" + logLabel
     let pool: ConnectionPool
     let facts: ServerFacts
     let commandLog: CommandLog
@@ -130,7 +134,7 @@ final class SuiteRunner {
             if let notRun {
                 return TestResult(
                     name: test.name, line: test.line, duration: duration,
-                    outcome: .errored(TestProblem(type: "environment", message: notRun, details: "commands and steps:\n" + log.text)),
+                    outcome: .errored(TestProblem(type: "environment", message: notRun, details: Self.logLabel + log.text)),
                     output: log.text, steps: steps.kept, stepsNotRecorded: steps.notKept)
             }
             var result = TestResult(
@@ -145,9 +149,15 @@ final class SuiteRunner {
         } else if test.repeatCount > 1 {
             problem.message = "\(failures.count) of \(test.repeatCount) iterations failed; the first (iteration \(first.iteration)): " + problem.message
         }
-        problem.details += "\n\ncommands and steps:\n" + log.text
-        // What the application said while the test failed is often why.
-        if let services = programs?.services { problem.details += "\n\n" + services.logs }
+        // What the application said while the test failed is often why; before the log,
+        // which reports that give the log a place of their own cut from its heading on.
+        if let services = programs?.services {
+            // A refused connection reads as the application's answer; say it was gone.
+            let ended = services.ended
+            if !ended.isEmpty { problem.message += " (" + ended.joined(separator: "; ") + ")" }
+            problem.details += "\n\n" + services.logs
+        }
+        problem.details += Self.logHeading + log.text
         let erroredOnly = failures.allSatisfy { if case .errored = $0.failure { true } else { false } }
         return TestResult(
             name: test.name, line: test.line, duration: duration,

@@ -73,6 +73,9 @@ public struct ScenarioLoader: Sendable {
             live: mode == .live, logicalDatabase: database, failPointsDeclared: requires.failPoints,
             procedures: Dictionary(sources.procedures.map { ($0.name, $0.params) }, uniquingKeysWith: { first, _ in first }),
             checks: Set(sources.checks.map(\.name)), file: file)
+        // Known before any step is read: a step may name a service's port.
+        context.serviceNames = mode == .sandbox
+            ? Set((document["services"]?.arrayValue ?? []).compactMap { $0.documentValue?["name"]?.stringValue }) : nil
         // Procedures and checks see the variables around the step that runs them: the
         // file's, and whatever any step of the file saves.
         // Sandbox files also have `preflight`: the sandbox's connection and their services' ports.

@@ -26,7 +26,7 @@ extension StepParser {
             substitutions(in: stdin, at: path.key("stdin"), scope: scope, expectation: false)
         }
         let expect = resultExpectation(document["expect"], at: path.key("expect"), keys: ExecStep.resultKeys, scope: scope)
-        let save = document["save"].flatMap { saveTarget($0, at: path.key("save")) }
+        let save = programSave(document["save"], at: path.key("save"), keys: ExecStep.resultKeys)
         if let save { scope.formUnion(save.variables) }
         return ExecStep(
             arguments: arguments, environment: environment, directory: directory ?? "/", stdin: document["stdin"],
@@ -81,11 +81,25 @@ extension StepParser {
             diagnostics.error(path, "a \(method) request carries no body")
         }
         let expect = resultExpectation(document["expect"], at: path.key("expect"), keys: HTTPStep.resultKeys, scope: scope)
-        let save = document["save"].flatMap { saveTarget($0, at: path.key("save")) }
+        let save = programSave(document["save"], at: path.key("save"), keys: HTTPStep.resultKeys)
         if let save { scope.formUnion(save.variables) }
         return HTTPStep(
             method: method, url: url, headers: headers, body: body,
             timeoutMS: reader.integer("timeoutMS", in: 1...3_600_000) ?? HTTPStep.defaultTimeoutMS, expect: expect, save: save)
+    }
+
+    /// `save` for a result whose keys are known: a path must start at one of them.
+    private func programSave(_ value: BSON?, at path: JSONPath, keys: [String]) -> SaveTarget? {
+        guard let save = value.flatMap({ saveTarget($0, at: path) }) else { return nil }
+        if case .paths(let pairs) = save {
+            for (variable, resultPath) in pairs {
+                let first = String(resultPath.split(separator: ".", omittingEmptySubsequences: false).first ?? "")
+                if !keys.contains(first) {
+                    diagnostics.error(path.key(variable), Diagnostics.unknown("result key", first, among: keys, context: " in \"\(resultPath)\""))
+                }
+            }
+        }
+        return save
     }
 
     /// An `expect` for a program's or a request's result: an object naming the result's
@@ -132,7 +146,7 @@ extension StepParser {
     func commandLine(_ array: [BSON]?, at path: JSONPath, directory: String?, scope: Set<String>) -> [BSON]? {
         guard let array else { return nil }
         guard let program = array.first?.stringValue, !program.isEmpty else {
-            diagnostics.error(path.index(0), array.isEmpty
+            diagnostics.error(array.isEmpty ? path : path.index(0), array.isEmpty
                 ? "expected the program and its arguments, such as [\"python3\", \"-m\", \"billing\"]; got an empty list"
                 : "the program must be written out as a string, so `preflight check` can say what a file runs; got \(Diagnostics.describe(array[0]))")
             return nil
@@ -161,7 +175,9 @@ extension StepParser {
             // Taken from the directory as the kernel does, symbolic links and all.
             let full = program.hasPrefix("/") ? program : directory + "/" + program
             guard manager.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                return "no program at \"\(program)\" (looked for \(full), relative to the directory it runs in)"
+                return program.hasPrefix("/")
+                    ? "no program at \"\(program)\""
+                    : "no program at \"\(program)\" (looked for \(full), relative to the directory it runs in)"
             }
             return manager.isExecutableFile(atPath: full) ? nil : "\"\(program)\" (\(full)) is not executable"
         }
@@ -209,6 +225,8 @@ extension StepParser {
             let name = String(rest[rest.index(after: open)..<close])
             if !scope.contains(VariableName.root(of: name)) || name.isEmpty {
                 diagnostics.error(path, Diagnostics.unknown("variable", name, among: scope.sorted(), context: " in the URL"))
+            } else if VariableName.root(of: name) == VariableName.builtIn, let problem = builtInProblem(name) {
+                diagnostics.error(path, problem)
             }
             filled += "1"
             rest = rest[rest.index(after: close)...]

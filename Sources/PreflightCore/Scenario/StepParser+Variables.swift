@@ -30,7 +30,9 @@ extension StepParser {
                     return
                 }
                 let root = VariableName.root(of: reference)
-                if !scope.contains(root) {
+                if root == VariableName.builtIn, scope.contains(root), let problem = builtInProblem(reference) {
+                    diagnostics.error(path.key(name), problem)
+                } else if !scope.contains(root) {
                     let known = VariableName.suggestions(for: root, in: scope)
                     diagnostics.error(
                         path.key(name),
@@ -60,5 +62,23 @@ extension StepParser {
         default:
             break
         }
+    }
+
+    /// Why a reference into `preflight` names nothing: it has `uri`, `database` and
+    /// `ports.NAME` for each of the file's services.
+    func builtInProblem(_ reference: String) -> String? {
+        let parts = reference.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count > 1 else { return nil }
+        let members = ["uri", "database", "ports"]
+        guard members.contains(parts[1]) else {
+            return Diagnostics.unknown("member", parts[1], among: members, context: " of `preflight`")
+        }
+        guard parts[1] == "ports", parts.count > 2, let services = context.serviceNames else { return nil }
+        if !services.contains(parts[2]) {
+            return services.isEmpty
+                ? "`\(reference)`: this file starts no services, so `preflight.ports` is empty"
+                : Diagnostics.unknown("service", parts[2], among: services.sorted(), context: " in `\(reference)`")
+        }
+        return parts.count > 3 ? "`\(reference)`: a port is a number, with nothing inside it" : nil
     }
 }

@@ -17,6 +17,9 @@ final class StepParser {
         /// Control steps this kind of file does not take, each with the reason given when
         /// one is written (a migration's `up` has no `parallel`, for one).
         var refusedControls: [String: String] = [:]
+        /// The file's services, whose ports are `preflight.ports.NAME`; nil where they are
+        /// not known (a library read on its own).
+        var serviceNames: Set<String>? = nil
     }
 
     static let controlKeys = ["run", "forEach", "repeat", "parallel", "transaction", "failPoint", "compat", "sleep", "expectVar", "check", "exec", "http"]

@@ -98,7 +98,7 @@ final class MigrationVerification {
     /// A step failure as the check's outcome, the steps and commands under it.
     static func outcome(_ failure: RunFailure, log: TestLog) -> TestResult.Outcome {
         var problem = failure.problem
-        problem.details += "\n\ncommands and steps:\n" + log.text
+        problem.details += SuiteRunner.logHeading + log.text
         switch failure {
         case .failed: return .failed(problem)
         case .errored: return .errored(problem)
