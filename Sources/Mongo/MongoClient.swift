@@ -10,8 +10,8 @@ public struct MongoClient {
     }
 
     /// A collection handle; cheap, holds no connection.
-    public func collection(_ name: String, in database: String) -> MongoCollection {
-        MongoCollection(client: self, database: database, name: name)
+    public func collection(_ name: String, in database: String, readPreference: ReadPreference? = nil) -> MongoCollection {
+        MongoCollection(client: self, database: database, name: name, readPreference: readPreference)
     }
 
     /// Runs any command on `database`, as written (the command name must come first).
@@ -27,6 +27,21 @@ public struct MongoClient {
         defer { bson_destroy(opts) }
         return try checkedReply { reply, error in
             mongoc_client_command_with_opts(pointer, database, commandBSON, nil, opts, reply, error)
+        }
+    }
+
+    /// Runs a command that only reads, on a member `readPreference` chooses.
+    public func runReadCommand(
+        _ command: BSONDocument, on database: String, readPreference: ReadPreference, session: ClientSession? = nil
+    ) throws(MongoError) -> BSONDocument {
+        let commandBSON = try command.makeBSON()
+        defer { bson_destroy(commandBSON) }
+        let opts = try OperationOptions([:], session: session).makeBSON()
+        defer { bson_destroy(opts) }
+        let prefs = try readPreference.makeReadPrefs()
+        defer { mongoc_read_prefs_destroy(prefs) }
+        return try checkedReply { reply, error in
+            mongoc_client_read_command_with_opts(pointer, database, commandBSON, prefs, opts, reply, error)
         }
     }
 

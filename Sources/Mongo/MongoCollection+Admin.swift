@@ -60,12 +60,18 @@ extension MongoCollection {
         guard !requests.isEmpty else {
             throw MongoError(kind: .client, message: "bulkWrite needs at least one request.")
         }
+        // libmongoc takes bypassDocumentValidation for a bulk write through a setter, not
+        // its options; the others (ordered, let, comment) are options.
+        var options = options
+        let bypass = options["bypassDocumentValidation"]?.boolValue
+        options["bypassDocumentValidation"] = nil
         let reply = try withHandle { (handle) throws(MongoError) in
             try withArguments([], options: options, session: session) { (_, opts) throws(MongoError) in
                 guard let bulk = mongoc_collection_create_bulk_operation_with_opts(handle, opts) else {
                     throw MongoError(kind: .client, message: "libmongoc could not create a bulk operation.")
                 }
                 defer { mongoc_bulk_operation_destroy(bulk) }
+                if let bypass { mongoc_bulk_operation_set_bypass_document_validation(bulk, bypass) }
                 for request in requests {
                     try Self.add(request, to: bulk)
                 }

@@ -5,35 +5,36 @@ extension MongoCollection {
     /// was before or after the update; nil when nothing matched and nothing was upserted.
     public func findOneAndUpdate(
         filter: BSONDocument, update: BSON, sort: BSONDocument? = nil, projection: BSONDocument? = nil,
-        upsert: Bool = false, returnDocument: ReturnDocument = .before, session: ClientSession? = nil
+        upsert: Bool = false, returnDocument: ReturnDocument = .before, extra: BSONDocument = [:], session: ClientSession? = nil
     ) throws(MongoError) -> BSONDocument? {
         try findAndModify(
             filter: filter, update: update, sort: sort, projection: projection, upsert: upsert,
-            returnDocument: returnDocument, remove: false, session: session)
+            returnDocument: returnDocument, remove: false, extra: extra, session: session)
     }
 
     /// Replaces the first document matching `filter` and returns it, before or after.
     public func findOneAndReplace(
         filter: BSONDocument, replacement: BSONDocument, sort: BSONDocument? = nil, projection: BSONDocument? = nil,
-        upsert: Bool = false, returnDocument: ReturnDocument = .before, session: ClientSession? = nil
+        upsert: Bool = false, returnDocument: ReturnDocument = .before, extra: BSONDocument = [:], session: ClientSession? = nil
     ) throws(MongoError) -> BSONDocument? {
         try findAndModify(
             filter: filter, update: .document(replacement), sort: sort, projection: projection, upsert: upsert,
-            returnDocument: returnDocument, remove: false, session: session)
+            returnDocument: returnDocument, remove: false, extra: extra, session: session)
     }
 
     /// Deletes the first document matching `filter` and returns it.
     public func findOneAndDelete(
-        filter: BSONDocument, sort: BSONDocument? = nil, projection: BSONDocument? = nil, session: ClientSession? = nil
+        filter: BSONDocument, sort: BSONDocument? = nil, projection: BSONDocument? = nil, extra: BSONDocument = [:],
+        session: ClientSession? = nil
     ) throws(MongoError) -> BSONDocument? {
         try findAndModify(
             filter: filter, update: nil, sort: sort, projection: projection, upsert: false, returnDocument: .before,
-            remove: true, session: session)
+            remove: true, extra: extra, session: session)
     }
 
     private func findAndModify(
         filter: BSONDocument, update: BSON?, sort: BSONDocument?, projection: BSONDocument?, upsert: Bool,
-        returnDocument: ReturnDocument, remove: Bool, session: ClientSession?
+        returnDocument: ReturnDocument, remove: Bool, extra: BSONDocument, session: ClientSession?
     ) throws(MongoError) -> BSONDocument? {
         guard let opts = mongoc_find_and_modify_opts_new() else {
             throw MongoError(kind: .client, message: "libmongoc could not allocate findAndModify options.")
@@ -62,10 +63,11 @@ extension MongoCollection {
         if upsert { flags |= MONGOC_FIND_AND_MODIFY_UPSERT.rawValue }
         if returnDocument == .after { flags |= MONGOC_FIND_AND_MODIFY_RETURN_NEW.rawValue }
         mongoc_find_and_modify_opts_set_flags(opts, mongoc_find_and_modify_flags_t(rawValue: flags))
-        // The session travels in the "extra" fields, appended as any other option.
-        let extra = try OperationOptions([:], session: session).makeBSON()
-        owned.append(extra)
-        mongoc_find_and_modify_opts_append(opts, extra)
+        // The other command fields (hint, collation, let, arrayFilters, comment, …) and the
+        // session travel in the "extra" fields, appended to the command as written.
+        let extraBSON = try OperationOptions(extra, session: session).makeBSON()
+        owned.append(extraBSON)
+        mongoc_find_and_modify_opts_append(opts, extraBSON)
 
         let filterBSON = try filter.makeBSON()
         owned.append(filterBSON)

@@ -71,9 +71,7 @@ extension MongoCollection {
         session: ClientSession?,
         _ open: (OpaquePointer, (BSONDocument) throws -> OpaquePointer) throws -> OpaquePointer?
     ) throws -> MongoCursor {
-        guard let handle = mongoc_client_get_collection(client.pointer, database, name) else {
-            throw MongoError(kind: .client, message: "libmongoc could not open collection \(database).\(name).")
-        }
+        let handle = try makeHandle()
         var made: [OpaquePointer] = []
         defer { made.forEach { bson_destroy($0) } }
         let pointer: OpaquePointer?
@@ -115,6 +113,23 @@ extension MongoCollection {
                 var error = bson_error_t()
                 let (count, reply) = try ReplyStorage.capture { reply in
                     mongoc_collection_count_documents(handle, arguments[0], opts, nil, reply, &error)
+                }
+                guard count >= 0 else { throw MongoError(error, reply: reply) }
+                return count
+            }
+        }
+    }
+
+    /// The collection's document count from its metadata (the CRUD spec's
+    /// estimatedDocumentCount: the `count` command without a filter; fast, and not exact
+    /// after an unclean shutdown or on a sharded cluster with orphans).
+    /// - Parameter options: `comment`, `maxTimeMS`.
+    public func estimatedDocumentCount(options: BSONDocument = [:], session: ClientSession? = nil) throws(MongoError) -> Int64 {
+        try withHandle { (handle) throws(MongoError) in
+            try withArguments([], options: options, session: session) { (_, opts) throws(MongoError) in
+                var error = bson_error_t()
+                let (count, reply) = try ReplyStorage.capture { reply in
+                    mongoc_collection_estimated_document_count(handle, opts, nil, reply, &error)
                 }
                 guard count >= 0 else { throw MongoError(error, reply: reply) }
                 return count

@@ -6,14 +6,33 @@ public struct MongoCollection {
     let client: MongoClient
     public let database: String
     public let name: String
+    /// Where this collection's reads go; nil for the client's (the URI's, else primary).
+    public var readPreference: ReadPreference?
 
     /// Lends libmongoc's collection handle for one operation.
     func withHandle<T>(_ body: (OpaquePointer) throws(MongoError) -> T) throws(MongoError) -> T {
+        let handle = try makeHandle()
+        defer { mongoc_collection_destroy(handle) }
+        return try body(handle)
+    }
+
+    /// A new collection handle the caller must destroy, carrying the read preference.
+    func makeHandle() throws(MongoError) -> OpaquePointer {
         guard let handle = mongoc_client_get_collection(client.pointer, database, name) else {
             throw MongoError(kind: .client, message: "libmongoc could not open collection \(database).\(name).")
         }
-        defer { mongoc_collection_destroy(handle) }
-        return try body(handle)
+        if let readPreference {
+            // The handle copies it; reads with no read preference of their own take it.
+            do {
+                let prefs = try readPreference.makeReadPrefs()
+                defer { mongoc_read_prefs_destroy(prefs) }
+                mongoc_collection_set_read_prefs(handle, prefs)
+            } catch {
+                mongoc_collection_destroy(handle)
+                throw error
+            }
+        }
+        return handle
     }
 
     /// Builds the `bson_t`s for an operation's arguments and options, lends them, destroys them.

@@ -16,7 +16,7 @@ public struct UpdateResult: Sendable, Equatable {
     public var upsertedCount: Int64
     public var upsertedID: BSON?
 
-    init(reply: BSONDocument) {
+    public init(reply: BSONDocument) {
         matchedCount = reply["matchedCount"]?.integerValue ?? 0
         modifiedCount = reply["modifiedCount"]?.integerValue ?? 0
         upsertedCount = reply["upsertedCount"]?.integerValue ?? 0
@@ -38,7 +38,7 @@ public struct BulkWriteResult: Sendable, Equatable {
     public var upsertedCount: Int64
     public var upsertedIDs: [Int: BSON]
 
-    init(reply: BSONDocument) {
+    public init(reply: BSONDocument) {
         insertedCount = reply["nInserted"]?.integerValue ?? 0
         matchedCount = reply["nMatched"]?.integerValue ?? 0
         modifiedCount = reply["nModified"]?.integerValue ?? 0

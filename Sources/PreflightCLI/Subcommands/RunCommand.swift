@@ -80,6 +80,11 @@ struct RunCommand: ParsableCommand {
         "The real database live scenarios read, instead of the one the --uri names or their own `database`.", valueName: "name"))
     var database: [String] = []
 
+    @Option(help: ArgumentHelp(
+        "Where live scenarios' reads go, unless a step says: a mode (primary, primaryPreferred, secondary, secondaryPreferred, nearest) or a JSON object {\"mode\": …, \"tagSets\": [{…}], \"maxStalenessSeconds\": …}. Replaces a file's own `readPreference`; without either, the --uri's readPreference applies, else the primary. Sandbox files always read from the primary.",
+        valueName: "mode|json"))
+    var readPreference: String?
+
     @Flag(help: "Fail the run when a test is skipped (as the gate does): a skipped test checked nothing.")
     var failOnSkip = false
 
@@ -111,6 +116,13 @@ struct RunCommand: ParsableCommand {
             shard = try self.shard.map(Shard.init(parsing:))
         } catch {
             throw usage("\(error)", report)
+        }
+        var preference: ReadPreference?
+        if let readPreference {
+            switch ReadPreference.parse(argument: readPreference) {
+            case .success(let parsed): preference = parsed
+            case .failure(let error): throw usage("--read-preference \(readPreference): \(error.message)", report)
+            }
         }
         let databaseSelection: DatabaseSelection
         do {
@@ -172,7 +184,7 @@ struct RunCommand: ParsableCommand {
         let server: ServerSession
         do {
             server = try ServerSession.open(
-                serverOptions, options: runOptions(databaseSelection.name), report: report,
+                serverOptions, options: runOptions(databaseSelection.name, readPreference: preference), report: report,
                 topology: ScratchTopology.needed(by: selection.map(\.scenario)))
         } catch let failure as ServerSession.Failure {
             report.write([.problem("environment: nothing was run", tests: [("server", TestProblem(type: "environment", message: failure.message))])])
@@ -215,8 +227,9 @@ struct RunCommand: ParsableCommand {
             + (tags.isEmpty ? "." : "; the tags in use: \(tags.joined(separator: ", ")).") + " Nothing was run."
     }
 
-    private func runOptions(_ database: String?) -> RunOptions {
+    private func runOptions(_ database: String?, readPreference: ReadPreference?) -> RunOptions {
         var options = RunOptions()
+        options.readPreference = readPreference
         options.keepDatabases = keepDatabases
         options.failFast = failFast
         options.failOnSkip = failOnSkip

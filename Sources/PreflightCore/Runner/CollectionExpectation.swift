@@ -1,11 +1,12 @@
 import Mongo
 
-/// `expectCollections`: each collection, read in `_id` order, holds exactly the documents listed.
+/// `expectCollections`: each collection, read in `_id` order, holds exactly the documents
+/// listed; in the exact form, with no root field the expectation does not name.
 enum CollectionExpectation {
     static func check(
-        _ expectations: [(collection: String, documents: [BSON])], in database: String, client: MongoClient, scope: VariableScope
+        _ expectations: [(collection: String, documents: [BSON], exact: Bool)], in database: String, client: MongoClient, scope: VariableScope
     ) throws {
-        for (name, written) in expectations {
+        for (name, written, exact) in expectations {
             let expected = try Substitution.apply(.array(written), scope).arrayValue ?? written
             let actual: [BSONDocument]
             do {
@@ -19,7 +20,7 @@ enum CollectionExpectation {
                 throw RunFailure.failed(Failures.mismatch(title, mismatch, expected: .array(expected), actual: .array(actual.map(BSON.document))))
             }
             for (index, document) in actual.enumerated() {
-                if let mismatch = Matcher().match(expected[index], .document(document), root: true, path: "\(name)[\(index)]") {
+                if let mismatch = Matcher().match(expected[index], .document(document), root: !exact, path: "\(name)[\(index)]") {
                     throw RunFailure.failed(Failures.mismatch(title, mismatch, expected: expected[index], actual: .document(document)))
                 }
             }

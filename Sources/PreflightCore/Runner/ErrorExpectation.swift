@@ -3,7 +3,8 @@ import Mongo
 /// Holds a failed operation to its `expectError`.
 enum ErrorExpectation {
     /// - Returns: what did not hold, or nil when the error is the one expected.
-    static func check(_ error: MongoError, against expected: ExpectedError, scope: VariableScope) throws -> String? {
+    /// - Parameter action: the operation that failed, whose partial result `result` matches.
+    static func check(_ error: MongoError, against expected: ExpectedError, action: OperationAction? = nil, scope: VariableScope) throws -> String? {
         let isClientError = [.client, .network, .serverSelection].contains(error.kind)
         if let wanted = expected.isClientError, wanted != isClientError {
             return wanted
@@ -36,6 +37,41 @@ enum ErrorExpectation {
                 return "the error reply does not match: \(mismatch); the reply: \(Failures.clip(reply.map { Redaction.redact($0).extendedJSON(.relaxed) } ?? "none"))"
             }
         }
+        if let result = expected.result, let action {
+            let expectedResult = try Substitution.apply(result, scope)
+            let partial = partialResult(of: action, reply: error.reply ?? [:])
+            if let mismatch = Matcher().match(expectedResult, .document(partial), root: true, path: "result") {
+                return "what the write did before it failed does not match: \(mismatch); it did: \(Failures.clip(Redaction.redact(.document(partial)).extendedJSON(.relaxed)))"
+            }
+        }
         return nil
+    }
+
+    /// What a failed write reports it did, in the shape of its result: libmongoc's reply for
+    /// `insertMany` and the update helpers, a bulk write's counts, or the `update` command's
+    /// own reply (`n`, `nModified`) for a single update sent with `sort`.
+    static func partialResult(of action: OperationAction, reply: BSONDocument) -> BSONDocument {
+        switch action {
+        case .insertMany:
+            return ["insertedCount": .int64(reply["insertedCount"]?.integerValue ?? reply["nInserted"]?.integerValue ?? 0)]
+        case .bulkWrite:
+            let result = BulkWriteResult(reply: reply)
+            var upserted = BSONDocument()
+            for (index, id) in result.upsertedIDs.sorted(by: { $0.key < $1.key }) { upserted.append(String(index), id) }
+            return [
+                "insertedCount": .int64(result.insertedCount), "matchedCount": .int64(result.matchedCount),
+                "modifiedCount": .int64(result.modifiedCount), "deletedCount": .int64(result.deletedCount),
+                "upsertedCount": .int64(result.upsertedCount), "upsertedIds": .document(upserted),
+            ]
+        default:
+            if reply["matchedCount"] == nil, let n = reply["n"]?.integerValue {
+                let upserted = Int64(reply["upserted"]?.arrayValue?.count ?? 0)
+                return [
+                    "matchedCount": .int64(n - upserted), "modifiedCount": .int64(reply["nModified"]?.integerValue ?? 0),
+                    "upsertedCount": .int64(upserted),
+                ]
+            }
+            return OperationExecutor.document(UpdateResult(reply: reply))
+        }
     }
 }

@@ -11,61 +11,65 @@ struct OperationExecutor {
     let logicalDatabase: String
     /// A live scenario's step, on the real database: nothing may write.
     let live: Bool
+    /// Where reads go unless the step says: the command line's, else the file's; nil for
+    /// the connection string's (else the primary).
+    var readPreference: ReadPreference? = nil
 
     /// - Parameter arguments: the step's arguments with variables already substituted.
     /// - Returns: the result, and whether its documents are root-level for matching.
     func execute(_ step: OperationStep, arguments: BSONDocument) throws(MongoError) -> (result: BSON, rootLevel: Bool) {
-        let collection = client.collection(step.collection, in: database)
+        let readPreference = step.action.takesReadPreference ? step.readPreference ?? self.readPreference : nil
+        let collection = client.collection(step.collection, in: database, readPreference: readPreference)
         let filter = arguments["filter"]?.documentValue ?? [:]
-        var options = BSONDocument()
+        // Every option the table names for the action, in the order the step wrote them:
+        // passed through as the server's command fields.
+        let optionKeys = step.action.optionKeys
+        var options = BSONDocument(arguments.elements.filter { optionKeys.contains($0.key) }.map { ($0.key, $0.value) })
         if let timeout = step.timeoutMS, step.action.acceptsTimeout { options["maxTimeMS"] = .int64(Int64(timeout)) }
 
         switch step.action {
         case .insertOne:
-            let result = try collection.insertOne(arguments["document"]?.documentValue ?? [:], session: session)
+            let result = try collection.insertOne(arguments["document"]?.documentValue ?? [:], options: options, session: session)
             return (["insertedId": result.insertedID], true)
         case .insertMany:
-            Self.copy(["ordered"], from: arguments, into: &options)
             let documents = (arguments["documents"]?.arrayValue ?? []).compactMap(\.documentValue)
             let result = try collection.insertMany(documents, options: options, session: session)
             return (["insertedIds": .array(result.insertedIDs), "insertedCount": .int64(result.insertedCount)], true)
-        case .updateOne, .updateMany:
-            Self.copy(["upsert", "arrayFilters", "hint", "collation", "let"], from: arguments, into: &options)
-            let update = arguments["update"] ?? [:]
-            let result = step.action == .updateOne
-                ? try collection.updateOne(filter: filter, update: update, options: options, session: session)
-                : try collection.updateMany(filter: filter, update: update, options: options, session: session)
-            return (.document(Self.document(result)), true)
-        case .replaceOne:
-            Self.copy(["upsert", "hint", "collation", "let"], from: arguments, into: &options)
-            let result = try collection.replaceOne(
-                filter: filter, replacement: arguments["replacement"]?.documentValue ?? [:], options: options, session: session)
+        case .updateOne, .updateMany, .replaceOne:
+            let update = step.action == .replaceOne ? arguments["replacement"] ?? [:] : arguments["update"] ?? [:]
+            if options["sort"] != nil {
+                // libmongoc 1.23 has no `sort` for single updates (MongoDB 8.0): the update
+                // command is sent as it is, the statement carrying the sort.
+                return (.document(try updateCommand(step, filter: filter, update: update, options: options)), true)
+            }
+            let result = switch step.action {
+            case .updateOne: try collection.updateOne(filter: filter, update: update, options: options, session: session)
+            case .updateMany: try collection.updateMany(filter: filter, update: update, options: options, session: session)
+            default: try collection.replaceOne(filter: filter, replacement: update.documentValue ?? [:], options: options, session: session)
+            }
             return (.document(Self.document(result)), true)
         case .deleteOne, .deleteMany:
-            Self.copy(["hint", "collation", "let"], from: arguments, into: &options)
             let result = step.action == .deleteOne
                 ? try collection.deleteOne(filter: filter, options: options, session: session)
                 : try collection.deleteMany(filter: filter, options: options, session: session)
             return (["deletedCount": .int64(result.deletedCount)], true)
         case .findOneAndUpdate, .findOneAndReplace, .findOneAndDelete:
-            return (try findAndModify(step.action, collection, filter: filter, arguments).map(BSON.document) ?? .null, true)
+            return (try findAndModify(step.action, collection, filter: filter, arguments, extra: options).map(BSON.document) ?? .null, true)
         case .find:
-            Self.copy(["sort", "projection", "skip", "limit", "hint", "collation", "batchSize", "let"], from: arguments, into: &options)
             return (.array(try collection.find(filter, options: options, session: session).map(BSON.document)), true)
         case .aggregate:
-            Self.copy(["allowDiskUse", "hint", "collation", "batchSize", "let"], from: arguments, into: &options)
             let pipeline = try sandboxed(arguments["pipeline"]?.arrayValue ?? [])
             return (.array(try collection.aggregate(pipeline, options: options, session: session).map(BSON.document)), true)
         case .count:
-            Self.copy(["skip", "limit", "hint", "collation"], from: arguments, into: &options)
             return (.int64(try collection.countDocuments(filter, options: options, session: session)), false)
+        case .estimatedDocumentCount:
+            return (.int64(try collection.estimatedDocumentCount(options: options, session: session)), false)
         case .distinct:
             var command: BSONDocument = ["distinct": .string(step.collection), "key": arguments["key"] ?? "", "query": .document(filter)]
-            Self.copy(["collation", "maxTimeMS"], from: arguments.merging(options), into: &command)
-            let reply = try client.runCommand(command, on: database, session: session)
+            for (key, value) in options { command[key] = value }
+            let reply = try send(command, on: database, readPreference: readPreference)
             return (.array(reply["values"]?.arrayValue ?? []), false)
         case .bulkWrite:
-            Self.copy(["ordered"], from: arguments, into: &options)
             let requests = (arguments["requests"]?.arrayValue ?? []).compactMap(Self.writeModel)
             let result = try collection.bulkWrite(requests, options: options, session: session)
             var upserted = BSONDocument()
@@ -97,7 +101,8 @@ struct OperationExecutor {
             if let pipeline = command["pipeline"]?.arrayValue { command["pipeline"] = .array(try sandboxed(pipeline)) }
             // The logical name means the sandbox; anything else was checked at load time.
             let target = step.database.map { $0 == logicalDatabase ? database : $0 } ?? database
-            let reply = try client.runCommand(command, on: target, session: session)
+            // Only a read-only command has a read preference (checked at load time).
+            let reply = try send(command, on: target, readPreference: readPreference)
             if let failure = Self.writeFailure(in: reply) { throw failure }
             return (.document(reply), true)
         }
@@ -165,7 +170,7 @@ struct OperationExecutor {
     }
 
     private func findAndModify(
-        _ action: OperationAction, _ collection: MongoCollection, filter: BSONDocument, _ arguments: BSONDocument
+        _ action: OperationAction, _ collection: MongoCollection, filter: BSONDocument, _ arguments: BSONDocument, extra: BSONDocument
     ) throws(MongoError) -> BSONDocument? {
         let sort = arguments["sort"]?.documentValue
         let projection = arguments["projection"]?.documentValue
@@ -175,14 +180,43 @@ struct OperationExecutor {
         case .findOneAndUpdate:
             return try collection.findOneAndUpdate(
                 filter: filter, update: arguments["update"] ?? [:], sort: sort, projection: projection, upsert: upsert,
-                returnDocument: returnDocument, session: session)
+                returnDocument: returnDocument, extra: extra, session: session)
         case .findOneAndReplace:
             return try collection.findOneAndReplace(
                 filter: filter, replacement: arguments["replacement"]?.documentValue ?? [:], sort: sort,
-                projection: projection, upsert: upsert, returnDocument: returnDocument, session: session)
+                projection: projection, upsert: upsert, returnDocument: returnDocument, extra: extra, session: session)
         default:
-            return try collection.findOneAndDelete(filter: filter, sort: sort, projection: projection, session: session)
+            return try collection.findOneAndDelete(filter: filter, sort: sort, projection: projection, extra: extra, session: session)
         }
+    }
+
+    /// A command sent as written; as a read on the member `readPreference` chooses, when given.
+    private func send(_ command: BSONDocument, on target: String, readPreference: ReadPreference?) throws(MongoError) -> BSONDocument {
+        guard let readPreference else { return try client.runCommand(command, on: target, session: session) }
+        return try client.runReadCommand(command, on: target, readPreference: readPreference, session: session)
+    }
+
+    /// `updateOne` / `replaceOne` with `sort`, as the `update` command: the statement takes
+    /// the per-update fields, the command the rest, each in the order written.
+    private func updateCommand(_ step: OperationStep, filter: BSONDocument, update: BSON, options: BSONDocument) throws(MongoError) -> BSONDocument {
+        let statementKeys: Set<String> = ["upsert", "arrayFilters", "hint", "collation", "sort"]
+        var statement: BSONDocument = ["q": .document(filter), "u": update]
+        var command: BSONDocument = ["update": .string(step.collection)]
+        for (key, value) in options {
+            if statementKeys.contains(key) { statement.append(key, value) } else { command.append(key, value) }
+        }
+        statement.append("multi", false)
+        command["updates"] = .array([.document(statement)])
+        let reply = try client.runCommand(command, on: database, session: session)
+        if let failure = Self.writeFailure(in: reply) { throw failure }
+        let upserted = reply["upserted"]?.arrayValue ?? []
+        let matched = (reply["n"]?.integerValue ?? 0) - Int64(upserted.count)
+        var result: BSONDocument = [
+            "matchedCount": .int64(matched), "modifiedCount": .int64(reply["nModified"]?.integerValue ?? 0),
+            "upsertedCount": .int64(Int64(upserted.count)),
+        ]
+        if let id = upserted.first?.documentValue?["_id"] { result["upsertedId"] = id }
+        return result
     }
 
     private static func copy(_ keys: [String], from source: BSONDocument, into target: inout BSONDocument) {

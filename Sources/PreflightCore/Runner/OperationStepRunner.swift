@@ -28,7 +28,7 @@ enum OperationStepRunner {
                     message: "\(title): expected an error, but the operation succeeded",
                     details: "step: \(title)\nresult: \(Failures.clip(Redaction.redact(success.result).extendedJSON(.relaxed)))"))
             case .failure(let error):
-                if let problem = try ErrorExpectation.check(error, against: expected, scope: environment.scope) {
+                if let problem = try ErrorExpectation.check(error, against: expected, action: operation.action, scope: environment.scope) {
                     throw RunFailure.failed(TestProblem(
                         type: "expectedError", message: "\(title): \(problem)",
                         details: "step: \(title)\n\(problem)\nerror: \(error.description)"))

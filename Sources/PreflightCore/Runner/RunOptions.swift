@@ -1,3 +1,4 @@
+import Mongo
 /// How a run behaves, from the command line.
 public struct RunOptions: Sendable {
     /// Keep sandbox databases after the run, for inspection.
@@ -20,6 +21,8 @@ public struct RunOptions: Sendable {
     public var jobs = 1
     /// `--fail-on-skip`: a skipped test fails the run, as it does inside a gate.
     public var failOnSkip = false
+    /// `--read-preference`: where live files' reads go, over a file's own.
+    public var readPreference: ReadPreference?
 
     public init() {}
 }

@@ -140,7 +140,9 @@ public final class ScenarioRun: @unchecked Sendable {
         } else if scenario.mode == .live {
             let database = options.databaseOverride ?? scenario.database
             let note = database == scenario.database ? "" : "read the database \(database) (the file names \(scenario.database))\n"
-            suite = runner.run(scenario, tests: tests, database: database, sandbox: false, progress: keep(note: note))
+            var live = scenario
+            if let preference = options.readPreference { live.readPreference = preference }
+            suite = runner.run(live, tests: tests, database: database, sandbox: false, progress: keep(note: note))
             suite.systemOut += note
             let check: TestResult
             if let gone = watch.reason {

@@ -23,7 +23,7 @@ struct StepEnvironment {
     var executor: OperationExecutor {
         OperationExecutor(
             client: client, session: session, database: database, logicalDatabase: scenario.database,
-            live: scenario.mode == .live)
+            live: scenario.mode == .live, readPreference: scenario.readPreference)
     }
 
     func with(scope: VariableScope) -> StepEnvironment {

@@ -2,7 +2,7 @@
 public enum OperationAction: String, Sendable, CaseIterable {
     case insertOne, insertMany, updateOne, updateMany, replaceOne, deleteOne, deleteMany
     case findOneAndUpdate, findOneAndReplace, findOneAndDelete
-    case find, aggregate, count, distinct, bulkWrite
+    case find, aggregate, count, estimatedDocumentCount, distinct, bulkWrite
     case createIndex, dropIndex, listIndexes, drop, createCollection
     case command
 
@@ -15,35 +15,11 @@ public enum OperationAction: String, Sendable, CaseIterable {
         self == .createIndex || self == .dropIndex ? Self.commonKeys.filter { $0 != "name" } : Self.commonKeys
     }
 
-    /// Argument keys the action accepts; nil for `createIndex`, whose index options are
-    /// open-ended (the server checks them).
-    public var argumentKeys: [String]? {
-        switch self {
-        case .insertOne: ["document"]
-        case .insertMany: ["documents", "ordered"]
-        case .updateOne, .updateMany: ["filter", "update", "upsert", "arrayFilters", "hint", "collation", "let"]
-        case .replaceOne: ["filter", "replacement", "upsert", "hint", "collation", "let"]
-        case .deleteOne, .deleteMany: ["filter", "hint", "collation", "let"]
-        case .findOneAndUpdate: ["filter", "update", "sort", "projection", "upsert", "returnDocument"]
-        case .findOneAndReplace: ["filter", "replacement", "sort", "projection", "upsert", "returnDocument"]
-        case .findOneAndDelete: ["filter", "sort", "projection"]
-        case .find: ["filter", "sort", "projection", "skip", "limit", "hint", "collation", "batchSize", "let"]
-        case .aggregate: ["pipeline", "allowDiskUse", "hint", "collation", "batchSize", "let"]
-        case .count: ["filter", "skip", "limit", "hint", "collation"]
-        case .distinct: ["key", "filter", "collation"]
-        case .bulkWrite: ["requests", "ordered"]
-        case .createIndex: nil
-        case .dropIndex: ["name"]
-        case .listIndexes, .drop: []
-        case .createCollection: ["options"]
-        case .command: ["on"]
-        }
-    }
-
     /// Whether `timeoutMS` can be honoured: sent as `maxTimeMS`, which only these commands
     /// take at their top level (libmongoc 1.23 has no client-side operation timeout).
     public var acceptsTimeout: Bool {
-        [.find, .aggregate, .count, .distinct, .command].contains(self)
+        [.find, .aggregate, .count, .estimatedDocumentCount, .distinct, .findOneAndUpdate, .findOneAndReplace, .findOneAndDelete, .command]
+            .contains(self)
     }
 
     /// Arguments without which the action cannot run.
@@ -63,10 +39,14 @@ public enum OperationAction: String, Sendable, CaseIterable {
         }
     }
 
+    /// Whether a step of this action may say where its read goes: reads, and commands
+    /// (read-only ones: writes always go to the primary).
+    public var takesReadPreference: Bool { isRead || self == .command }
+
     /// Reads only: allowed in live files and in checks (`command` is judged by its name).
     public var isRead: Bool {
         switch self {
-        case .find, .aggregate, .count, .distinct, .listIndexes: true
+        case .find, .aggregate, .count, .estimatedDocumentCount, .distinct, .listIndexes: true
         default: false
         }
     }

@@ -14,6 +14,8 @@ public struct OperationStep: Sendable {
     public var expectError: ExpectedError?
     public var save: SaveTarget?
     public var timeoutMS: Int?
+    /// Where the read goes, when the step says (live files only).
+    public var readPreference: ReadPreference? = nil
 
     /// Whether the step only reads: a read action, or a read-only command, and no
     /// `$out` / `$merge` stage in its pipeline.

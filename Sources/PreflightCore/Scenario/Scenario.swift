@@ -30,6 +30,8 @@ public struct Scenario: Sendable {
     public var allowEmpty: String? = nil
     /// Programs started before the first test and stopped after the last (sandbox files).
     public var services: [ServiceSpec] = []
+    /// Live files: where reads go unless a step says (`--read-preference` overrides it).
+    public var readPreference: ReadPreference? = nil
     /// The names the file's own `vars` declare: what `--var` may set.
     public var declaredVars: Set<String> = []
 

@@ -26,16 +26,28 @@ extension ScenarioLoader {
             _ = test.require("steps", "a JSON array")
             var scope = globals
             let steps = parser.steps(document["steps"], at: testPath.key("steps"), scope: &scope, allowEmpty: true)
-            var expectCollections: [(collection: String, documents: [BSON])] = []
+            var expectCollections: [(collection: String, documents: [BSON], exact: Bool)] = []
             if let collections = test.document("expectCollections") {
                 for (collection, expected) in collections {
-                    let collectionPath = testPath.key("expectCollections").key(collection)
-                    guard let documents = expected.arrayValue else {
-                        diagnostics.error(collectionPath, "expected the collection's documents as an array (in _id order), got \(Diagnostics.describe(expected))")
+                    var collectionPath = testPath.key("expectCollections").key(collection)
+                    // `{"exact": [...]}`: the documents as MongoDB's `outcome` means them,
+                    // no field at their root that the expectation does not name.
+                    var list = expected
+                    let exact = expected.documentValue != nil
+                    if let form = expected.documentValue {
+                        guard form.count == 1, let documents = form["exact"] else {
+                            diagnostics.error(collectionPath, "expected the collection's documents as an array (in _id order), or {\"exact\": [...]} for documents with no other fields, got \(Diagnostics.describe(expected))")
+                            continue
+                        }
+                        list = documents
+                        collectionPath = collectionPath.key("exact")
+                    }
+                    guard let documents = list.arrayValue else {
+                        diagnostics.error(collectionPath, "expected the collection's documents as an array (in _id order), got \(Diagnostics.describe(list))")
                         continue
                     }
-                    parser.expectation(expected, at: collectionPath, scope: scope)
-                    expectCollections.append((collection, documents))
+                    parser.expectation(list, at: collectionPath, scope: scope)
+                    expectCollections.append((collection, documents, exact))
                 }
             }
             let testChecks = test.strings("checks") ?? []

@@ -14,7 +14,7 @@ public struct ScenarioLoader: Sendable {
     /// `$schema` is allowed so an editor can be pointed at the schema from the file itself.
     static let topLevelKeys = [
         "$schema", "preflight", "name", "description", "tags", "requires", "database", "mode", "vars", "include", "fixtures",
-        "procedures", "checks", "tests", "allowEmpty", "services",
+        "procedures", "checks", "tests", "allowEmpty", "services", "readPreference",
     ]
     static let testKeys = ["name", "description", "tags", "skip", "repeat", "steps", "expectCollections", "checks"]
 
@@ -94,11 +94,21 @@ public struct ScenarioLoader: Sendable {
         let tests = Self.tests(reader, context: context, globals: globals, checks: Set(checks.keys))
         let services = Self.services(document["services"], parser: StepParser(diagnostics, context: context), globals: globals)
 
+        var readPreference: ReadPreference?
+        if let value = document["readPreference"] {
+            if mode == .live {
+                readPreference = StepParser(diagnostics, context: context).readPreference(value, at: JSONPath.root.key("readPreference"))
+            } else {
+                diagnostics.error(JSONPath.root.key("readPreference"), StepParser.sandboxReadPreference)
+            }
+        }
         if !diagnostics.errors.isEmpty { throw ValidationFailure(diagnostics.errors) }
-        return Scenario(
+        var scenario = Scenario(
             file: file, name: name, description: description, tags: tags,
             requires: requires, database: database, mode: mode, vars: vars, fixtures: fixtures, procedures: procedures,
             checks: checks, tests: tests, allowEmpty: allowEmpty, services: services, declaredVars: declaredVars)
+        scenario.readPreference = readPreference
+        return scenario
     }
 
     static func checkVersion(_ reader: FieldReader) {

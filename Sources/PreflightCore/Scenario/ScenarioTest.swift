@@ -10,7 +10,9 @@ public struct ScenarioTest: Sendable {
     public var repeatCount: Int
     public var steps: [Step]
     /// Collections to compare after the steps, in `_id` order.
-    public var expectCollections: [(collection: String, documents: [BSON])]
+    /// Each collection's documents in `_id` order; `exact`: no stored document has a
+    /// root field the expectation does not name.
+    public var expectCollections: [(collection: String, documents: [BSON], exact: Bool)]
     public var checks: [String]
     /// Where the test starts in its file, for `--junit-extended`.
     public var line: Int?

@@ -15,7 +15,7 @@ extension StepParser {
             return nil
         }
         let reader = FieldReader(document, at: path, diagnostics)
-        reader.allowOnly(["code", "codeName", "contains", "labels", "labelsOmit", "isClientError", "response"])
+        reader.allowOnly(["code", "codeName", "contains", "labels", "labelsOmit", "isClientError", "response", "result"])
         let code = reader.integer("code", in: Int(Int32.min)...Int(Int32.max)).map { Int32($0) }
         if let response = document["response"] {
             if response.documentValue == nil {
@@ -24,10 +24,17 @@ extension StepParser {
                 expectation(response, at: path.key("response"), scope: scope)
             }
         }
+        if let result = document["result"] {
+            if result.documentValue == nil {
+                diagnostics.error(path.key("result"), "expected what the write did before it failed as a JSON object, such as {\"insertedCount\": 2}, got \(Diagnostics.describe(result))")
+            } else {
+                expectation(result, at: path.key("result"), scope: scope)
+            }
+        }
         return ExpectedError(
             code: code, codeName: reader.string("codeName"), contains: reader.string("contains"),
             labels: reader.strings("labels") ?? [], labelsOmit: reader.strings("labelsOmit") ?? [],
-            isClientError: reader.bool("isClientError"), response: document["response"])
+            isClientError: reader.bool("isClientError"), response: document["response"], result: document["result"])
     }
 
     func saveTarget(_ value: BSON, at path: JSONPath) -> SaveTarget? {

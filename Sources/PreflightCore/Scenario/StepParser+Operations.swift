@@ -5,10 +5,14 @@ extension StepParser {
     func operation(_ action: OperationAction, _ reader: FieldReader, scope: inout Set<String>) -> OperationStep? {
         let document = reader.document, path = reader.path
         if let keys = action.argumentKeys {
-            reader.allowOnly([action.rawValue] + keys + action.commonKeys, context: " for `\(action.rawValue)`")
+            // `readPreference` is read below, where a misplaced one gets its reason.
+            reader.allowOnly([action.rawValue] + keys + action.commonKeys + ["readPreference"], context: " for `\(action.rawValue)`")
         }
         if document["timeoutMS"] != nil && !action.acceptsTimeout {
-            diagnostics.error(path.key("timeoutMS"), "`timeoutMS` is sent as the server's maxTimeMS, which only find, aggregate, count, distinct and command steps take")
+            diagnostics.error(path.key("timeoutMS"), "`timeoutMS` is sent as the server's maxTimeMS, which only find, aggregate, count, estimatedDocumentCount, distinct, findOneAndUpdate, findOneAndReplace, findOneAndDelete and command steps take")
+        }
+        if document["timeoutMS"] != nil && document["maxTimeMS"] != nil {
+            diagnostics.error(path.key("maxTimeMS"), "`timeoutMS` is sent as maxTimeMS: give one of the two")
         }
         for key in action.requiredKeys where document[key] == nil {
             diagnostics.error(path, "\"\(action.rawValue)\" needs \"\(key)\"")
@@ -38,7 +42,7 @@ extension StepParser {
         } else {
             guard let name = reader.string(action.rawValue, required: true) else { return nil }
             collection = name
-            for (key, value) in document where key != action.rawValue && !action.commonKeys.contains(key) {
+            for (key, value) in document where key != action.rawValue && !action.commonKeys.contains(key) && key != "readPreference" {
                 arguments.append(key, value)
             }
             checkArgumentShapes(action, arguments, at: path)
@@ -54,6 +58,11 @@ extension StepParser {
         let expect = document["expect"]
         if let expect { expectation(expect, at: path.key("expect"), scope: scope) }
         let expectError = document["expectError"].flatMap { expectedError($0, at: path.key("expectError"), scope: scope) }
+        if expectError?.result != nil, !ExpectedError.partialResultActions.contains(action) {
+            diagnostics.error(
+                path.key("expectError").key("result"),
+                "only a write that can fail part-way reports a result with its error: \(ExpectedError.partialResultActions.map(\.rawValue).joined(separator: ", "))")
+        }
         if expect != nil && document["expectError"] != nil {
             diagnostics.error(path, "a step has \"expect\" or \"expectError\", not both: an operation either succeeds or fails")
         }
@@ -64,9 +73,20 @@ extension StepParser {
             }
             scope.formUnion(save.variables)
         }
-        return OperationStep(
+        var step = OperationStep(
             action: action, collection: collection, arguments: arguments, database: database, expect: expect,
             expectError: expectError, save: save, timeoutMS: reader.integer("timeoutMS", in: 1...Int(Int32.max)))
+        if let value = document["readPreference"] {
+            let at = path.key("readPreference")
+            if !context.live {
+                diagnostics.error(at, Self.sandboxReadPreference)
+            } else if !step.isReadOnly {
+                diagnostics.error(at, "a write always goes to the primary: only reads take a read preference")
+            } else {
+                step.readPreference = readPreference(value, at: at)
+            }
+        }
+        return step
     }
 
     /// Where a `command` may go: the scenario's own database (the sandbox), or `admin` for
@@ -148,18 +168,21 @@ extension StepParser {
                 diagnostics.error(path.key(key), "expected a JSON array, got \(Diagnostics.describe(value))")
             }
         }
-        for key in ["upsert", "ordered", "allowDiskUse"] {
+        for key in ["upsert", "ordered", "allowDiskUse", "bypassDocumentValidation"] {
             if let value = arguments[key], value.boolValue == nil {
                 diagnostics.error(path.key(key), "expected true or false, got \(Diagnostics.describe(value))")
             }
         }
-        for key in ["skip", "limit", "batchSize"] {
+        for key in ["skip", "limit", "batchSize", "maxTimeMS"] {
             if let value = arguments[key], (value.integerValue ?? -1) < 0 {
                 diagnostics.error(path.key(key), "expected a whole number ≥ 0, got \(Diagnostics.describe(value))")
             }
         }
         if let update = arguments["update"], update.documentValue == nil, update.arrayValue == nil {
             diagnostics.error(path.key("update"), "expected an update document or a pipeline (array), got \(Diagnostics.describe(update))")
+        }
+        if let value = arguments["hint"], value.stringValue?.isEmpty != false, value.documentValue == nil {
+            diagnostics.error(path.key("hint"), "expected an index name or an index key pattern such as {\"status\": 1}, got \(Diagnostics.describe(value))")
         }
         if let value = arguments["returnDocument"], !["before", "after"].contains(value.stringValue ?? "") {
             diagnostics.error(path.key("returnDocument"), "expected \"before\" or \"after\", got \(Diagnostics.describe(value))")
@@ -209,5 +232,71 @@ extension StepParser {
                 diagnostics.error(requestPath.key(kind), "\"\(kind)\" needs \"\(key)\"")
             }
         }
+    }
+
+    static let sandboxReadPreference =
+        "a sandbox is written and read by the same test, and a read from a secondary may not see what the test just wrote: `readPreference` is for live files"
+
+    /// `"secondaryPreferred"`, or `{"mode": …, "tagSets": [{…}], "maxStalenessSeconds": 90}`.
+    func readPreference(_ value: BSON, at path: JSONPath) -> ReadPreference? {
+        let modes = ReadPreference.Mode.allCases.map(\.rawValue)
+        if let name = value.stringValue {
+            guard let mode = ReadPreference.Mode(rawValue: name) else {
+                diagnostics.error(path, Diagnostics.unknown("read preference mode", name, among: modes))
+                return nil
+            }
+            return ReadPreference(mode: mode)
+        }
+        guard let document = value.documentValue else {
+            diagnostics.error(path, "expected a mode such as \"secondaryPreferred\", or {\"mode\": …, \"tagSets\": […], \"maxStalenessSeconds\": …}, got \(Diagnostics.describe(value))")
+            return nil
+        }
+        let reader = FieldReader(document, at: path, diagnostics)
+        reader.allowOnly(["mode", "tagSets", "maxStalenessSeconds"], context: " for a read preference")
+        guard let name = reader.string("mode", required: true) else { return nil }
+        guard let mode = ReadPreference.Mode(rawValue: name) else {
+            diagnostics.error(path.key("mode"), Diagnostics.unknown("read preference mode", name, among: modes))
+            return nil
+        }
+        var tagSets: [BSONDocument] = []
+        for (index, element) in (reader.array("tagSets") ?? []).enumerated() {
+            guard let tags = element.documentValue, tags.values.allSatisfy({ $0.stringValue != nil }) else {
+                diagnostics.error(path.key("tagSets").index(index), "expected a tag set such as {\"dc\": \"east\"} (tag values are strings), got \(Diagnostics.describe(element))")
+                continue
+            }
+            tagSets.append(tags)
+        }
+        let staleness = reader.integer("maxStalenessSeconds", in: -1...Int(Int32.max))
+        if let staleness, staleness != -1, staleness < 90 {
+            diagnostics.error(path.key("maxStalenessSeconds"), "MongoDB takes at least 90 seconds (or -1 for no limit), got \(staleness)")
+        }
+        if mode == .primary && (tagSets.contains { !$0.isEmpty } || (staleness ?? -1) != -1) {
+            diagnostics.error(path, "the primary mode takes no tag sets or maxStalenessSeconds: they choose among secondaries")
+        }
+        return ReadPreference(mode: mode, tagSets: tagSets, maxStalenessSeconds: staleness.flatMap { $0 == -1 ? nil : Int64($0) })
+    }
+}
+
+extension ReadPreference {
+    /// `--read-preference`: a mode (`secondaryPreferred`), or the object a file writes
+    /// (`{"mode": "nearest", "tagSets": [{"dc": "east"}]}`); the problem, said as a
+    /// sentence, when it is neither.
+    public static func parse(argument text: String) -> Result<ReadPreference, ValidationError> {
+        let value: BSON
+        if text.trimmingCharacters(in: .whitespaces).hasPrefix("{") {
+            do {
+                value = .document(try ExtendedJSON.parseDocument(text))
+            } catch {
+                return .failure(ValidationError(file: "--read-preference", message: "not JSON: \(error.message)"))
+            }
+        } else {
+            value = .string(text)
+        }
+        let diagnostics = Diagnostics(file: "--read-preference", sourceMap: nil)
+        let parser = StepParser(diagnostics, context: StepParser.Context(
+            live: true, logicalDatabase: "", failPointsDeclared: false, procedures: [:], checks: [], file: "--read-preference"))
+        let parsed = parser.readPreference(value, at: .root)
+        if let first = diagnostics.errors.first { return .failure(first) }
+        return parsed.map { .success($0) } ?? .failure(ValidationError(file: "--read-preference", message: "not a read preference"))
     }
 }

@@ -1,0 +1,49 @@
+import Foundation
+import Mongo
+import XCTest
+
+@testable import PreflightCore
+
+/// `scenarios/schema/scenario.schema.json` takes exactly the arguments the loader takes:
+/// both come from `OperationAction.arguments`, and an editor must not underline a valid
+/// file or pass one the loader refuses.
+final class SchemaTableTests: XCTestCase {
+    static let schemaPath = ScratchServerTestCase.packageRoot + "/scenarios/schema/scenario.schema.json"
+
+    private func definitions() throws -> BSONDocument {
+        let text = try String(contentsOfFile: Self.schemaPath, encoding: .utf8)
+        return try XCTUnwrap(try ExtendedJSON.parseDocument(text)["$defs"]?.documentValue)
+    }
+
+    private func keys(_ definition: BSON?) -> Set<String> {
+        Set(definition?.documentValue?["properties"]?.documentValue?.keys ?? [])
+    }
+
+    func testEveryActionsStepDefinitionHasExactlyTheTablesArguments() throws {
+        let definitions = try definitions()
+        for action in OperationAction.allCases {
+            let definition = definitions[action.rawValue + "Step"]
+            XCTAssertNotNil(definition, "the schema has no \(action.rawValue)Step")
+            guard let arguments = action.argumentKeys else { continue }
+            // `timeoutMS` is a common key the loader refuses, with a reason, where it cannot apply.
+            let common = action.commonKeys.filter { $0 != "timeoutMS" || action.acceptsTimeout }
+            let expected = Set([action.rawValue] + arguments + common + (action.takesReadPreference ? ["readPreference"] : []))
+            XCTAssertEqual(keys(definition), expected, "\(action.rawValue): schema \(keys(definition).subtracting(expected).sorted()) not in the table, table \(expected.subtracting(keys(definition)).sorted()) not in the schema")
+        }
+    }
+
+    func testTheStepDispatchNamesEveryAction() throws {
+        let step = try XCTUnwrap(try definitions()["step"]).extendedJSON(.relaxed)
+        for key in StepParser.actionKeys {
+            XCTAssertTrue(step.contains("{\"required\":[\"\(key)\"]}"), "the schema's step does not dispatch on \(key)")
+        }
+    }
+
+    func testBulkWriteRequestsTakeTheLoadersArguments() throws {
+        let requests = try XCTUnwrap(try definitions()["bulkRequest"]?.documentValue?["properties"]?.documentValue)
+        XCTAssertEqual(Set(requests.keys), Set(StepParser.bulkRequestKinds.keys))
+        for (kind, shape) in StepParser.bulkRequestKinds {
+            XCTAssertEqual(keys(requests[kind]), Set(shape.allowed), kind)
+        }
+    }
+}
