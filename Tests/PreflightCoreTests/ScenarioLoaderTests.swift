@@ -1408,7 +1408,7 @@ final class ScenarioLoaderTests: LoaderCorpusTestCase {
         XCTAssertEqual(find.arguments["filter"]?.documentValue?.keys, ["status", "delivery_confirmed", "billed"])
         XCTAssertEqual(find.expect, [["_id": "o-1"]])
         if case .whole("billable")? = find.save {} else { XCTFail("save is \(String(describing: find.save))") }
-        guard case .run(let procedure, let arguments) = test.steps[1].kind else { return XCTFail("steps[1] is \(test.steps[1].kind)") }
+        guard case .run(let procedure, let arguments, nil) = test.steps[1].kind else { return XCTFail("steps[1] is \(test.steps[1].kind)") }
         XCTAssertEqual(procedure, "billing.run")
         XCTAssertEqual(arguments, ["month": ["$$var": "month"]])
         XCTAssertEqual(test.expectCollections.map { $0.collection }, ["orders"])

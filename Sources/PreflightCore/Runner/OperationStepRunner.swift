@@ -49,6 +49,7 @@ enum OperationStepRunner {
                 transaction.failedStep = title
                 throw error
             }
+            if environment.passesErrorsUp { throw ProcedureError(step: title, error: error) }
             throw RunFailure.errored(Failures.unexpected(title, error))
         }
 
@@ -76,4 +77,10 @@ enum OperationStepRunner {
             break
         }
     }
+}
+
+/// An operation's error inside a `run` step that expects one: which step failed, and how.
+struct ProcedureError: Error {
+    let step: String
+    let error: MongoError
 }

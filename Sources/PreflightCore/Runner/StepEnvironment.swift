@@ -8,6 +8,9 @@ struct StepEnvironment {
     var session: ClientSession?
     /// Set inside a `transaction` step.
     var transaction: TransactionAttempt?
+    /// Set inside a `run` step that expects an error: a failing operation's `MongoError`
+    /// goes up as it is, for the step to match, instead of ending the test.
+    var passesErrorsUp = false
     /// The sandbox, or the live database.
     let database: String
     let scenario: Scenario

@@ -17,13 +17,30 @@ enum StepRunner {
         case .operation(let operation):
             try OperationStepRunner.run(operation, step: step, environment)
 
-        case .run(let name, let arguments):
+        case .run(let name, let arguments, let expectError):
             guard let procedure = environment.scenario.procedures[name] else {
                 throw RunFailure.errored(TestProblem(type: "internal", message: "\(step.title): no procedure \"\(name)\""))
             }
             let bound = try Substitution.document(arguments, environment.scope)
             let scope = environment.scope.child(Dictionary(bound.elements.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
-            try nested(step) { try run(procedure.steps, environment.with(scope: scope)) }
+            guard let expectError else {
+                return try nested(step) { try run(procedure.steps, environment.with(scope: scope)) }
+            }
+            var inner = environment.with(scope: scope)
+            inner.passesErrorsUp = true
+            do {
+                try nested(step) { try run(procedure.steps, inner) }
+            } catch let failed as ProcedureError {
+                if let problem = try ErrorExpectation.check(failed.error, against: expectError, scope: environment.scope) {
+                    throw RunFailure.failed(TestProblem(
+                        type: "expectedError", message: "\(step.title): \(failed.step): \(problem)",
+                        details: "step: \(failed.step)\n\(problem)\nerror: \(failed.error.description)"))
+                }
+                environment.log.append("  failed as expected at \(failed.step): \(failed.error.message)")
+                return
+            }
+            throw RunFailure.failed(TestProblem(
+                type: "expectedError", message: "\(step.title): expected the procedure to fail, but every step of it succeeded"))
 
         case .forEach(let variable, let element, let steps):
             let value = try environment.scope.resolve(variable)

@@ -12,7 +12,7 @@ struct ProcedureGraph {
             var hasTransaction = false
             Self.visit(procedure.steps) { step in
                 switch step.kind {
-                case .run(let target, _): called.append(target)
+                case .run(let target, _, _): called.append(target)
                 case .transaction, .parallel: hasTransaction = true
                 default: break
                 }

@@ -5,7 +5,7 @@ public struct Step: Sendable {
     public indirect enum Kind: Sendable {
         case operation(OperationStep)
         /// Runs a procedure with its parameters bound, in a scope of its own.
-        case run(procedure: String, arguments: BSONDocument)
+        case run(procedure: String, arguments: BSONDocument, expectError: ExpectedError? = nil)
         /// Runs `steps` once per element of the array variable, the element bound to `as`.
         case forEach(variable: String, element: String, steps: [Step])
         case repeatSteps(count: Int, steps: [Step])
@@ -37,7 +37,7 @@ public struct Step: Sendable {
         switch kind {
         case .operation(let operation):
             what = operation.action == .command ? "command \(operation.commandName ?? "")" : "\(operation.action.rawValue) \(operation.collection)"
-        case .run(let procedure, _): what = "run \(procedure)"
+        case .run(let procedure, _, _): what = "run \(procedure)"
         case .forEach(let variable, _, _): what = "forEach \(variable)"
         case .repeatSteps(let count, _): what = "repeat \(count)"
         case .parallel(let branches): what = "parallel (\(branches.count) branches)"

@@ -9,7 +9,7 @@ extension StepParser {
         let path = reader.path, document = reader.document
         switch action {
         case "run":
-            reader.allowOnly(["run", "with", "name"])
+            reader.allowOnly(["run", "with", "expectError", "name"])
             guard let name = reader.string("run", required: true) else { return nil }
             let arguments = reader.document("with") ?? [:]
             guard let params = context.procedures[name] else {
@@ -23,7 +23,13 @@ extension StepParser {
                 diagnostics.error(path.key("with"), "\"\(name)\" needs the parameter \"\(param)\"")
             }
             substitutions(in: .document(arguments), at: path.key("with"), scope: scope, expectation: false)
-            return .run(procedure: name, arguments: arguments)
+            // The procedure must fail: the first operation that does ends it, and its error
+            // is matched as an operation's `expectError` is.
+            let expectError = document["expectError"].flatMap { expectedError($0, at: path.key("expectError"), scope: scope) }
+            if expectError?.result != nil {
+                diagnostics.error(path.key("expectError").key("result"), "a procedure has no result of its own; expect the failing write's result on that step")
+            }
+            return .run(procedure: name, arguments: arguments, expectError: expectError)
 
         case "forEach":
             reader.allowOnly(["forEach", "as", "steps", "name"])
@@ -187,7 +193,7 @@ extension StepParser {
         ProcedureGraph.visit(steps) { step in
             guard case .transaction(let inner, _, _) = step.kind else { return }
             ProcedureGraph.visit(inner) { nested in
-                if case .run(let procedure, _) = nested.kind, context.transactionalProcedures.contains(procedure) {
+                if case .run(let procedure, _, _) = nested.kind, context.transactionalProcedures.contains(procedure) {
                     diagnostics.error(
                         nested.path,
                         "the procedure `\(procedure)` runs a transaction or a \"parallel\" step, so it cannot run inside a transaction")
@@ -206,7 +212,7 @@ extension StepParser {
             case .compat:
                 diagnostics.error(step.path, "a \"compat\" step cannot run inside a transaction: it reads outside the transaction's session, and would not see its writes")
             case .repeatSteps(_, let inner), .forEach(_, _, let inner): checkNoNestedTransaction(inner)
-            case .run(let procedure, _) where context.transactionalProcedures.contains(procedure):
+            case .run(let procedure, _, _) where context.transactionalProcedures.contains(procedure):
                 diagnostics.error(step.path, "the procedure `\(procedure)` runs a transaction or a \"parallel\" step, so it cannot run inside a transaction")
             default: break
             }

@@ -19,7 +19,7 @@ struct StepWalk {
                 inner = steps
             case .parallel(let branches):
                 inner = branches.flatMap { $0 }
-            case .run(let procedure, _):
+            case .run(let procedure, _, _):
                 guard visited.insert(procedure).inserted, let steps = procedures[procedure]?.steps else { continue }
                 inner = steps
             case .operation, .failPoint, .compat, .sleep, .expectVariable, .check, .exec, .http:
