@@ -31,14 +31,19 @@ public final class ConnectionPool: @unchecked Sendable {
     ///     whose fail points must reach its own connections and nobody else's.
     ///   - serverSelectionTimeoutMS: replaces the URI's, for work that must not wait long.
     /// - Throws: `MongoError` of kind `.client` for a malformed URI.
+    /// `--server-timeout`: how long a pool waits for a server when its caller names no
+    /// time of its own, over the URI's `serverSelectionTimeoutMS` (libmongoc's 30 s).
+    /// Set once, before the first pool opens.
+    nonisolated(unsafe) public static var defaultServerSelectionTimeoutMS: Int32?
+
     public init(
         uri uriString: String, monitor: CommandMonitor? = nil, appName: String = "preflight",
         replacingURIAppName: Bool = false, serverSelectionTimeoutMS: Int32? = nil
     ) throws(MongoError) {
         let uri = try ConnectionString.parse(uriString)
         if replacingURIAppName { _ = mongoc_uri_set_appname(uri, appName) }
-        if let serverSelectionTimeoutMS {
-            _ = mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, serverSelectionTimeoutMS)
+        if let timeout = serverSelectionTimeoutMS ?? Self.defaultServerSelectionTimeoutMS {
+            _ = mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, timeout)
         }
         guard let pool = mongoc_client_pool_new(uri) else {
             mongoc_uri_destroy(uri)
@@ -61,6 +66,11 @@ public final class ConnectionPool: @unchecked Sendable {
         self.events = events
         self.redactedURI = URIRedaction.redact(uriString)
         self.appName = named ?? appName
+    }
+
+    /// How long the pool's clients wait for a server, in milliseconds.
+    public var serverSelectionTimeoutMS: Int32 {
+        mongoc_uri_get_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 30_000)
     }
 
     /// Lends a client to `body` and returns it to the pool afterwards. Blocks while the

@@ -60,6 +60,7 @@ struct CompatCommand: ParsableCommand {
     var database: [String] = []
 
     @OptionGroup var reportOptions: ReportOptions
+    @OptionGroup var timeout: ServerTimeout
 
     func validate() throws {
         guard uri != nil else {
@@ -71,6 +72,7 @@ struct CompatCommand: ParsableCommand {
     }
 
     func run() throws {
+        timeout.apply()
         let report = ReportTarget(reportOptions, started: Date())
         let selection: DatabaseSelection
         do {

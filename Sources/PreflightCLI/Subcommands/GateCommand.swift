@@ -76,6 +76,7 @@ struct GateCommand: ParsableCommand {
     var keepDatabases = false
 
     func run() throws {
+        serverOptions.timeout.apply()
         let report = GateReportTarget(reportOptions, checklist: checklist, started: Date())
         let selection: DatabaseSelection
         do {

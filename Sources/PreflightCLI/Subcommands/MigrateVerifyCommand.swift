@@ -85,6 +85,7 @@ struct MigrateVerifyCommand: ParsableCommand {
     }
 
     func run() throws {
+        serverOptions.timeout.apply()
         let report = ReportTarget(reportOptions, started: Date())
         let (migrations, errors) = MigrationLoader().loadAll(paths)
         guard errors.isEmpty else {

@@ -20,6 +20,8 @@ struct ServerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds to wait for a scratch server to answer ping.", valueName: "seconds"))
     var readinessTimeout: Double = 30
 
+    @OptionGroup var timeout: ServerTimeout
+
     func validate() throws {
         if uri != nil && scratch != nil { throw ValidationError("--uri and --scratch cannot be used together: --uri names the server.") }
         if readinessTimeout <= 0 { throw ValidationError("--readiness-timeout must be a positive number of seconds.") }

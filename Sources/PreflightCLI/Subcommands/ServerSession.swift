@@ -61,8 +61,11 @@ final class ServerSession: @unchecked Sendable {
             runOptions.serverIsUp = { server.isRunning }
             runOptions.onScratchServer = !runOptions.scratchHoldsSnapshot
         }
+        options.timeout.apply()
         let run: ScenarioRun
+        let waiting = WaitingLine(what: "the server at \(URIRedaction.redact(uri))", limit: scratch == nil ? options.timeout.seconds : 10)
         do {
+            defer { waiting.finish() }
             run = try ScenarioRun(uri: uri, options: runOptions, serverSelectionTimeoutMS: scratch == nil ? nil : 10_000)
         } catch {
             scratch?.stop()
