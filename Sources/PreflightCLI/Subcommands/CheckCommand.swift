@@ -33,6 +33,14 @@ struct CheckCommand: ParsableCommand {
         if let problem = VariableOverrides.problem(scenarioOptions.variableNames, declared: declared) {
             throw CommandFailure.exit(problem, .usage)
         }
+        if let missing = scenarioOptions.missingExactTest(in: catalog) {
+            throw CommandFailure.exit(missing, .usage)
+        }
+        if scenarioOptions.list {
+            let selection = TestSelection(exact: scenarioOptions.exactTests).select(catalog.scenarios)
+            ScenarioOptions.listing(selection).forEach { print($0) }
+            return
+        }
         for scenario in catalog.scenarios {
             print("✓ \(scenario.file): \(scenario.tests.count) test\(scenario.tests.count == 1 ? "" : "s") (\(scenario.mode.rawValue))")
             // What running the file would start and send, before anyone runs it.

@@ -138,6 +138,9 @@ struct RunCommand: ParsableCommand {
         if let problem = VariableOverrides.problem(scenarioOptions.variableNames, declared: catalog.scenarios.reduce(into: Set<String>()) { $0.formUnion($1.declaredVars) }) {
             throw usage(problem, report)
         }
+        if let missing = scenarioOptions.missingExactTest(in: catalog) {
+            throw usage(missing + " Nothing was run.", report)
+        }
         guard !catalog.scenarios.isEmpty else {
             let message = "No scenario files in \(scenarioOptions.searchPaths.joined(separator: ", ")); nothing was run."
             report.write([.problem("nothing to run", tests: [("scenario files", TestProblem(type: "invalidInput", message: message))])])
@@ -156,8 +159,14 @@ struct RunCommand: ParsableCommand {
         if let shard {
             Console.standardError("Shard \(shard): \(files.count) of \(catalog.scenarios.count) scenario files.")
         }
-        let selection = TestSelection(filter: filter, tags: tag).select(files)
-        if selection.isEmpty, let shard, !TestSelection(filter: filter, tags: tag).select(catalog.scenarios).isEmpty {
+        let chooser = TestSelection(filter: filter, tags: tag, exact: scenarioOptions.exactTests)
+        let selection = chooser.select(files)
+        if scenarioOptions.list {
+            // What would run, said without connecting to anything or writing a report.
+            ScenarioOptions.listing(selection).forEach { ConsoleReport.standardOutput($0) }
+            return
+        }
+        if selection.isEmpty, let shard, !chooser.select(catalog.scenarios).isEmpty {
             // Another shard has the tests: a matrix with more machines than files is not an error.
             ConsoleReport.standardOutput("Shard \(shard) has no tests to run; the other shards run them.")
             let unwritten = report.writeAll([])
@@ -223,8 +232,10 @@ struct RunCommand: ParsableCommand {
     private func noMatch(_ catalog: ScenarioCatalog) -> String {
         let tags = Set(catalog.scenarios.flatMap { $0.tags + $0.tests.flatMap(\.tags) }).sorted()
         let asked = selectionDescription
+        let names = catalog.scenarios.flatMap { $0.tests.map(\.name) }
+        let nearest = filter.flatMap { NearestName.containing($0, among: names) }.map { " The nearest test name: \"\($0)\"." } ?? ""
         return "No test matches \(asked) in \(catalog.scenarios.count) file\(catalog.scenarios.count == 1 ? "" : "s")"
-            + (tags.isEmpty ? "." : "; the tags in use: \(tags.joined(separator: ", ")).") + " Nothing was run."
+            + (tags.isEmpty ? "." : "; the tags in use: \(tags.joined(separator: ", ")).") + nearest + " Nothing was run. (`preflight run --list` lists every test.)"
     }
 
     private func runOptions(_ database: String?, readPreference: ReadPreference?) -> RunOptions {

@@ -6,8 +6,12 @@ import PreflightCore
 /// The options that choose and parameterise scenarios, shared by `run` and `check`.
 struct ScenarioOptions: ParsableArguments {
     @Argument(help: ArgumentHelp(
-        "Scenario files, or folders searched recursively for *.json (default: scenarios).", valueName: "paths"))
+        "Scenario files, or folders searched recursively for *.json (default: scenarios). FILE::\"test name\" selects exactly that test of the file (as --list prints it).",
+        valueName: "paths"))
     var paths: [String] = []
+
+    @Flag(help: "List every selected test as FILE::test name with its tags, and exit without connecting to anything.")
+    var list = false
 
     @Option(
         name: .customLong("var"),
@@ -16,7 +20,15 @@ struct ScenarioOptions: ParsableArguments {
             valueName: "name=value"))
     var variables: [String] = []
 
-    var searchPaths: [String] { paths.isEmpty ? ["scenarios"] : paths }
+    var searchPaths: [String] { paths.isEmpty ? ["scenarios"] : paths.map { $0.components(separatedBy: "::")[0] } }
+
+    /// The tests named exactly, `FILE::test name`.
+    var exactTests: [ExactTest] {
+        paths.compactMap { path in
+            guard let separator = path.range(of: "::") else { return nil }
+            return ExactTest(file: String(path[..<separator.lowerBound]), test: String(path[separator.upperBound...]))
+        }
+    }
 
     func validate() throws {
         _ = try variableOverrides()
@@ -61,6 +73,31 @@ struct ScenarioOptions: ParsableArguments {
     /// The names given with `--var`, in order.
     var variableNames: [String] {
         variables.compactMap { assignment in assignment.firstIndex(of: "=").map { String(assignment[..<$0]) } }
+    }
+
+    /// Why an exactly named test is not there, with the nearest names; nil when all are.
+    func missingExactTest(in catalog: ScenarioCatalog) -> String? {
+        for wanted in exactTests {
+            guard let scenario = catalog.scenarios.first(where: { wanted.names($0.file) }) else {
+                return "\(wanted.file)::\(wanted.test): \(wanted.file) is not a scenario file"
+            }
+            let names = scenario.tests.map(\.name)
+            if !names.contains(wanted.test) {
+                let nearest = NearestName.suggestion(for: wanted.test, among: names).map { "; did you mean \"\($0)\"?" } ?? ""
+                return "\(scenario.file) has no test named \"\(wanted.test)\"\(nearest) Its tests: " + names.map { "\"\($0)\"" }.joined(separator: ", ") + "."
+            }
+        }
+        return nil
+    }
+
+    /// `--list`: each test as `FILE::test name`, and its tags and the file's, if any.
+    static func listing(_ selection: [(scenario: Scenario, tests: [ScenarioTest])]) -> [String] {
+        selection.flatMap { scenario, tests in
+            tests.map { test in
+                let tags = scenario.tags + test.tags.filter { !scenario.tags.contains($0) }
+                return "\(scenario.file)::\(test.name)" + (tags.isEmpty ? "" : "  [" + tags.joined(separator: ", ") + "]")
+            }
+        }
     }
 
     /// Loads and validates everything, offline.

@@ -31,6 +31,27 @@ public enum NearestName {
         return best?.candidate
     }
 
+    /// The candidate holding text nearest `fragment`, for a `--filter` (a substring) that
+    /// matched nothing: each candidate's windows of the fragment's length are compared.
+    public static func containing(_ fragment: String, among candidates: [String]) -> String? {
+        let typed = Array(fragment.lowercased())
+        guard !typed.isEmpty, typed.count <= 200 else { return nil }
+        let limit = max(2, typed.count / 3)
+        var best: (candidate: String, distance: Int)?
+        for candidate in candidates {
+            let known = Array(candidate.lowercased())
+            guard known.count >= typed.count - limit, known.count <= 10_000 else { continue }
+            let width = min(typed.count, known.count)
+            var nearest = Int.max
+            for start in 0...(known.count - width) {
+                nearest = min(nearest, distance(typed, Array(known[start..<(start + width)])))
+                if nearest == 0 { break }
+            }
+            if nearest <= limit, best.map({ nearest < $0.distance }) ?? true { best = (candidate, nearest) }
+        }
+        return best?.candidate
+    }
+
     /// Optimal string alignment distance: insertions, deletions, substitutions and
     /// transpositions of adjacent characters, each costing one.
     static func distance(_ a: [Character], _ b: [Character]) -> Int {
