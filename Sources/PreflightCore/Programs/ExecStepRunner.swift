@@ -39,7 +39,11 @@ enum ExecStepRunner {
         let stderr = process.stderr.text.text
         var result: BSONDocument = ["exitCode": .int32(status), "stdout": .string(stdout), "stderr": .string(stderr)]
         if complete, let json = ProgramResult.json(stdout) { result.append("json", json) }
-        environment.log.append(.deferred { "  exit \(status) after \(FixedPoint.text(Date().timeIntervalSince(started), places: 3)) s\n" + indented(stdout, "stdout") + indented(stderr, "stderr") })
+        let elapsed = Date().timeIntervalSince(started)
+        environment.log.append(.deferred {
+            ("  exit \(status) after \(FixedPoint.text(elapsed, places: 3)) s\n" + indented(stdout, "stdout") + indented(stderr, "stderr"))
+                .trimmingCharacters(in: .newlines)
+        })
         if status != 0, exec.expect?.documentValue?["exitCode"] == nil {
             throw RunFailure.failed(TestProblem(
                 type: "exec",

@@ -27,12 +27,12 @@ final class CommandLog: @unchecked Sendable {
             // the line cost more than the command's round trip.
             let name = event.commandName
             log.append(.deferred { "→ \(database).\(name) \(Self.shown(command.document))" })
-        case .succeeded(_, let microseconds):
+        case .succeeded(let reply, let microseconds):
             let name = event.commandName
-            log.append(.deferred { "← \(name) ok (\(Self.milliseconds(microseconds)))" })
-        case .failed(let message, _, let microseconds):
+            log.append(.deferred { "← \(name) ok (\(Self.milliseconds(microseconds))) \(Self.shown(reply: reply.document))" })
+        case .failed(let message, let reply, let microseconds):
             let name = event.commandName
-            log.append(.deferred { "← \(name) failed (\(Self.milliseconds(microseconds))): \(message)" })
+            log.append(.deferred { "← \(name) failed (\(Self.milliseconds(microseconds))): \(message) \(Self.shown(reply: reply.document))" })
         }
     }
 
@@ -41,6 +41,15 @@ final class CommandLog: @unchecked Sendable {
     private static func shown(_ command: BSONDocument) -> String {
         var shown = command
         for key in ["lsid", "$clusterTime", "$db", "$readPreference"] { shown[key] = nil }
+        return Redaction.redact(.document(shown)).extendedJSON(.relaxed).clipped(to: 600)
+    }
+
+    /// A reply as a log shows it: what the server answered (the documents a find
+    /// returned, the counts a write reports), redacted and clipped, without the cluster
+    /// time every reply carries.
+    private static func shown(reply: BSONDocument) -> String {
+        var shown = reply
+        for key in ["$clusterTime", "operationTime", "electionId", "opTime", "lsid"] { shown[key] = nil }
         return Redaction.redact(.document(shown)).extendedJSON(.relaxed).clipped(to: 600)
     }
 

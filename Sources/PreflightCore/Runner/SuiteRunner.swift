@@ -125,6 +125,7 @@ final class SuiteRunner {
             if let failure = runOnce(test, of: scenario, database: database, sandbox: sandbox, programs: programs, log: log) {
                 failures.append((iteration, failure))
                 log.append("✗ \(failure.problem.message)")
+                log.iterationFailed()
             }
         }
         let duration = Date().timeIntervalSince(started)
