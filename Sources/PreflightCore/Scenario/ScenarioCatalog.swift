@@ -100,7 +100,10 @@ public struct ScenarioCatalog: Sendable {
         }
         if document["library"] != nil && document["tests"] == nil {
             do {
-                errors += try Library.load(input)?.errors ?? []
+                let structural = try Library.load(input)?.errors ?? []
+                errors += structural
+                // Its steps too, so `check lib/` finds what an including file would.
+                if structural.isEmpty { errors += loader.libraryProblems(input) }
                 libraries.append(file)
             } catch {
                 errors += error.errors

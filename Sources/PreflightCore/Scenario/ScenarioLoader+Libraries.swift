@@ -127,3 +127,31 @@ struct NamedSources {
         }
     }
 }
+
+extension ScenarioLoader {
+    /// A library's problems found on its own, as `preflight check lib/` sees it: its
+    /// procedures and checks read as any including scenario reads them (actions,
+    /// arguments, operators), where the only variables are each procedure's `params` and
+    /// what its steps save. A file's `vars` are not there: a procedure that needs one
+    /// takes it as a parameter.
+    func libraryProblems(_ input: InputText) -> [ValidationError] {
+        let directory = URL(fileURLWithPath: input.file).absoluteURL.deletingLastPathComponent()
+        let name = URL(fileURLWithPath: input.file).lastPathComponent
+        let host = directory.appendingPathComponent("(checking \(name) on its own).json").path
+        let text = #"{"preflight": 1, "name": "library check", "include": ["# + Self.jsonString(name)
+            + #"], "tests": [{"name": "t", "steps": [], "expectCollections": {"c": []}}]}"#
+        guard let document = try? ExtendedJSON.parseDocument(text) else { return [] }
+        do {
+            _ = try load(document, file: host, bytes: Array(text.utf8))
+            return []
+        } catch {
+            // Only what is wrong in the library: the host file is ours.
+            let library = URL(fileURLWithPath: input.file).standardizedFileURL.path
+            return error.errors.filter { URL(fileURLWithPath: $0.file).standardizedFileURL.path == library }
+        }
+    }
+
+    private static func jsonString(_ text: String) -> String {
+        BSON.string(text).extendedJSON(.relaxed)
+    }
+}
