@@ -18,7 +18,7 @@ struct Preflight: ParsableCommand {
             command-line usage.
             """,
         version: PreflightVersion.current,
-        subcommands: [RunCommand.self, CheckCommand.self, CompatCommand.self, MigrateCommand.self, GateCommand.self, CaptureCommand.self, ScratchCommand.self, SandboxesCommand.self]
+        subcommands: [InitCommand.self, RunCommand.self, CheckCommand.self, CompatCommand.self, MigrateCommand.self, GateCommand.self, CaptureCommand.self, ScratchCommand.self, SandboxesCommand.self]
     )
 
     static func main() {

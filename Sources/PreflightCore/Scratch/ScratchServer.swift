@@ -195,7 +195,7 @@ extension ScratchServer {
 
     /// The running binary's real path. argv[0] is only what the shell was given: a bare
     /// `preflight` found on PATH would be resolved against the working directory.
-    static func executablePath() -> String {
+    public static func executablePath() -> String {
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
         return URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().path
     }
