@@ -1,7 +1,7 @@
 import Mongo
 import XCTest
 
-/// Every operation of DESIGN §3's table, against a real scratch server.
+/// Every operation of the README's “Scenario files” table, against a real scratch server.
 final class CollectionOperationTests: ScratchServerTestCase {
     private func orders(_ client: MongoClient) -> MongoCollection {
         client.collection("orders", in: database)

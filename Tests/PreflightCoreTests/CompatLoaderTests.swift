@@ -170,7 +170,7 @@ final class CompatLoaderTests: LoaderCorpusTestCase {
         ])
     }
 
-    /// DESIGN §5's spec, as the pack ships it: five fields in order, one rule, no scope.
+    /// the README's “Compat specs” spec, as the pack ships it: five fields in order, one rule, no scope.
     func testTheEarlyBirdSpecLoads() throws {
         let file = ScratchServerTestCase.packageRoot + "/scenarios/earlybird/compat/orders-0.7.json"
         let spec = try CompatLoader.load(file: file)

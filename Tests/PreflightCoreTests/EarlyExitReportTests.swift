@@ -4,7 +4,7 @@ import XCTest
 
 @testable import PreflightCore
 
-/// DESIGN §9: the JUnit report is always written — also when a run ends early: invalid
+/// the README, “Running (reports)”: the JUnit report is always written — also when a run ends early: invalid
 /// input (exit 2), no server (exit 3), a selection that matches nothing (exit 64), Ctrl-C
 /// (exit 130), a scratch server that dies mid-run (exit 3). CI reads the report even when
 /// the job failed, so a stale one from an earlier, passing run must never survive: it

@@ -3,7 +3,7 @@ import XCTest
 
 @testable import PreflightCore
 
-/// DESIGN §4, rule by rule and operator by operator: what matches, and for what does not,
+/// the README, “Scenario files (matching)”, rule by rule and operator by operator: what matches, and for what does not,
 /// the exact path and message a user will read.
 final class MatcherTests: XCTestCase {
     private let matcher = Matcher()

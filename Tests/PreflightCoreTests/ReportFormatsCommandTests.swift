@@ -4,7 +4,7 @@ import XCTest
 
 @testable import PreflightCore
 
-/// `preflight run --json PATH --summary PATH` as CI runs it (DESIGN §9): the built binary
+/// `preflight run --json PATH --summary PATH` as CI runs it (the README, “Running (reports)”): the built binary
 /// on the fixture folders, against the class's scratch server. Both reports are read back
 /// and held to the JUnit report written by the same run, and, like it, are written on
 /// every exit: invalid input, no server, an empty selection, Ctrl-C.
@@ -71,7 +71,7 @@ final class ReportFormatsCommandTests: ScratchServerTestCase {
         let failure = try XCTUnwrap(password["failure"] as? [String: String])
         XCTAssertEqual(failure["type"], "mismatch")
         XCTAssertTrue(failure["message"]?.hasPrefix("tests[0].steps[1]: find users: result[0].password: expected <redacted>") ?? false, "\(failure)")
-        // The commands it sent (§9), from the fixtures' insert to the failing find.
+        // The commands it sent, from the fixtures' insert to the failing find.
         let output = try XCTUnwrap(password["output"] as? String)
         let sent = output.split(separator: "\n").filter { $0.hasPrefix("→ ") }
         XCTAssertTrue(sent.contains { $0.contains(".insert {") && $0.contains(#""password":"<redacted>""#) }, output)

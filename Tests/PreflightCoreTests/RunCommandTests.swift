@@ -5,7 +5,7 @@ import XCTest
 @testable import PreflightCore
 
 /// `preflight run` and `preflight check` as CI runs them: the built binary, its exit code,
-/// its console and its JUnit report (DESIGN §8–§9), against the class's scratch server.
+/// its console and its JUnit report (the README, “Running” and “Running (reports)”), against the class's scratch server.
 final class RunCommandTests: ScratchServerTestCase {
     /// The fixture folders hold transactions and files that require a replica set.
     override class var topology: ScratchTopology { .replicaSet }
@@ -88,7 +88,7 @@ final class RunCommandTests: ScratchServerTestCase {
         try assertFailPointsAreOff()
     }
 
-    /// DESIGN §10: values of keys like password and token are redacted in every output,
+    /// the README, “Running (redaction)”: values of keys like password and token are redacted in every output,
     /// the one-line failure message included.
     func testSecretsNeverReachTheConsoleOrTheReport() throws {
         let junit = folder.path + "/junit.xml"
@@ -99,7 +99,7 @@ final class RunCommandTests: ScratchServerTestCase {
         XCTAssertEqual(result.lastLine, "0 passed, 2 failed, 0 skipped", result.transcript)
         let report = try String(contentsOfFile: junit, encoding: .utf8)
         XCTAssertTrue(report.contains("result[0].password"), report)
-        // The command log (§9) is there, in the console with --verbose and in the failure's
+        // The command log is there, in the console with --verbose and in the failure's
         // body, with the secret inside the inserted document replaced.
         XCTAssertTrue(result.standardOutput.contains(".insert {"), result.standardOutput)
         XCTAssertTrue(report.contains("commands and steps:"), report)
@@ -143,7 +143,7 @@ final class RunCommandTests: ScratchServerTestCase {
             let result = try preflight(["run", ScenarioFixtures.passing, "--uri", try uri, "--junit", folder.path + "/junit.xml"] + selection)
             XCTAssertEqual(result.status, 64, "\(selection): \(result.transcript)")
             XCTAssertTrue(result.standardError.contains("Nothing was run"), result.standardError)
-            // The report is always written (DESIGN §9): here it says why nothing ran.
+            // The report is always written (the README, “Running (reports)”): here it says why nothing ran.
             JUnitCases.validate(folder.path + "/junit.xml")
             XCTAssertEqual(try JUnitCases.read(folder.path + "/junit.xml").map(\.outcome), ["error"])
         }

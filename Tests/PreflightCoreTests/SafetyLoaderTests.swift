@@ -5,7 +5,7 @@ import XCTest
 @testable import PreflightCore
 
 /// What the loader refuses so that a scenario cannot reach outside its sandbox or the
-/// run's own connections (DESIGN §2, §3, §10, and README "Where this build reads the
+/// run's own connections (the README, “Scenario files (sandboxes)” and “Scenario files” and “Running (redaction)”, and README "Where this build reads the
 /// design more strictly"): each broken file is held to the exact `file:LINE:COL: path:
 /// message` it must produce. Offline: no server.
 ///

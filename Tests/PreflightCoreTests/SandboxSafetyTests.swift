@@ -4,7 +4,7 @@ import XCTest
 
 @testable import PreflightCore
 
-/// The sandbox holds on a real server (DESIGN §2 "Sandbox isolation", §10, README "Where
+/// The sandbox holds on a real server (the README, “Scenario files (sandboxes)” and redaction, README "Where
 /// this build reads the design more strictly"): writes that name the scenario's logical
 /// database land in the sandbox and nowhere else, fail points reach only the run's own
 /// connections even when the URI names the application's app name, a `parallel` step
@@ -115,7 +115,7 @@ final class SandboxSafetyTests: ScratchServerTestCase {
 
     /// The same writes with the database named through a variable: the loader cannot see
     /// the name, so either it refuses the stage or the run keeps it in the sandbox; never
-    /// may a database the run did not create appear (DESIGN §2: "never writes to, drops,
+    /// may a database the run did not create appear (the README, “Scenario files (sandboxes)”: "never writes to, drops,
     /// or creates anything in a database it did not create in this run").
     func testOutAndMergeIntoAnotherDatabaseThroughAVariableNeverLeaveTheSandbox() throws {
         let victim = "victim_" + ObjectID().hex

@@ -4,7 +4,7 @@ import XCTest
 
 @testable import PreflightCore
 
-/// `--jobs N` and `--shard K/N` (DESIGN §8) through the built binary against the class's
+/// `--jobs N` and `--shard K/N` (the README, “Running”) through the built binary against the class's
 /// scratch server: any number of jobs gives the same results and the same reports in the
 /// same order, shards split the files with neither a gap nor an overlap, and parallel
 /// runs leave no sandbox behind.

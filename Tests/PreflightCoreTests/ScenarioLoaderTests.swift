@@ -5,7 +5,7 @@ import XCTest
 @testable import PreflightCore
 
 /// A corpus of broken scenario files, each loaded from disk and held to the exact errors
-/// DESIGN §3 asks for (`file:LINE:COL: json.path: message`), plus valid files that must load.
+/// the README, “Scenario files” asks for (`file:LINE:COL: json.path: message`), plus valid files that must load.
 ///
 /// Every expected line:column below was worked out from the text of its case, not copied
 /// from the loader: a key's error points at the key's opening quote, an array element's at
@@ -14,7 +14,7 @@ final class ScenarioLoaderTests: LoaderCorpusTestCase {
 
     // MARK: - Shared texts
 
-    /// A library as DESIGN §3 describes it: `billing.run(month)` and a check.
+    /// A library as the README, “Scenario files” describes it: `billing.run(month)` and a check.
     static let billingLibrary = #"""
         {
           "preflight": 1,
@@ -858,7 +858,7 @@ final class ScenarioLoaderTests: LoaderCorpusTestCase {
         assertCorpus(Self.checks)
     }
 
-    /// A check is read-only (DESIGN §3): neither a writing command nor an `$out` stage.
+    /// A check is read-only (the README, “Scenario files”): neither a writing command nor an `$out` stage.
     func testChecksThatWriteThroughACommandOrAPipelineAreRejected() {
         assertCorpus([
             Broken(
@@ -1311,7 +1311,7 @@ final class ScenarioLoaderTests: LoaderCorpusTestCase {
 
     // MARK: - Valid files
 
-    /// DESIGN §3's example, with its library and NDJSON fixture file beside it.
+    /// the README's “Scenario files” example, with its library and NDJSON fixture file beside it.
     static let designExample = #"""
         {
           "preflight": 1,

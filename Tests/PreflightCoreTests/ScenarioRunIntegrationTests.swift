@@ -10,7 +10,7 @@ import XCTest
 
 /// The scenario engine end to end, as a library: the fixture folders are loaded with
 /// `ScenarioCatalog`, run with `ScenarioRun` against a real scratch server, and every
-/// test's outcome, message, sandbox and report is held to DESIGN §2–§4 and §9.
+/// test's outcome, message, sandbox and report is held to the README, “Scenario files (sandboxes)” and “Scenario files (matching)” and “Running (reports)”.
 final class ScenarioRunIntegrationTests: ScratchServerTestCase {
     /// Transactions run on a replica set only.
     override class var topology: ScratchTopology { .replicaSet }

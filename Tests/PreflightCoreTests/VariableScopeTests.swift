@@ -5,7 +5,7 @@ import XCTest
 
 @testable import PreflightCore
 
-/// Variables at run time (DESIGN §3): scopes that see their parents and keep their own
+/// Variables at run time (the README, “Scenario files”): scopes that see their parents and keep their own
 /// saves, dotted paths into saved results, and the `$$var` / `$$now` / `$$newObjectId`
 /// substitutions made just before a step runs.
 final class VariableScopeTests: XCTestCase {

@@ -5,7 +5,7 @@ import PreflightCore
 
 /// The reports a run writes — JUnit always, JSON and Markdown when asked — all from the
 /// same results, on every way a run ends: normally, on invalid input, on the environment,
-/// on Ctrl-C. DESIGN §9: the reports are always written.
+/// on Ctrl-C. the README, “Running (reports)”: the reports are always written.
 struct ReportTarget: Sendable {
     let junit: String
     let extended: Bool

@@ -3,7 +3,7 @@ import Mongo
 
 /// `preflight capture`: documents of a live database turned into a scenario that loads
 /// them as fixtures and replays the query that found them — the first step in
-/// reproducing an incident (DESIGN §1).
+/// reproducing an incident (the README, “What Preflight is”).
 public enum Capture {
     /// The app name the server sees, so a capture is easy to tell apart in its logs.
     public static let appName = "preflight-capture"

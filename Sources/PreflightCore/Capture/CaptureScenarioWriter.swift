@@ -1,6 +1,6 @@
 import Mongo
 
-/// The text of a captured scenario (DESIGN §3, format 1): its structure as plain JSON,
+/// The text of a captured scenario (the README, “Scenario files”, format 1): its structure as plain JSON,
 /// indented two spaces and always in the same order, and every value in canonical
 /// Extended JSON, so int32, int64, double, Decimal128, dates and binary data come back as
 /// they were. One fixture document per line keeps a diff of two captures readable.

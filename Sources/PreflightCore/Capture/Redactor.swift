@@ -3,7 +3,7 @@ import Mongo
 /// Replaces what a capture must not keep with tokens from one `TokenTable`: every value
 /// at a --redact path, and every value under a key that looks like a secret (`password`,
 /// `apiToken`; see `Redaction.isSensitive`), named or not — a scenario file is committed
-/// and shared, and DESIGN §10 keeps secrets out of every output.
+/// and shared, and the README, “Running (redaction)” keeps secrets out of every output.
 ///
 /// A path reaches through arrays as a query does (`items.sku` redacts the `sku` of every
 /// element); an array found at the end has each element replaced on its own, so `$in`

@@ -1,6 +1,6 @@
 import Mongo
 
-/// A legacy-compatibility spec (DESIGN §5), validated: the contract a collection's
+/// A legacy-compatibility spec (the README, “Compat specs”), validated: the contract a collection's
 /// documents are held to, whenever and by whichever release they were written.
 public struct CompatSpec: Sendable {
     /// The file as the user named it.

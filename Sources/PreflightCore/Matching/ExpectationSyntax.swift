@@ -4,7 +4,7 @@ import Mongo
 /// `$$tyep` is a validation error (exit 2, nothing run) instead of a mismatch reported
 /// after the fixtures were loaded and the steps ran.
 public enum ExpectationSyntax {
-    /// The operators `Matcher` understands (DESIGN §4), in the order suggestions prefer.
+    /// The operators `Matcher` understands (the README, “Scenario files (matching)”), in the order suggestions prefer.
     public static let matchOperators = [
         "$$exists", "$$type", "$$unsetOrMatches", "$$lt", "$$lte", "$$gt", "$$gte", "$$ne", "$$regex", "$$anyOf",
         "$$matchAsRoot", "$$unordered",

@@ -19,7 +19,7 @@ extension Matcher {
         }
     }
 
-    /// Equal by §4: int32, int64 and double by exact numeric value (NaN equals NaN);
+    /// Equal by the matching rules: int32, int64 and double by exact numeric value (NaN equals NaN);
     /// Decimal128 only with Decimal128, by value.
     static func numbersEqual(_ lhs: BSON, _ rhs: BSON) -> Bool {
         guard let a = Number(lhs), let b = Number(rhs) else { return false }

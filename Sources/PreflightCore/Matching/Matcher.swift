@@ -1,7 +1,7 @@
 import Foundation
 import Mongo
 
-/// Compares an expected value from a scenario with the actual one, by DESIGN §4 (the
+/// Compares an expected value from a scenario with the actual one, by the README, “Scenario files (matching)” (the
 /// MongoDB Unified Test Format's rules, extended).
 ///
 /// The rules are lenient where tests would otherwise be brittle (key order, extra keys on

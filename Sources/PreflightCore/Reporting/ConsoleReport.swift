@@ -1,6 +1,6 @@
 import Foundation
 
-/// The console report (DESIGN §9): a line per test as it finishes, a failure's details
+/// The console report (the README, “Running (reports)”): a line per test as it finishes, a failure's details
 /// under it, and the closing `N passed, N failed, N skipped`.
 public final class ConsoleReport: RunObserver {
     public enum Verbosity: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The JSON report (`--json`, DESIGN §9): every suite, test, step, timing and failure,
+/// The JSON report (`--json`, the README, “Running (reports)”): every suite, test, step, timing and failure,
 /// for tools that want more than JUnit XML holds.
 ///
 /// Format 1, key by key in the order written. Within a format no key is removed or

@@ -1,7 +1,7 @@
 import Foundation
 import Mongo
 
-/// The Markdown summary (`--summary`, DESIGN §9): the verdict, a row per suite and the
+/// The Markdown summary (`--summary`, the README, “Running (reports)”): the verdict, a row per suite and the
 /// failures, short enough for a CI step summary (GitHub's `$GITHUB_STEP_SUMMARY`).
 ///
 ///     ## Preflight: NO-GO — 11 passed, 1 failed, 1 skipped

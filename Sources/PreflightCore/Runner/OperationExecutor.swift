@@ -1,7 +1,7 @@
 import Mongo
 
 /// Sends one operation step to the server and shapes its result the way `expect` and
-/// `save` see it (DESIGN §3's table).
+/// `save` see it (the README's “Scenario files” table).
 struct OperationExecutor {
     let client: MongoClient
     let session: ClientSession?

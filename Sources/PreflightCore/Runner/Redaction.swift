@@ -1,6 +1,6 @@
 import Mongo
 
-/// Keeps credentials out of every output (DESIGN §10): values of keys that name a secret,
+/// Keeps credentials out of every output (the README, “Running (redaction)”): values of keys that name a secret,
 /// passwords in connection strings, and every value known to be secret wherever it has
 /// travelled since (see `SecretValues` and `Redaction+Learning.swift`).
 public enum Redaction {

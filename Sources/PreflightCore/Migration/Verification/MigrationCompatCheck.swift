@@ -1,6 +1,6 @@
 import Mongo
 
-/// Check (d): the migration's compat spec (DESIGN §5) passes on the sandbox after `up`.
+/// Check (d): the migration's compat spec (the README, “Compat specs”) passes on the sandbox after `up`.
 enum MigrationCompatCheck {
     /// What a compat scan concluded.
     struct CompatVerdict {

@@ -2,7 +2,7 @@ import Foundation
 import Mongo
 
 /// One migration verified in its sandbox: the data loaded and snapshotted, then each
-/// check in turn (DESIGN §6), each reported as it ends.
+/// check in turn (the README, “Verifying a migration”), each reported as it ends.
 final class MigrationVerification {
     let migration: Migration
     let source: MigrationSource

@@ -1,7 +1,7 @@
 import Foundation
 import Mongo
 
-/// Verifies migrations on a run's server (DESIGN §6): each in a sandbox of its own with its
+/// Verifies migrations on a run's server (the README, “Verifying a migration”): each in a sandbox of its own with its
 /// snapshots in a second one, both claimed as the run's sandboxes are and dropped at the
 /// end, one JUnit suite per migration with a test case per check.
 public final class MigrationVerifier {
