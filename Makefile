@@ -13,7 +13,7 @@ VENV    := .venv
 # apt-get needs root; use sudo when we are not root and it exists.
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: setup system-packages python-packages build release install run run-pack test bench bench-migrate bench-compat mutants clean
+.PHONY: setup system-packages python-packages build release install dist test-dist run run-pack test bench bench-migrate bench-compat mutants clean
 
 setup: system-packages python-packages
 
@@ -68,6 +68,17 @@ run-pack: release
 test: setup
 	$(SWIFT) build --build-tests
 	Tests/run.sh
+	Tests/dist.sh
+
+# A tarball for machines without Swift: the release binary with Swift's runtime linked
+# in, the editor schemas, and install.sh for the scratch server (dist-files/).
+dist: setup
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-dist
+	dist-files/make-tarball.sh
+
+# The tarball unpacked into an empty directory and used from there (Tests/dist.sh).
+test-dist: setup
+	Tests/dist.sh
 
 # Figures, not pass/fail, side by side on scratch servers (bench/bench.py says how):
 # Preflight against a bare libmongoc loop, the EarlyBird pack against the same checks in
@@ -95,4 +106,4 @@ mutants: release
 	$(PYTHON) bench/mutants.py --binary .build/release/preflight
 
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build .build-dist dist $(VENV)

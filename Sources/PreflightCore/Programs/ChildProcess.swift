@@ -128,7 +128,7 @@ final class ChildProcess: @unchecked Sendable {
         // without close-on-exec (a CI runner's pipe, the end a parent watches to know
         // Preflight has exited) would otherwise be kept open by a service for as long as
         // it runs, and whoever waits on it would wait for the service too.
-        closeFrom?(&actions, 3)
+        _ = closeFrom?(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
