@@ -19,6 +19,9 @@ import XCTest
 /// - `<!-- readme-output: json-report -->`: a `--json` report; its keys are those a real
 ///   report has, at every level shown.
 final class ReadmeExampleTests: ScratchServerTestCase {
+    /// The reference's control-step example runs a transaction and a fail point.
+    override class var topology: ScratchTopology { .replicaSet }
+
     struct Block {
         var source: String
         var marker: String
@@ -130,7 +133,7 @@ final class ReadmeExampleTests: ScratchServerTestCase {
             }
             let document = try ExtendedJSON.parseDocument(block.text)
             guard document["tests"] != nil, document["mode"]?.stringValue != "live" else { continue }
-            let run = try runBinary(["run", path, "--uri", try serverURI, "--junit", root + "/junit.xml"], in: root)
+            let run = try runBinary(["run", path, "--uri", try serverURI, "--fail-on-skip", "--junit", root + "/junit.xml"], in: root)
             XCTAssertEqual(run.status, 0, "\(block.source): \(run.transcript)")
         }
     }

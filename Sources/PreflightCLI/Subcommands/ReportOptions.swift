@@ -24,7 +24,7 @@ struct ReportOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print only failures and the summary.")
     var quiet = false
 
-    @Flag(name: .shortAndLong, help: "Also print every test's steps and the commands it sent (credentials redacted).")
+    @Flag(name: .shortAndLong, help: "Also print every test's steps, the commands it sent and what the server answered to each (clipped; credentials redacted).")
     var verbose = false
 
     @Flag(help: "No colour in the console report (also when NO_COLOR is set, or output is not a terminal).")
