@@ -46,7 +46,7 @@ install: release
 	install -d "$(PREFIX)/bin" "$(PREFIX)/lib/preflight"
 	install -m 0755 .build/release/preflight "$(PREFIX)/bin/preflight"
 	install -d "$(PREFIX)/share/preflight/schema"
-	install -m 0644 scenarios/schema/scenario.schema.json scenarios/schema/checklist.schema.json "$(PREFIX)/share/preflight/schema/"
+	install -m 0644 scenarios/schema/*.schema.json "$(PREFIX)/share/preflight/schema/"
 	$(PYTHON) -m venv "$(PREFIX)/lib/preflight/.venv"
 	"$(PREFIX)/lib/preflight/.venv/bin/pip" install --quiet --disable-pip-version-check -r requirements.txt
 	@echo "Installed $(PREFIX)/bin/preflight; its scratch server is in $(PREFIX)/lib/preflight/.venv."

@@ -12,7 +12,7 @@ trap 'rm -rf "$staging"' EXIT
 root=$staging/$name
 install -d "$root/bin" "$root/share/preflight/schema" "$root/lib/preflight"
 install -m 0755 "$binary" "$root/bin/preflight"
-install -m 0644 scenarios/schema/scenario.schema.json scenarios/schema/checklist.schema.json "$root/share/preflight/schema/"
+install -m 0644 scenarios/schema/*.schema.json "$root/share/preflight/schema/"
 install -m 0644 requirements.txt "$root/lib/preflight/requirements.txt"
 install -m 0755 dist-files/install.sh "$root/install.sh"
 install -m 0644 dist-files/README.md "$root/README.md"

@@ -119,6 +119,7 @@ enum StarterPack {
             """#),
         ("compat/jobs.json", #"""
             {
+              "$schema": "../schema/compat.schema.json",
               "preflight": 1,
               "compat": "jobs carry a status and, when claimed, a worker",
               "description": "Every job, however old, against the contract the code relies on (preflight compat compat/jobs.json --uri …).",
@@ -133,6 +134,7 @@ enum StarterPack {
             """#),
         ("migrations/0001-add-priority.json", #"""
             {
+              "$schema": "../schema/migration.schema.json",
               "preflight": 1,
               "migration": "0001 give every job a priority",
               "description": "up sets priority 0 where it is missing and marks the jobs it changed; down removes what up added from those jobs only (preflight migrate verify migrations/0001-add-priority.json).",

@@ -46,4 +46,25 @@ final class SchemaTableTests: XCTestCase {
             XCTAssertEqual(keys(requests[kind]), Set(shape.allowed), kind)
         }
     }
+
+    private func schema(_ name: String) throws -> BSONDocument {
+        let text = try String(contentsOfFile: ScratchServerTestCase.packageRoot + "/scenarios/schema/\(name).schema.json", encoding: .utf8)
+        return try ExtendedJSON.parseDocument(text)
+    }
+
+    func testTheCompatSchemaTakesTheLoadersKeys() throws {
+        let compat = try schema("compat")
+        XCTAssertEqual(keys(.document(compat)), Set(CompatLoader.topLevelKeys))
+        let field = compat["properties"]?.documentValue?["fields"]?.documentValue?["additionalProperties"]
+        XCTAssertEqual(keys(field), Set(CompatLoader.fieldKeys))
+        let rule = compat["properties"]?.documentValue?["reachability"]?.documentValue?["items"]
+        XCTAssertEqual(keys(rule), Set(CompatLoader.ruleKeys))
+    }
+
+    func testTheMigrationSchemaTakesTheLoadersKeys() throws {
+        let migration = try schema("migration")
+        XCTAssertEqual(keys(.document(migration)), Set(MigrationLoader.topLevelKeys))
+        let change = migration["properties"]?.documentValue?["changes"]?.documentValue?["additionalProperties"]
+        XCTAssertEqual(keys(change), Set(MigrationLoader.changeKeys))
+    }
 }

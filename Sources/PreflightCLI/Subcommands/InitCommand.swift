@@ -24,7 +24,7 @@ struct InitCommand: ParsableCommand {
         let schemas = Self.schemaDirectory()
         var files = StarterPack.files
         if let schemas {
-            for name in ["scenario.schema.json", "checklist.schema.json"] {
+            for name in ["scenario.schema.json", "checklist.schema.json", "compat.schema.json", "migration.schema.json"] {
                 if let text = try? String(contentsOfFile: schemas + "/" + name, encoding: .utf8) { files.append(("schema/" + name, text)) }
             }
         } else {
