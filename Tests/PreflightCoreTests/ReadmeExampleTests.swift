@@ -113,7 +113,7 @@ final class ReadmeExampleTests: ScratchServerTestCase {
             case "schema":
                 let path = root + "/schema-\(examples.count)-\(block.argument).json"
                 try Data(block.text.utf8).write(to: URL(fileURLWithPath: path))
-                let result = try Self.schemaValidation([path])
+                let result = try SchemaAgreementTests.validate([path])
                 XCTAssertEqual(result.status, 0, "\(block.source): \(result.output)")
             case "output":
                 XCTAssertEqual(block.argument, "json-report", block.source)
@@ -167,18 +167,5 @@ final class ReadmeExampleTests: ScratchServerTestCase {
         }
         XCTAssertFalse(keys(failingStep(shownTest)).isEmpty, "\(block.source): the example shows no failing step")
         XCTAssertEqual(keys(failingStep(shownTest)), keys(failingStep(realTest)), "\(block.source): a failing step")
-    }
-
-    static func schemaValidation(_ files: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: packageRoot + "/.venv/bin/python")
-        process.arguments = [packageRoot + "/scenarios/schema/validate.py"] + files
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
     }
 }

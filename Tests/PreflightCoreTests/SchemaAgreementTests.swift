@@ -12,8 +12,8 @@ final class SchemaAgreementTests: FolderTestCase {
     static let validator = ScratchServerTestCase.packageRoot + "/scenarios/schema/validate.py"
     static let python = ScratchServerTestCase.packageRoot + "/.venv/bin/python"
 
-    /// Runs the schema's validator over `files`; its output (a line per problem).
-    private func validate(_ files: [String]) throws -> (status: Int32, output: String) {
+    /// Runs the schemas' validator over `files`; its output (a line per problem).
+    static func validate(_ files: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.python)
         process.arguments = [Self.validator] + files
@@ -44,7 +44,7 @@ final class SchemaAgreementTests: FolderTestCase {
         XCTAssertGreaterThan(files.count, 30)
         let catalog = ScenarioCatalog.load(files, loader: ScenarioLoader())
         XCTAssertEqual(catalog.errors.map(\.description), [], "the loader refuses a file the test calls valid")
-        let result = try validate(files)
+        let result = try Self.validate(files)
         XCTAssertEqual(result.status, 0, result.output)
     }
 
@@ -83,13 +83,13 @@ final class SchemaAgreementTests: FolderTestCase {
         }
         let loaded = ScenarioCatalog.load(valid, loader: ScenarioLoader())
         XCTAssertEqual(loaded.errors.map(\.description), [], "the loader refuses an argument of its own table")
-        let schema = try validate(valid)
+        let schema = try Self.validate(valid)
         XCTAssertEqual(schema.status, 0, "the schema refuses an argument of the table:\n\(schema.output)")
 
         for path in invalid {
             XCTAssertFalse(ScenarioCatalog.load([path], loader: ScenarioLoader()).errors.isEmpty, "the loader takes \(path)")
         }
-        let refused = try validate(invalid)
+        let refused = try Self.validate(invalid)
         for path in invalid {
             XCTAssertTrue(refused.output.contains(path + ":"), "the schema takes \(path)")
         }
