@@ -85,8 +85,14 @@ extension BSON {
             guard bson_iter_recurse(iterator, child.pointer) else {
                 throw MongoError(kind: .client, message: "A nested document from libbson is not valid BSON.")
             }
-            let document = try BSONDocument.read(child.pointer)
-            return type == BSON_TYPE_ARRAY ? .array(document.values) : .document(document)
+            guard type == BSON_TYPE_ARRAY else { return .document(try BSONDocument.read(child.pointer)) }
+            // An array's keys are "0", "1", …: its values are read without making them strings.
+            var values: [BSON] = []
+            while bson_iter_next(child.pointer) { values.append(try BSON.read(child.pointer)) }
+            guard cmongoc_bson_iter_err_off(child.pointer) == 0 else {
+                throw MongoError(kind: .client, message: "An array from libbson is corrupt at byte \(cmongoc_bson_iter_err_off(child.pointer)).")
+            }
+            return .array(values)
         case BSON_TYPE_BINARY:
             var subtype = BSON_SUBTYPE_BINARY
             var length: UInt32 = 0
