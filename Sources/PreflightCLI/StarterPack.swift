@@ -162,7 +162,7 @@ enum StarterPack {
               "$schema": "../schema/checklist.schema.json",
               "preflight": 1,
               "checklist": "Release checklist",
-              "description": "One go / no-go for a release: preflight gate checklists/release.json --uri … (or without --uri on a scratch server).",
+              "description": "One go / no-go for a release: preflight gate checklists/release.json --uri …. Without --uri the gate needs a \"snapshot\" of production-like data to load into a scratch server; add one to run it there.",
               "database": "app",
               "scenarios": ["../sandbox/*.json", "../monitoring/*.json"],
               "compat": ["../compat/jobs.json"],

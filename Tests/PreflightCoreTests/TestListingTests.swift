@@ -41,4 +41,15 @@ final class TestListingTests: ScratchServerTestCase {
         XCTAssertEqual(filter.status, 64, filter.transcript)
         XCTAssertTrue(filter.standardError.contains(#"The nearest test name: "a new order is stored whole"#), filter.transcript)
     }
+
+    /// A file named by itself and inside a folder also named is read, listed and run once.
+    func testAFileNamedTwiceIsListedOnce() throws {
+        let both = try PreflightProcess.run(["check", "--list", "scenarios/earlybird/phase-0.7", Self.orderCreation])
+        let alone = try PreflightProcess.run(["check", "--list", "scenarios/earlybird/phase-0.7"])
+        XCTAssertEqual(both.status, 0, both.transcript)
+        XCTAssertEqual(both.standardOutput.split(separator: "\n").count, alone.standardOutput.split(separator: "\n").count, both.transcript)
+        let one = try PreflightProcess.run(["check", "--list", "scenarios/earlybird/phase-0.7", "\(Self.orderCreation)::a new order is not billable until it is delivered and confirmed"])
+        let lines = one.standardOutput.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.filter { $0.hasPrefix(Self.orderCreation) }.count, 1, one.transcript)
+    }
 }

@@ -10,7 +10,9 @@ struct CheckCommand: ParsableCommand {
             libraries it includes and its fixture files, and reports every problem: malformed \
             JSON as FILE:LINE:COLUMN, structural problems with the JSON path \
             (tests[2].steps[0].filter) and the nearest known name for a misspelt key, action, \
-            operator, variable or procedure. This is the same validation `preflight run` does \
+            Preflight operator ($$var, $$type, …), variable or procedure. MongoDB's own query \
+            and update operators are the server's to check, when the file runs. This is the \
+            same validation `preflight run` does \
             before it sends anything.
 
             Compat specs and migrations are validated too, as `preflight compat` and \

@@ -182,7 +182,7 @@ struct RunCommand: ParsableCommand {
             // A narrowed run must say so: "3 passed" means little without "of 40".
             let total = catalog.scenarios.reduce(0) { $0 + $1.tests.count }
             let chosen = selection.reduce(0) { $0 + $1.tests.count }
-            Console.standardError("Selected \(chosen) of \(total) tests in \(catalog.scenarios.count) files (\(selectionDescription)); the others are not run or reported.")
+            Console.standardError("Selected \(chosen) of \(total) tests in \(catalog.scenarios.count) file\(catalog.scenarios.count == 1 ? "" : "s") (\(selectionDescription)); the others are not run or reported.")
         }
         do {
             try report.checkWritable()

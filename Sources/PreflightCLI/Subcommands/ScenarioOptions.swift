@@ -79,11 +79,11 @@ struct ScenarioOptions: ParsableArguments {
     func missingExactTest(in catalog: ScenarioCatalog) -> String? {
         for wanted in exactTests {
             guard let scenario = catalog.scenarios.first(where: { wanted.names($0.file) }) else {
-                return "\(wanted.file)::\(wanted.test): \(wanted.file) is not a scenario file"
+                return "\(wanted.file)::\(wanted.test): \(wanted.file) is not a scenario file."
             }
             let names = scenario.tests.map(\.name)
             if !names.contains(wanted.test) {
-                let nearest = NearestName.suggestion(for: wanted.test, among: names).map { "; did you mean \"\($0)\"?" } ?? ""
+                let nearest = NearestName.suggestion(for: wanted.test, among: names).map { "; did you mean \"\($0)\"?" } ?? "."
                 return "\(scenario.file) has no test named \"\(wanted.test)\"\(nearest) Its tests: " + names.map { "\"\($0)\"" }.joined(separator: ", ") + "."
             }
         }

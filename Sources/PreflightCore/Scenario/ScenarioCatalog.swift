@@ -50,7 +50,20 @@ public struct ScenarioCatalog: Sendable {
             }
             files += isDirectory.boolValue ? jsonFiles(under: path).map { ($0, false) } : [(path, true)]
         }
-        return (files, errors)
+        // A file named twice (itself and inside a folder also named) is read once: its
+        // tests would otherwise run, and be reported, twice. Named by itself, it is explicit.
+        var seen: [String: Int] = [:]
+        var unique: [(path: String, explicit: Bool)] = []
+        for file in files {
+            let key = URL(fileURLWithPath: file.path).standardizedFileURL.path
+            if let earlier = seen[key] {
+                if file.explicit { unique[earlier].explicit = true }
+                continue
+            }
+            seen[key] = unique.count
+            unique.append(file)
+        }
+        return (unique, errors)
     }
 
     /// `*.json` under `directory`, sorted, hidden folders skipped.
