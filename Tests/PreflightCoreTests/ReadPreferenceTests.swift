@@ -110,4 +110,14 @@ final class ReadPreferenceTests: ScratchServerTestCase {
         XCTAssertEqual(run.status, 64, run.transcript)
         XCTAssertTrue(run.standardError.contains("--read-preference secondry: unknown read preference mode `secondry`; did you mean `secondary`?"), run.transcript)
     }
+
+    /// On sandbox files alone it changes nothing, and says so.
+    func testAReadPreferenceForSandboxFilesOnlyIsSaidToApplyToNothing() throws {
+        let run = try PreflightProcess.run([
+            "run", "scenarios/earlybird/phase-0.7/order-creation.json", "--read-preference", "secondary",
+            "--uri", try XCTUnwrap(Self.server).uri, "--junit", folder.path + "/j.xml",
+        ])
+        XCTAssertEqual(run.status, 0, run.transcript)
+        XCTAssertTrue(run.standardError.contains("--read-preference applies to live files, and none is selected"), run.transcript)
+    }
 }

@@ -178,6 +178,9 @@ struct RunCommand: ParsableCommand {
             report.write([.problem("nothing to run", tests: [("selection", TestProblem(type: "usage", message: message))])])
             throw CommandFailure.exit(message, .usage)
         }
+        if readPreference != nil, !selection.contains(where: { $0.scenario.mode == .live }) {
+            Console.standardError("--read-preference applies to live files, and none is selected: sandbox files always read from the primary.")
+        }
         if filter != nil || !tag.isEmpty {
             // A narrowed run must say so: "3 passed" means little without "of 40".
             let total = catalog.scenarios.reduce(0) { $0 + $1.tests.count }
