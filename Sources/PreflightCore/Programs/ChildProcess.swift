@@ -25,7 +25,9 @@ final class ChildProcess: @unchecked Sendable {
     let commandLine: String
     let stdout: OutputCapture
     let stderr: OutputCapture
-    private let stdinDescriptor: Int32
+    /// A service's standard input, kept open and empty while it runs (an exec step's is
+    /// written and closed by its writer); closed once the program is reaped.
+    private let idleStdin: Int32?
     private let lock = NSLock()
     private var status: Int32?
     private let exited = DispatchSemaphore(value: 0)
@@ -94,7 +96,7 @@ final class ChildProcess: @unchecked Sendable {
         close(output[1])
         close(errors[1])
         pid = spawned
-        stdinDescriptor = input[1]
+        idleStdin = stdin == nil ? input[1] : nil
         stdout.drain(output[0])
         if mergeOutput { close(errors[0]) } else { stderr.drain(errors[0]) }
         if let stdin {
@@ -167,6 +169,7 @@ final class ChildProcess: @unchecked Sendable {
         var raw: Int32 = 0
         while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
         let code = raw & 0x7F == 0 ? (raw >> 8) & 0xFF : 128 + (raw & 0x7F)
+        if let idleStdin { close(idleStdin) }
         lock.withLock { status = code }
         exited.signal()
         ProgramRegistry.shared.remove(self)

@@ -13,7 +13,6 @@ final class OutputCapture: @unchecked Sendable {
     private var head: [UInt8] = []
     private var tail: [UInt8] = []
     private var total = 0
-    private var frozen = false
     private var closed = false
     private let done = DispatchSemaphore(value: 0)
     /// Called with each complete line, for services: readiness by a log line, the log tail.
@@ -52,9 +51,8 @@ final class OutputCapture: @unchecked Sendable {
             total += bytes.count
             if total <= limit {
                 head.append(contentsOf: bytes)
-            } else if !frozen {
+            } else if total - bytes.count <= limit {
                 // Just past the limit: the head keeps its first half, the rest is tail.
-                frozen = true
                 let all = head + bytes
                 head = Array(all.prefix(limit / 2))
                 tail = Array(all.dropFirst(limit / 2))
