@@ -53,14 +53,7 @@ struct InitCommand: ParsableCommand {
     /// The editor schemas: in a checkout, `scenarios/schema` above `.build/<config>/`;
     /// installed, `PREFIX/share/preflight/schema`.
     static func schemaDirectory() -> String? {
-        var directory = URL(fileURLWithPath: ScratchServer.executablePath()).deletingLastPathComponent()
-        for _ in 0..<5 {
-            for candidate in ["scenarios/schema", "share/preflight/schema"] {
-                let path = directory.appendingPathComponent(candidate).path
-                if FileManager.default.fileExists(atPath: path + "/scenario.schema.json") { return path }
-            }
-            directory.deleteLastPathComponent()
-        }
-        return nil
+        ScratchServer.installationDirectories().flatMap { [$0 + "/scenarios/schema", $0 + "/share/preflight/schema"] }
+            .first { FileManager.default.fileExists(atPath: $0 + "/scenario.schema.json") }
     }
 }

@@ -51,7 +51,7 @@ enum ExecStepRunner {
                 details: "command: \(commandLine)\n" + outputs(process)))
         }
         try ProgramResult.check(exec.expect, result, title: title, scope: scope)
-        try ProgramResult.save(exec.save, result, title: title, scope: scope)
+        try exec.save?.keep(.document(result), title: title, in: scope)
     }
 
     private static func outputs(_ process: ChildProcess) -> String {

@@ -49,7 +49,7 @@ enum HTTPStepRunner {
                 details: "request: \(http.method) \(url)\nreply: \(ProgramResult.shown(text))"))
         }
         try ProgramResult.check(http.expect, result, title: title, scope: scope)
-        try ProgramResult.save(http.save, result, title: title, scope: scope)
+        try http.save?.keep(.document(result), title: title, in: scope)
     }
 
     /// Header names that carry credentials: their values are secrets.

@@ -59,14 +59,9 @@ struct ProgramContext: Sendable {
 
     /// `url` with each `{name}` replaced by the variable's value.
     static func filledURL(_ url: String, _ scope: VariableScope) throws -> String {
-        var filled = ""
-        var rest = Substring(url)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            filled += rest[..<open]
-            let name = String(rest[rest.index(after: open)..<close])
-            filled += try strings([("{\(name)}", ["$$var": .string(name)])], scope, what: "the URL's placeholder")[0].1
-            rest = rest[rest.index(after: close)...]
-        }
-        return filled + rest
+        // A `{` without its `}` was refused when the file was loaded.
+        try URLTemplate.filled(url) { name in
+            try strings([("{\(name)}", ["$$var": .string(name)])], scope, what: "the URL's placeholder")[0].1
+        } ?? url
     }
 }

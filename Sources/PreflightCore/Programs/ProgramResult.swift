@@ -15,25 +15,6 @@ enum ProgramResult {
         }
     }
 
-    static func save(_ target: SaveTarget?, _ result: BSONDocument, title: String, scope: VariableScope) throws {
-        switch target {
-        case .whole(let name)?:
-            scope.set(name, .document(result))
-        case .paths(let pairs)?:
-            for (variable, path) in pairs {
-                guard let value = ResultPath.value(at: path.split(separator: ".").map(String.init), in: .document(result)) else {
-                    throw RunFailure.failed(TestProblem(
-                        type: "save", message: "\(title): cannot save \"\(variable)\": the result has no \"\(path)\"",
-                        details: "result: \(Failures.clip(Redaction.redact(.document(result)).extendedJSON(.relaxed)))"))
-                }
-                if Redaction.isSensitivePath(path) { Redaction.learn(value, secret: true) }
-                scope.set(variable, value)
-            }
-        case nil:
-            break
-        }
-    }
-
     /// Text read as Extended JSON when it is a JSON value (an object, an array, a
     /// number…); nil when it is not.
     static func json(_ text: String) -> BSON? {

@@ -39,17 +39,19 @@ final class CommandLog: @unchecked Sendable {
     /// A command as a log shows it: redacted, clipped, and without the session plumbing
     /// that is the same on every command.
     private static func shown(_ command: BSONDocument) -> String {
-        var shown = command
-        for key in ["lsid", "$clusterTime", "$db", "$readPreference"] { shown[key] = nil }
-        return Redaction.redact(.document(shown)).extendedJSON(.relaxed).clipped(to: 600)
+        shown(command, without: ["lsid", "$clusterTime", "$db", "$readPreference"])
     }
 
     /// A reply as a log shows it: what the server answered (the documents a find
     /// returned, the counts a write reports), redacted and clipped, without the cluster
     /// time every reply carries.
     private static func shown(reply: BSONDocument) -> String {
-        var shown = reply
-        for key in ["$clusterTime", "operationTime", "electionId", "opTime", "lsid"] { shown[key] = nil }
+        shown(reply, without: ["$clusterTime", "operationTime", "electionId", "opTime", "lsid"])
+    }
+
+    private static func shown(_ document: BSONDocument, without plumbing: [String]) -> String {
+        var shown = document
+        for key in plumbing { shown[key] = nil }
         return Redaction.redact(.document(shown)).extendedJSON(.relaxed).clipped(to: 600)
     }
 

@@ -55,22 +55,9 @@ enum ErrorExpectation {
         case .insertMany:
             return ["insertedCount": .int64(reply["insertedCount"]?.integerValue ?? reply["nInserted"]?.integerValue ?? 0)]
         case .bulkWrite:
-            let result = BulkWriteResult(reply: reply)
-            var upserted = BSONDocument()
-            for (index, id) in result.upsertedIDs.sorted(by: { $0.key < $1.key }) { upserted.append(String(index), id) }
-            return [
-                "insertedCount": .int64(result.insertedCount), "matchedCount": .int64(result.matchedCount),
-                "modifiedCount": .int64(result.modifiedCount), "deletedCount": .int64(result.deletedCount),
-                "upsertedCount": .int64(result.upsertedCount), "upsertedIds": .document(upserted),
-            ]
+            return OperationExecutor.document(BulkWriteResult(reply: reply))
         default:
-            if reply["matchedCount"] == nil, let n = reply["n"]?.integerValue {
-                let upserted = Int64(reply["upserted"]?.arrayValue?.count ?? 0)
-                return [
-                    "matchedCount": .int64(n - upserted), "modifiedCount": .int64(reply["nModified"]?.integerValue ?? 0),
-                    "upsertedCount": .int64(upserted),
-                ]
-            }
+            if reply["matchedCount"] == nil, reply["n"] != nil { return OperationExecutor.updateResult(commandReply: reply) }
             return OperationExecutor.document(UpdateResult(reply: reply))
         }
     }

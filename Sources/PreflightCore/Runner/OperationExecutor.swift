@@ -71,14 +71,7 @@ struct OperationExecutor {
             return (.array(reply["values"]?.arrayValue ?? []), false)
         case .bulkWrite:
             let requests = (arguments["requests"]?.arrayValue ?? []).compactMap(Self.writeModel)
-            let result = try collection.bulkWrite(requests, options: options, session: session)
-            var upserted = BSONDocument()
-            for (index, id) in result.upsertedIDs.sorted(by: { $0.key < $1.key }) { upserted.append(String(index), id) }
-            return ([
-                "insertedCount": .int64(result.insertedCount), "matchedCount": .int64(result.matchedCount),
-                "modifiedCount": .int64(result.modifiedCount), "deletedCount": .int64(result.deletedCount),
-                "upsertedCount": .int64(result.upsertedCount), "upsertedIds": .document(upserted),
-            ], true)
+            return (.document(Self.document(try collection.bulkWrite(requests, options: options, session: session))), true)
         case .createIndex:
             var indexOptions = arguments
             indexOptions["key"] = nil
@@ -209,6 +202,12 @@ struct OperationExecutor {
         command["updates"] = .array([.document(statement)])
         let reply = try client.runCommand(command, on: database, session: session)
         if let failure = Self.writeFailure(in: reply) { throw failure }
+        return Self.updateResult(commandReply: reply)
+    }
+
+    /// An update's result from the `update` command's own reply (`n`, `nModified`,
+    /// `upserted`), as `updateOne` reports it.
+    static func updateResult(commandReply reply: BSONDocument) -> BSONDocument {
         let upserted = reply["upserted"]?.arrayValue ?? []
         let matched = (reply["n"]?.integerValue ?? 0) - Int64(upserted.count)
         var result: BSONDocument = [
@@ -217,6 +216,17 @@ struct OperationExecutor {
         ]
         if let id = upserted.first?.documentValue?["_id"] { result["upsertedId"] = id }
         return result
+    }
+
+    /// A bulk write's result as `expect` and `save` see it.
+    static func document(_ result: BulkWriteResult) -> BSONDocument {
+        var upserted = BSONDocument()
+        for (index, id) in result.upsertedIDs.sorted(by: { $0.key < $1.key }) { upserted.append(String(index), id) }
+        return [
+            "insertedCount": .int64(result.insertedCount), "matchedCount": .int64(result.matchedCount),
+            "modifiedCount": .int64(result.modifiedCount), "deletedCount": .int64(result.deletedCount),
+            "upsertedCount": .int64(result.upsertedCount), "upsertedIds": .document(upserted),
+        ]
     }
 
     private static func copy(_ keys: [String], from source: BSONDocument, into target: inout BSONDocument) {

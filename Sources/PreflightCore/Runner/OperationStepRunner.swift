@@ -59,23 +59,7 @@ enum OperationStepRunner {
                 throw RunFailure.failed(Failures.mismatch(title, mismatch, expected: expected, actual: result))
             }
         }
-        switch operation.save {
-        case .whole(let name)?:
-            environment.scope.set(name, result)
-        case .paths(let pairs)?:
-            for (variable, path) in pairs {
-                guard let value = ResultPath.value(at: path.split(separator: ".").map(String.init), in: result) else {
-                    throw RunFailure.failed(TestProblem(
-                        type: "save", message: "\(title): cannot save \"\(variable)\": the result has no \"\(path)\"",
-                        details: "result: \(Failures.clip(Redaction.redact(result).extendedJSON(.relaxed)))"))
-                }
-                // Saved under a plain name, a secret is still one: `{"pw": "password"}`.
-                if Redaction.isSensitivePath(path) { Redaction.learn(value, secret: true) }
-                environment.scope.set(variable, value)
-            }
-        case nil:
-            break
-        }
+        try operation.save?.keep(result, title: title, in: environment.scope)
     }
 }
 

@@ -196,7 +196,7 @@ public final class ScenarioRun: @unchecked Sendable {
         guard !scenario.services.isEmpty else {
             return runner.run(scenario, tests: tests, database: sandbox, sandbox: true, programs: programs, progress: progress)
         }
-        let scope = VariableScope(values: Dictionary(scenario.vars.elements.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+        let scope = VariableScope(vars: scenario.vars)
         let services: ServiceGroup
         do {
             services = try ServiceGroup.start(scenario.services, context: &programs, scope: scope)

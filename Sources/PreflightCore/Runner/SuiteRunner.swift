@@ -206,7 +206,7 @@ extension SuiteRunner {
         log: TestLog, failPoints: FailPointSwitch
     ) -> RunFailure? {
         do {
-            let scope = VariableScope(values: Dictionary(scenario.vars.elements.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+            let scope = VariableScope(vars: scenario.vars)
             if let programs { scope.set(VariableName.builtIn, programs.variable) }
             if sandbox { try FixtureLoader.load(scenario.fixtures, into: database, client: client, scope: scope) }
             let environment = StepEnvironment(

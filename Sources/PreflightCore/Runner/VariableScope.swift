@@ -14,6 +14,11 @@ final class VariableScope: @unchecked Sendable {
         self.values = values
     }
 
+    /// The top scope of a run: a file's `vars`.
+    convenience init(vars: BSONDocument) {
+        self.init(values: Dictionary(vars.elements.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+    }
+
     func child(_ values: [String: BSON] = [:]) -> VariableScope {
         VariableScope(parent: self, values: values)
     }

@@ -60,6 +60,10 @@ extension OperationAction {
     /// The names of `arguments`.
     public var argumentKeys: [String]? { arguments?.map(\.name) }
 
-    /// The arguments passed through to the server as they were written.
-    var optionKeys: Set<String> { Set(arguments?.filter { $0.role == .option }.map(\.name) ?? []) }
+    /// The arguments passed through to the server as they were written: read for every
+    /// operation a run sends, so made once.
+    var optionKeys: Set<String> { Self.optionKeysByAction[self] ?? [] }
+
+    private static let optionKeysByAction: [OperationAction: Set<String>] = Dictionary(
+        uniqueKeysWithValues: allCases.map { action in (action, Set(action.arguments?.filter { $0.role == .option }.map(\.name) ?? [])) })
 }

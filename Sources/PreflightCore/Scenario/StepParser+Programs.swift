@@ -214,24 +214,19 @@ extension StepParser {
     /// A URL Preflight can send to: `http://host[:port]/…`, where `{name}` stands for a
     /// variable known here.
     func checkURL(_ url: String, at path: JSONPath, scope: Set<String>) {
-        var filled = ""
-        var rest = Substring(url)
-        while let open = rest.firstIndex(of: "{") {
-            filled += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else {
-                diagnostics.error(path, "\"{\" without its \"}\" in the URL: a placeholder is written {variable}, such as {preflight.ports.api}")
-                return
-            }
-            let name = String(rest[rest.index(after: open)..<close])
+        // Each placeholder is checked, and stands as a port number would for the URL's shape.
+        let filled = URLTemplate.filled(url) { name in
             if !scope.contains(VariableName.root(of: name)) || name.isEmpty {
                 diagnostics.error(path, Diagnostics.unknown("variable", name, among: scope.sorted(), context: " in the URL"))
             } else if VariableName.root(of: name) == VariableName.builtIn, let problem = builtInProblem(name) {
                 diagnostics.error(path, problem)
             }
-            filled += "1"
-            rest = rest[rest.index(after: close)...]
+            return "1"
         }
-        filled += rest
+        guard let filled else {
+            diagnostics.error(path, "\"{\" without its \"}\" in the URL: a placeholder is written {variable}, such as {preflight.ports.api}")
+            return
+        }
         if filled.hasPrefix("https://") {
             diagnostics.error(path, "Preflight sends plain http:// to the services a scenario starts; https is not supported")
         } else if HTTPClient.parse(filled) == nil {

@@ -79,7 +79,7 @@ public final class ScratchServer: @unchecked Sendable {
     ) throws
         -> ScratchServer
     {
-        let commandLine = arguments.map(shellQuoted).joined(separator: " ")
+        let commandLine = arguments.map(ChildProcess.shellQuoted).joined(separator: " ")
         let (executable, supervisorArguments) = ScratchSupervisor.commandLine(directory: directory, server: arguments)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -180,22 +180,27 @@ extension ScratchServer {
     }
 
     private static func defaultSearchRoots() -> [String] {
-        var roots = [FileManager.default.currentDirectoryPath]
-        // Preflight built in a checkout lives at .build/<config>/preflight: the checkout's
-        // .venv is a few levels up. Installed (`make install PREFIX=…`), it is
-        // PREFIX/bin/preflight with the server in PREFIX/lib/preflight/.venv.
+        // Installed (`make install PREFIX=…`), the server is in PREFIX/lib/preflight/.venv.
+        [FileManager.default.currentDirectoryPath] + installationDirectories().flatMap { [$0, $0 + "/lib/preflight"] }
+    }
+
+    /// Where what Preflight ships beside its binary is looked for: the binary's directory
+    /// and the four above it. Built in a checkout, Preflight lives at
+    /// .build/<config>/preflight, a few levels below the checkout; installed, at
+    /// PREFIX/bin/preflight.
+    public static func installationDirectories() -> [String] {
+        var directories: [String] = []
         var directory = URL(fileURLWithPath: executablePath()).deletingLastPathComponent()
         for _ in 0..<5 {
-            roots.append(directory.path)
-            roots.append(directory.appendingPathComponent("lib/preflight").path)
+            directories.append(directory.path)
             directory.deleteLastPathComponent()
         }
-        return roots
+        return directories
     }
 
     /// The running binary's real path. argv[0] is only what the shell was given: a bare
     /// `preflight` found on PATH would be resolved against the working directory.
-    public static func executablePath() -> String {
+    static func executablePath() -> String {
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
         return URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().path
     }
@@ -208,10 +213,5 @@ extension ScratchServer {
         }
         // mkdtemp fills in the template itself.
         return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    private static func shellQuoted(_ argument: String) -> String {
-        let safe = argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:".contains($0) }
-        return safe ? argument : "'" + argument.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
     }
 }

@@ -15,7 +15,7 @@ struct MigrationSteps {
     func run(_ steps: [Step], log: TestLog) -> RunFailure? {
         commandLog.attach(log)
         defer { commandLog.attach(nil) }
-        let scope = VariableScope(values: Dictionary(scenario.vars.elements.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+        let scope = VariableScope(vars: scenario.vars)
         let environment = StepEnvironment(
             pool: pool, client: client, session: nil, database: database, scenario: scenario, scope: scope,
             failPoints: FailPointSwitch(), log: log)
