@@ -24,9 +24,9 @@ classes=$("$bundle" --list-tests | sed -n 's|^\([A-Za-z0-9_]*\.[A-Za-z0-9_]*\)/.
 read -r one two < <(echo "$classes" | awk -v alone="$alone" '
     BEGIN {
         n = split(alone, names, " "); for (i = 1; i <= n; i++) skip[names[i]] = 1
-        w["GateCommandTests"] = 60; w["EarlyBirdAppTests"] = 40; w["LostServerTests"] = 35; w["ScaleOutTests"] = 30
-        w["EarlyBirdPackTests"] = 20; w["EarlyExitReportTests"] = 13; w["SandboxOwnershipTests"] = 12
-        w["MigrationSourceTests"] = 9; w["RunCommandTests"] = 6; w["GateReadOnlyUserTests"] = 6; w["CaptureTests"] = 6
+        w["GateCommandTests"] = 45; w["EarlyBirdPackTests"] = 20; w["ScaleOutTests"] = 20; w["LostServerTests"] = 18
+        w["EarlyBirdAppTests"] = 16; w["MigrationSourceTests"] = 12; w["RunCommandTests"] = 7; w["ReadPreferenceTests"] = 7
+        w["EarlyExitReportTests"] = 7; w["GateReadOnlyUserTests"] = 6; w["CaptureTests"] = 6
     }
     { split($0, p, "."); if (p[2] in skip) next; weight = (p[2] in w) ? w[p[2]] : 1; print weight, $0 }' |
     sort -k1,1nr -k2 | awk '

@@ -5,9 +5,10 @@ import Foundation
 /// is initialized lazily and exactly once, thread-safely, which is just that.
 /// `mongoc_cleanup()` is left to process exit: it must not run while any client lives.
 private let libmongocInitialized: Void = {
-    // libmongoc keeps performance counters in shared memory for its mongoc-stat tool; when
-    // /dev/shm is busy it warns "Falling back to malloc for counters" on standard error,
-    // which would land in a run's output at random. Preflight reads no counters.
+    // libmongoc keeps performance counters in shared memory for its mongoc-stat tool, and
+    // warns "Falling back to malloc for counters" on standard error when it cannot. Preflight
+    // reads no counters. A libmongoc that initializes itself as it loads (Debian's does) has
+    // made them before this runs: see `LibmongocExit` for the file that leaves behind.
     setenv("MONGOC_DISABLE_SHM", "1", 0)
     // libmongoc's default handler prints every level, DEBUG included, on the console
     // Preflight's reports are written to. Keep warnings and worse, on standard error. Set
@@ -34,4 +35,16 @@ private func ignoredByTheSpec(_ message: String) -> Bool {
 
 func initializeLibmongoc() {
     _ = libmongocInitialized
+}
+
+/// What a process that ends with `_exit` must do for libmongoc first.
+public enum LibmongocExit {
+    /// Removes the shared-memory file libmongoc keeps its counters in, `/dev/shm/mongoc-PID`.
+    /// It is made when the library loads, before `MONGOC_DISABLE_SHM` above can be set,
+    /// and removed by libmongoc's cleanup at a normal exit, which `_exit` skips: without
+    /// this every run would leave a file behind, and a later process given the same pid
+    /// would warn "Falling back to malloc for counters" on its standard error.
+    public static func releaseCounters() {
+        _ = shm_unlink("/mongoc-\(getpid())")
+    }
 }

@@ -57,6 +57,7 @@ struct Preflight: ParsableCommand {
         // Swift's `print` goes through C's buffered standard output; fflush(NULL) flushes
         // every stream.
         fflush(nil)
+        LibmongocExit.releaseCounters()
         _exit(status)
     }
 }

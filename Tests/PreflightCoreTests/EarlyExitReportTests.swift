@@ -167,7 +167,7 @@ final class EarlyExitReportTests: ScratchServerTestCase {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: secantus), "no SecantusDB at \(secantus)")
         let script = try folder.write("bin/dying-secantusd", """
             #!/bin/sh
-            # SecantusDB, killed 3 s after it starts listening. pdeathsig: should this script
+            # SecantusDB, killed 1.5 s after it starts listening. pdeathsig: should this script
             # itself be killed first, the server and the log forwarder go with it.
             log="$(dirname "$0")/server.log"
             : > "$log"
@@ -179,7 +179,7 @@ final class EarlyExitReportTests: ScratchServerTestCase {
               kill -0 "$server" 2>/dev/null || break
               sleep 0.1
             done
-            sleep 3
+            sleep 1.5
             kill -9 "$server"
             wait "$server"
             echo "dying-secantusd: killed the server (pid $server)"
@@ -197,7 +197,7 @@ final class EarlyExitReportTests: ScratchServerTestCase {
         let path = try folder.write("run/dies.json", #"""
             {"preflight": 1, "name": "the server dies",
              "tests": [
-              {"name": "one: sleeps while the server dies", "steps": [{"sleep": 5000}]},
+              {"name": "one: sleeps while the server dies", "steps": [{"sleep": 3000}]},
               {"name": "two: counts", "steps": [{"count": "orders", "expect": 0}]},
               {"name": "three: counts", "steps": [{"count": "orders", "expect": 0}]}
              ]}

@@ -44,7 +44,7 @@ final class LostServerTests: FolderTestCase {
 
         XCTAssertEqual(run.status, 3, run.transcript)
         // Sanity only: 49 iterations and two tests each waiting out the scratch server's
-        // 10 s server selection would take over eight minutes.
+        // 3 s server selection would take minutes.
         XCTAssertTrue(run.standardError.contains("The scratch server stopped during the run"), run.transcript)
         try reports.assertStoppedRun(because: "the scratch server stopped", transcript: run.transcript)
     }
@@ -63,9 +63,9 @@ final class LostServerTests: FolderTestCase {
             """#)
         try folder.write("run/3-later.json", Self.later)
         let reports = Reports(folder)
-        // A server selection timeout of 5 s instead of libmongoc's 30: what is tested is
+        // A server selection timeout of 2 s instead of libmongoc's 30: what is tested is
         // that every lane stops, which does not depend on how long each waits first.
-        let uri = server.uri + "&serverSelectionTimeoutMS=5000"
+        let uri = server.uri + "&serverSelectionTimeoutMS=2000"
         let run = try PreflightProcess(["run", folder.path + "/run", "--uri", uri, "--jobs", "2"] + reports.arguments)
         let (killed, elapsed) = try killServer(of: run) { Self.serverPID(of: server) }
         XCTAssertTrue(killed, "no server to kill:\n\(run.transcript)")

@@ -48,6 +48,25 @@ final class RunCommandTests: ScratchServerTestCase {
         XCTAssertEqual(result.standardError, "", result.transcript)
     }
 
+    /// libmongoc makes `/dev/shm/mongoc-PID` as it loads and removes it at a normal exit,
+    /// which Preflight's quick exit skips; left behind, a later process given the same pid
+    /// warns "Falling back to malloc for counters" on its standard error. A finished run,
+    /// a usage error and `--version` each leave nothing there.
+    func testARunLeavesNoSharedMemoryFileBehind() throws {
+        for arguments in [
+            ["run", ScenarioFixtures.path("passing/transactions-failpoints.json"), "--uri", try uri, "--junit", folder.path + "/junit.xml"],
+            ["run", "--jobs", "0", ScenarioFixtures.path("passing")], ["--version"],
+        ] {
+            // Without MONGOC_DISABLE_SHM, which this process set for its own libmongoc and
+            // a user's shell does not have.
+            let run = try PreflightProcess(arguments, unset: ["MONGOC_DISABLE_SHM"])
+            XCTAssertTrue(run.waitForExit(timeout: 60), run.transcript)
+            XCTAssertFalse(
+                FileManager.default.fileExists(atPath: "/dev/shm/mongoc-\(run.pid)"),
+                "preflight \(arguments.joined(separator: " ")) left /dev/shm/mongoc-\(run.pid)")
+        }
+    }
+
     func testAFailingFileExitsOneAndEveryTestIsAFailureInTheReport() throws {
         let junit = folder.path + "/junit.xml"
         let result = try preflight(["run", ScenarioFixtures.path("failing/mismatches.json"), "--uri", try uri, "--junit", junit])

@@ -11,8 +11,9 @@ final class PreflightProcess {
     private let process = Process()
     private let output: TemporaryDirectory
 
-    /// Starts `preflight arguments…` in the package root, NO_COLOR set.
-    init(_ arguments: [String], in directory: String = ScratchServerTestCase.packageRoot) throws {
+    /// Starts `preflight arguments…` in the package root, NO_COLOR set, with `unset`
+    /// removed from the environment.
+    init(_ arguments: [String], in directory: String = ScratchServerTestCase.packageRoot, unset: [String] = []) throws {
         self.arguments = arguments
         output = try TemporaryDirectory()
         guard FileManager.default.createFile(atPath: output.path + "/out", contents: nil),
@@ -23,6 +24,7 @@ final class PreflightProcess {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        for name in unset { environment[name] = nil }
         process.environment = environment
         process.standardOutput = FileHandle(forWritingAtPath: output.path + "/out")
         process.standardError = FileHandle(forWritingAtPath: output.path + "/err")

@@ -126,20 +126,13 @@ final class SandboxOwnershipTests: ScratchServerTestCase {
 
     // MARK: - A live run keeps its sandbox
 
-    /// While its run lives a sandbox is never pruned: the run renews its lease, `--prune`
-    /// lists it as alive and leaves it (and its record) in place. Ctrl-C then drops it,
-    /// its record and the registry.
-    func testASandboxWhoseRunIsAliveIsRenewedAndNeverPruned() throws {
+    /// While its run lives a sandbox is never pruned: `--prune` lists it as alive and
+    /// leaves it (and its record) in place. Ctrl-C then drops it, its record and the
+    /// registry. (That the lease is renewed meanwhile: the next test.)
+    func testASandboxWhoseRunIsAliveIsNeverPruned() throws {
         let (process, sandbox) = try startSlowRun()
         defer { stop(process) }
-        let first = try XCTUnwrap(SandboxOwner.date(try records()[sandbox]?["leaseUntil"]))
-        var renewed = first
-        let deadline = Date().addingTimeInterval(20)
-        while renewed <= first && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.5)
-            renewed = try XCTUnwrap(SandboxOwner.date(try records()[sandbox]?["leaseUntil"]), "the record went away")
-        }
-        XCTAssertGreaterThan(renewed, first, "the lease was not renewed within 20 s (every 10 s expected)")
+        XCTAssertNotNil(SandboxOwner.date(try records()[sandbox]?["leaseUntil"]), "the record has no lease")
 
         let pruned = try sandboxes(["--prune"])
         XCTAssertEqual(pruned.status, 0, pruned.transcript)
@@ -156,6 +149,28 @@ final class SandboxOwnershipTests: ScratchServerTestCase {
         let left = try databases()
         XCTAssertFalse(left.contains(sandbox), "Ctrl-C left the sandbox")
         XCTAssertFalse(left.contains(SandboxRegistry.database), "Ctrl-C left the registry: \((try? records()) ?? [:])")
+    }
+
+    /// The run's sandbox names renew their leases on their own thread, every interval
+    /// (ten seconds in a run; a fifth of a second here), and stop at `finish`, which
+    /// removes the registry the last record leaves empty.
+    func testALivingRunRenewsItsLeases() throws {
+        let names = SandboxNames(uri: try serverURI, renewalInterval: 0.2)
+        let sandbox = try withClient { try names.claim(using: $0) }
+        try withClient { try $0.collection("orders", in: sandbox).insertOne(["_id": 1]) }
+        let first = try XCTUnwrap(SandboxOwner.date(try records()[sandbox]?["leaseUntil"]))
+        var renewed = first
+        let deadline = Date().addingTimeInterval(10)
+        while renewed <= first && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.1)
+            renewed = try XCTUnwrap(SandboxOwner.date(try records()[sandbox]?["leaseUntil"]), "the record went away")
+        }
+        XCTAssertGreaterThan(renewed, first, "the lease was not renewed within 10 s (every 0.2 s expected)")
+
+        XCTAssertEqual(try withClient { names.dropAll(using: $0) }, [])
+        names.finish(kept: false)
+        XCTAssertFalse(try databases().contains(sandbox), "the sandbox was not dropped")
+        XCTAssertFalse(try databases().contains(SandboxRegistry.database), "finish left an empty registry: \((try? records()) ?? [:])")
     }
 
     // MARK: - Only what Preflight made, only when its owner is gone

@@ -112,19 +112,26 @@ final class ScaleOutTests: ScratchServerTestCase {
     /// N = 1, 2, 3 and 7 (more shards than the pack's six files): every file runs in exactly
     /// one shard, every shard exits 0 with a valid report (an empty one too), the parts
     /// differ by at most one file, and the split depends on the paths only.
+    /// Every split is read with `--list` (what a shard would run, without running it), and
+    /// the 3-way split is also run: the files a shard runs are the files it lists.
     func testShardsSplitTheFilesWithoutGapOrOverlap() throws {
         let paths = [EarlyBirdPack.phase07, EarlyBirdPack.incidents]
         let whole = try runSuites(paths, extra: [], name: "whole")
         XCTAssertEqual(whole.count, Self.packFiles, "\(whole)")
         XCTAssertEqual(Set(whole).count, whole.count)
+        XCTAssertEqual(try listedFiles(paths, extra: []), whole, "--list names the files a run runs, in its order")
 
         var splits: [Int: [[String]]] = [:]
         for count in [1, 2, 3, 7] {
             var parts: [[String]] = []
             for index in 1...count {
-                let part = try runSuites(paths, extra: ["--shard", "\(index)/\(count)"], name: "shard-\(index)-\(count)")
+                let part = try listedFiles(paths, extra: ["--shard", "\(index)/\(count)"])
                 // A shard runs its files in the order the command line gave them.
                 XCTAssertEqual(part, whole.filter(part.contains), "shard \(index)/\(count)")
+                if count == 3 {
+                    let ran = try runSuites(paths, extra: ["--shard", "\(index)/\(count)"], name: "shard-\(index)-\(count)")
+                    XCTAssertEqual(ran, part, "shard \(index)/3 runs the files it lists")
+                }
                 parts.append(part)
             }
             let all = parts.flatMap { $0 }
@@ -140,9 +147,9 @@ final class ScaleOutTests: ScratchServerTestCase {
 
         // The same command again, and the folders named the other way round: the same split.
         for index in 1...3 {
-            let again = try runSuites(paths, extra: ["--shard", "\(index)/3"], name: "again-\(index)")
-            XCTAssertEqual(again, splits[3]?[index - 1], "shard \(index)/3 run twice")
-            let reversed = try runSuites(paths.reversed(), extra: ["--shard", "\(index)/3"], name: "reversed-\(index)")
+            let again = try listedFiles(paths, extra: ["--shard", "\(index)/3"])
+            XCTAssertEqual(again, splits[3]?[index - 1], "shard \(index)/3 listed twice")
+            let reversed = try listedFiles(paths.reversed(), extra: ["--shard", "\(index)/3"])
             XCTAssertEqual(Set(reversed), Set(splits[3]?[index - 1] ?? []), "shard \(index)/3 with the folders in the other order")
         }
         XCTAssertEqual(try runDatabasesOnServer(), [])
@@ -185,6 +192,28 @@ final class ScaleOutTests: ScratchServerTestCase {
             }
         }
         return suites.map(\.package)
+    }
+
+    /// The files `run PATHS EXTRA --list` names, in its order, each once, as the JUnit
+    /// report's suite package names them (`a/b.json` is `a.b`); with `--shard`, held to the
+    /// shard's line on standard error. Nothing connects or runs.
+    private func listedFiles(_ paths: [String], extra: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+        let run = try runBinary(["run"] + paths + extra + ["--list", "--uri", Self.unreachable], file: file, line: line)
+        XCTAssertEqual(run.status, 0, run.transcript, file: file, line: line)
+        var files: [String] = []
+        for entry in run.standardOutput.split(separator: "\n") {
+            guard let end = entry.range(of: "::") else { continue }
+            var name = String(entry[..<end.lowerBound])
+            if name.hasSuffix(".json") { name.removeLast(5) }
+            name = name.replacingOccurrences(of: "/", with: ".")
+            if files.last != name { files.append(name) }
+        }
+        if let shard = extra.firstIndex(of: "--shard").map({ extra[$0 + 1] }) {
+            XCTAssertTrue(
+                run.standardError.contains("Shard \(shard): \(files.count) of \(Self.packFiles) scenario files."), run.transcript,
+                file: file, line: line)
+        }
+        return files
     }
 
     private func firstDifference(_ lhs: String, _ rhs: String) -> String {

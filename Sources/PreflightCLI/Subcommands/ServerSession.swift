@@ -63,10 +63,10 @@ final class ServerSession: @unchecked Sendable {
         }
         options.timeout.apply()
         let run: ScenarioRun
-        let waiting = WaitingLine(what: "the server at \(URIRedaction.redact(uri))", limit: scratch == nil ? options.timeout.seconds : 10)
+        let waiting = WaitingLine(what: "the server at \(URIRedaction.redact(uri))", limit: scratch == nil ? options.timeout.seconds : Double(ScratchServer.serverSelectionTimeoutMS) / 1000)
         do {
             defer { waiting.finish() }
-            run = try ScenarioRun(uri: uri, options: runOptions, serverSelectionTimeoutMS: scratch == nil ? nil : 10_000)
+            run = try ScenarioRun(uri: uri, options: runOptions, serverSelectionTimeoutMS: scratch == nil ? nil : ScratchServer.serverSelectionTimeoutMS)
         } catch {
             scratch?.stop()
             let message = (error as? MongoError)?.message ?? "\(error)"

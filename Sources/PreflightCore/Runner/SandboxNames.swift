@@ -21,10 +21,14 @@ final class SandboxNames: @unchecked Sendable {
     private var lease: SandboxLease?
     private var registered = false
     private var finished = false
+    private let renewalInterval: TimeInterval
 
-    init(uri: String, runID: String = SandboxNames.makeRunID()) {
+    /// - Parameter renewalInterval: how often the leases are renewed; shorter only in tests,
+    ///   which would otherwise wait ten seconds to see one renewal.
+    init(uri: String, runID: String = SandboxNames.makeRunID(), renewalInterval: TimeInterval = SandboxRegistry.renewalInterval) {
         self.uri = uri
         self.runID = runID
+        self.renewalInterval = renewalInterval
         owner = SandboxOwner.current(runID: runID)
     }
 
@@ -83,7 +87,7 @@ final class SandboxNames: @unchecked Sendable {
             return lease
         }
         // Weakly: the lease's thread must not keep the run's names alive, nor they it.
-        lease.start { [weak self] registry in self?.renew(registry) }
+        lease.start(interval: renewalInterval) { [weak self] registry in self?.renew(registry) }
         return lease
     }
 
@@ -145,6 +149,6 @@ final class SandboxNames: @unchecked Sendable {
                 try registry.dropIfEmpty()
             }
         }
-        lease.close()
+        lease.close(serverIsUp: serverIsUp)
     }
 }

@@ -34,13 +34,18 @@ final class VariableScope: @unchecked Sendable {
     /// Resolves `name.path`: dotted segments into documents, numeric segments into arrays.
     func resolve(_ reference: String) throws(RunFailure) -> BSON {
         // A plain name, the usual case, needs no splitting.
-        if !reference.utf8.contains(UInt8(ascii: ".")), let found = value(reference) { return found }
-        let segments = reference.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard let root = value(segments[0]) else {
-            throw .errored(TestProblem(type: "variable", message: "the variable \"\(segments[0])\" has no value here (was the step that saves it skipped?)"))
+        guard let dot = reference.firstIndex(of: ".") else {
+            if let found = value(reference) { return found }
+            throw .errored(TestProblem(type: "variable", message: "the variable \"\(reference)\" has no value here (was the step that saves it skipped?)"))
         }
-        guard let found = ResultPath.value(at: Array(segments.dropFirst()), in: root) else {
-            throw .errored(TestProblem(type: "variable", message: "the variable \"\(segments[0])\" has no \"\(segments.dropFirst().joined(separator: "."))\": its value is \(Redaction.redact(root).extendedJSON(.relaxed).prefix(200))"))
+        let name = String(reference[..<dot]), path = reference[reference.index(after: dot)...]
+        guard let root = value(name) else {
+            throw .errored(TestProblem(type: "variable", message: "the variable \"\(name)\" has no value here (was the step that saves it skipped?)"))
+        }
+        // Walked segment by segment, without an array of them: a `forEach` or a long file
+        // resolves a path for every step it runs.
+        guard let found = ResultPath.value(at: path.split(separator: ".", omittingEmptySubsequences: false), in: root) else {
+            throw .errored(TestProblem(type: "variable", message: "the variable \"\(name)\" has no \"\(path)\": its value is \(Redaction.redact(root).extendedJSON(.relaxed).prefix(200))"))
         }
         return found
     }

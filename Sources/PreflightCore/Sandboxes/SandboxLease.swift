@@ -55,9 +55,10 @@ final class SandboxLease: @unchecked Sendable {
         }
     }
 
-    /// Stops the renewals and closes the pool.
-    func close() {
+    /// Stops the renewals and closes the pool; without waiting for the server to end its
+    /// sessions when it is gone (it would wait seconds for a reply that never comes).
+    func close(serverIsUp: Bool = true) {
         stop()
-        pool.close()
+        if serverIsUp { pool.close() } else { pool.closeWithoutWaiting() }
     }
 }

@@ -21,18 +21,19 @@ struct FieldReader {
         }
     }
 
-    func require(_ key: String, _ expected: String) -> BSON? {
+    func require(_ key: String, _ expected: @autoclosure () -> String) -> BSON? {
         guard let value = document[key] else {
-            diagnostics.error(path, "missing required key \"\(key)\" (\(expected))")
+            diagnostics.error(path, "missing required key \"\(key)\" (\(expected()))")
             return nil
         }
         return value
     }
 
-    private func typed<T>(_ key: String, required: Bool, _ expected: String, _ convert: (BSON) -> T?) -> T? {
-        guard let value = required ? require(key, expected) : document[key] else { return nil }
+    /// - Parameter expected: made only for a message; most reads need none.
+    private func typed<T>(_ key: String, required: Bool, _ expected: @autoclosure () -> String, _ convert: (BSON) -> T?) -> T? {
+        guard let value = required ? require(key, expected()) : document[key] else { return nil }
         guard let converted = convert(value) else {
-            diagnostics.error(path.key(key), "expected \(expected), got \(Diagnostics.describe(value))")
+            diagnostics.error(path.key(key), "expected \(expected()), got \(Diagnostics.describe(value))")
             return nil
         }
         return converted

@@ -60,6 +60,16 @@ extension OperationAction {
     /// The names of `arguments`.
     public var argumentKeys: [String]? { arguments?.map(\.name) }
 
+    /// Every key an operation step of this action may hold, nil when open-ended: made
+    /// once, as a file has a step per operation. (`readPreference` is allowed here and
+    /// checked where it stands, so that a misplaced one is told why.)
+    var stepKeys: [String]? { Self.stepKeysByAction[self] ?? nil }
+
+    private static let stepKeysByAction: [OperationAction: [String]?] = Dictionary(
+        uniqueKeysWithValues: allCases.map { action in
+            (action, action.argumentKeys.map { [action.rawValue] + $0 + action.commonKeys + ["readPreference"] })
+        })
+
     /// The arguments passed through to the server as they were written: read for every
     /// operation a run sends, so made once.
     var optionKeys: Set<String> { Self.optionKeysByAction[self] ?? [] }

@@ -80,7 +80,9 @@ public struct ScenarioLoader: Sendable {
         // file's, and whatever any step of the file saves.
         // Sandbox files also have `preflight`: the sandbox's connection and their services' ports.
         let globals = Set(vars.keys).union(mode == .sandbox ? [VariableName.builtIn] : [])
-        let everySaved = Self.savedNames(in: .document(document)).union(
+        // `vars` and `fixtures` are data, never steps: not walked.
+        let stepHolders = BSONDocument(document.elements.filter { $0.key != "vars" && $0.key != "fixtures" }.map { ($0.key, $0.value) })
+        let everySaved = Self.savedNames(in: .document(stepHolders)).union(
             sources.procedures.reduce(into: Set<String>()) { $0.formUnion(Self.savedNames(in: $1.steps ?? .null)) })
         let procedures = Self.procedures(sources.procedures, context: &context, scope: globals.union(everySaved))
         let checks = Self.checks(sources.checks, context: context, scope: globals.union(everySaved))
@@ -150,6 +152,8 @@ public struct ScenarioLoader: Sendable {
                     if let name = document["save"]?.stringValue { names.insert(name) }
                     if let pairs = document["save"]?.documentValue { names.formUnion(pairs.keys) }
                     if let element = document["as"]?.stringValue { names.insert(element) }
+                    // An operation's arguments and expectations hold data, not steps.
+                    if document.keys.contains(where: { OperationAction(rawValue: $0) != nil }) { return }
                 }
                 for element in document.elements { visit(element.value) }
             case .array(let elements):

@@ -4,9 +4,8 @@ import Mongo
 extension StepParser {
     func operation(_ action: OperationAction, _ reader: FieldReader, scope: inout Set<String>) -> OperationStep? {
         let document = reader.document, path = reader.path
-        if let keys = action.argumentKeys {
-            // `readPreference` is read below, where a misplaced one gets its reason.
-            reader.allowOnly([action.rawValue] + keys + action.commonKeys + ["readPreference"], context: " for `\(action.rawValue)`")
+        if let keys = action.stepKeys {
+            reader.allowOnly(keys, context: " for `\(action.rawValue)`")
         }
         if document["timeoutMS"] != nil && !action.acceptsTimeout {
             diagnostics.error(path.key("timeoutMS"), "`timeoutMS` is sent as the server's maxTimeMS, which only find, aggregate, count, estimatedDocumentCount, distinct, findOneAndUpdate, findOneAndReplace, findOneAndDelete and command steps take")
@@ -154,35 +153,45 @@ extension StepParser {
     }
 
     func checkArgumentShapes(_ action: OperationAction, _ arguments: BSONDocument, at path: JSONPath) {
-        let documents = ["filter", "document", "replacement", "sort", "projection", "collation", "let", "key", "options"]
-        for key in documents where key != "key" || action != .distinct {
-            if let value = arguments[key], value.documentValue == nil {
-                diagnostics.error(path.key(key), "expected a JSON object, got \(Diagnostics.describe(value))")
+        // One pass over what the step wrote, in its order: a file has a step per operation,
+        // and most steps hold two or three arguments.
+        for (key, value) in arguments {
+            switch key {
+            case "filter", "document", "replacement", "sort", "projection", "collation", "let", "options":
+                if value.documentValue == nil {
+                    diagnostics.error(path.key(key), "expected a JSON object, got \(Diagnostics.describe(value))")
+                }
+            case "key" where action == .distinct:
+                if value.stringValue?.isEmpty != false {
+                    diagnostics.error(path.key("key"), "expected the field name as a non-empty string, got \(Diagnostics.describe(value))")
+                }
+            case "key":
+                if value.documentValue == nil {
+                    diagnostics.error(path.key(key), "expected a JSON object, got \(Diagnostics.describe(value))")
+                }
+            case "pipeline", "arrayFilters", "requests", "documents":
+                if value.arrayValue == nil {
+                    diagnostics.error(path.key(key), "expected a JSON array, got \(Diagnostics.describe(value))")
+                }
+            case "upsert", "ordered", "allowDiskUse", "bypassDocumentValidation":
+                if value.boolValue == nil {
+                    diagnostics.error(path.key(key), "expected true or false, got \(Diagnostics.describe(value))")
+                }
+            case "skip", "limit", "batchSize", "maxTimeMS":
+                if (value.integerValue ?? -1) < 0 {
+                    diagnostics.error(path.key(key), "expected a whole number ≥ 0, got \(Diagnostics.describe(value))")
+                }
+            case "update":
+                if value.documentValue == nil, value.arrayValue == nil {
+                    diagnostics.error(path.key("update"), "expected an update document or a pipeline (array), got \(Diagnostics.describe(value))")
+                }
+            case "hint":
+                if value.stringValue?.isEmpty != false, value.documentValue == nil {
+                    diagnostics.error(path.key("hint"), "expected an index name or an index key pattern such as {\"status\": 1}, got \(Diagnostics.describe(value))")
+                }
+            default:
+                break
             }
-        }
-        if action == .distinct, let value = arguments["key"], value.stringValue?.isEmpty != false {
-            diagnostics.error(path.key("key"), "expected the field name as a non-empty string, got \(Diagnostics.describe(value))")
-        }
-        for key in ["pipeline", "arrayFilters", "requests", "documents"] {
-            if let value = arguments[key], value.arrayValue == nil {
-                diagnostics.error(path.key(key), "expected a JSON array, got \(Diagnostics.describe(value))")
-            }
-        }
-        for key in ["upsert", "ordered", "allowDiskUse", "bypassDocumentValidation"] {
-            if let value = arguments[key], value.boolValue == nil {
-                diagnostics.error(path.key(key), "expected true or false, got \(Diagnostics.describe(value))")
-            }
-        }
-        for key in ["skip", "limit", "batchSize", "maxTimeMS"] {
-            if let value = arguments[key], (value.integerValue ?? -1) < 0 {
-                diagnostics.error(path.key(key), "expected a whole number ≥ 0, got \(Diagnostics.describe(value))")
-            }
-        }
-        if let update = arguments["update"], update.documentValue == nil, update.arrayValue == nil {
-            diagnostics.error(path.key("update"), "expected an update document or a pipeline (array), got \(Diagnostics.describe(update))")
-        }
-        if let value = arguments["hint"], value.stringValue?.isEmpty != false, value.documentValue == nil {
-            diagnostics.error(path.key("hint"), "expected an index name or an index key pattern such as {\"status\": 1}, got \(Diagnostics.describe(value))")
         }
         if let value = arguments["returnDocument"], !["before", "after"].contains(value.stringValue ?? "") {
             diagnostics.error(path.key("returnDocument"), "expected \"before\" or \"after\", got \(Diagnostics.describe(value))")

@@ -36,6 +36,12 @@ public final class ScratchServer: @unchecked Sendable {
         self.log = log
     }
 
+    /// How long a run waits to select its scratch server. A selection waits only while the
+    /// server is unknown: after a connection failed, until the next heartbeat finds it
+    /// again (half a second on a local process), or for good when it died. A dead one
+    /// then ends the run in seconds; the default of 30 s is for servers on a network.
+    public static let serverSelectionTimeoutMS: Int32 = 3_000
+
     /// Starts a server and waits until it answers `ping` (and, for mongod, until its
     /// replica set has a writable primary).
     /// - Parameters:
