@@ -103,6 +103,13 @@ extension BSON {
     ///   before ES2019): for reports other tools read. Extended JSON keeps them as they are.
     public static func writeString(_ value: String, to out: inout String, escapingC1AndLineSeparators: Bool = false) {
         out += "\""
+        // The usual string is printable ASCII with nothing to escape: appended whole, not
+        // scalar by scalar (reports and logs write every key and string this way).
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out += value
+            out += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -89,6 +89,14 @@ extension BSON {
         return nil
     }
 
+    /// A document or an array: a value with values inside it.
+    public var isContainer: Bool {
+        switch self {
+        case .document, .array: true
+        default: false
+        }
+    }
+
     public var boolValue: Bool? {
         if case .bool(let value) = self { return value }
         return nil

@@ -8,67 +8,128 @@
 /// bare words, and looks at the string after each Extended JSON type key.
 enum ExtendedJSONStrictness {
     /// The first value that would not be read as written: its byte offset and why.
+    ///
+    /// Every key and value of a file passes through here, so nothing is copied out of the
+    /// text unless it can matter: a key is kept as where it stands, and made a `String`
+    /// only when it is a type key (`$…`) or one checked inside one (`t`, `i`, `options`).
     static func firstProblem(in bytes: [UInt8]) -> (offset: Int, message: String)? {
         // libbson's own message would stop at the NUL, losing what it says.
         if let nul = bytes.firstIndex(of: 0) {
             return (nul, "a NUL byte (0x00) cannot stand in JSON text; inside a string, write \\u0000")
         }
         var index = 0
-        var lastKey: String?
+        // The last key's opening quote, and whether its value is what comes next.
+        var keyStart = 0
         var keyIsPending = false
+        var keyMatters = false
+        func key() -> String { string(bytes, from: keyStart).0 }
         // For each open object or array, the key it is the value of: `$timestamp`'s `t`
         // and `i` and `$regularExpression`'s `options` are checked inside their objects.
-        var owners: [String?] = []
+        var owners: [Owner] = []
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
                 let start = index
-                let (text, end) = string(bytes, from: index)
-                index = end
+                index = stringEnd(bytes, from: index)
                 // A key is a string followed by a colon.
                 var after = index
                 while after < bytes.count, isSpace(bytes[after]) { after += 1 }
                 if after < bytes.count, bytes[after] == UInt8(ascii: ":") {
-                    lastKey = text
+                    keyStart = start
                     keyIsPending = true
+                    keyMatters = matters(bytes, start + 1, index - 1)
                     continue
                 }
-                if keyIsPending, let key = lastKey, let problem = typedValueProblem(key, text) {
-                    return (start, problem)
-                }
-                if keyIsPending, lastKey == "options", owners.last == "$regularExpression", let problem = regexOptionsProblem(text) {
-                    return (start, problem)
+                if keyIsPending && keyMatters {
+                    let key = key(), text = string(bytes, from: start).0
+                    if let problem = typedValueProblem(key, text) { return (start, problem) }
+                    if key == "options", owners.last == .regularExpression, let problem = regexOptionsProblem(text) {
+                        return (start, problem)
+                    }
                 }
                 keyIsPending = false
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let start = index
                 while index < bytes.count, isNumberByte(bytes[index]) { index += 1 }
+                // Most numbers are short integers: nothing to check, nothing to copy.
+                if isShortInteger(bytes, start, index) && !(keyIsPending && keyMatters) {
+                    keyIsPending = false
+                    continue
+                }
                 let token = String(decoding: bytes[start..<index], as: UTF8.self)
                 if token == "-", index < bytes.count, isLetter(bytes[index]) {
-                    let (word, end) = wordAt(bytes, index)
-                    if word == "Infinity" { return (start, bareSpecial("-Infinity")) }
+                    let end = wordEnd(bytes, index)
+                    if bytes[index..<end].elementsEqual("Infinity".utf8) { return (start, bareSpecial("-Infinity")) }
                     index = end
                     continue
                 }
                 if let problem = numberProblem(token) { return (start, problem) }
-                if keyIsPending, let key = lastKey, key == "t" || key == "i", owners.last == "$timestamp", UInt32(token) == nil {
-                    return (start, "{\"$timestamp\": {\"\(key)\": \(token)}} is not a timestamp's \(key == "t" ? "seconds" : "increment"): it takes a whole number from 0 to 4294967295")
+                if keyIsPending && keyMatters, owners.last == .timestamp {
+                    let key = key()
+                    if key == "t" || key == "i", UInt32(token) == nil {
+                        return (start, "{\"$timestamp\": {\"\(key)\": \(token)}} is not a timestamp's \(key == "t" ? "seconds" : "increment"): it takes a whole number from 0 to 4294967295")
+                    }
                 }
                 keyIsPending = false
             case _ where isLetter(byte):
-                let (word, end) = wordAt(bytes, index)
-                if word == "NaN" || word == "Infinity" { return (index, bareSpecial(word)) }
+                let end = wordEnd(bytes, index)
+                for special in ["NaN", "Infinity"] where bytes[index..<end].elementsEqual(special.utf8) {
+                    return (index, bareSpecial(special))
+                }
                 index = end
                 keyIsPending = false
             default:
-                if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") { owners.append(keyIsPending ? lastKey : nil) }
+                if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                    owners.append(keyIsPending && keyMatters ? Owner(key()) : .other)
+                }
                 if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") { _ = owners.popLast() }
                 if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: ",") { keyIsPending = false }
                 index += 1
             }
         }
         return nil
+    }
+
+    /// What an open object or array is the value of, where that decides a check inside it.
+    private enum Owner {
+        case timestamp, regularExpression, other
+
+        init(_ key: String) {
+            self = key == "$timestamp" ? .timestamp : key == "$regularExpression" ? .regularExpression : .other
+        }
+    }
+
+    /// Whether the key written in `bytes[start..<end]` can decide a check: a type key, a
+    /// key checked inside one, or one with an escape (read whole, as before).
+    private static func matters(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Bool {
+        guard start < end else { return false }
+        let first = bytes[start]
+        if first == UInt8(ascii: "$") || first == UInt8(ascii: "\\") { return true }
+        let key = bytes[start..<end]
+        return key.elementsEqual("t".utf8) || key.elementsEqual("i".utf8) || key.elementsEqual("options".utf8)
+            || key.contains(UInt8(ascii: "\\"))
+    }
+
+    /// An optional minus and at most 18 digits: an int64 whatever the digits.
+    private static func isShortInteger(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Bool {
+        let digits = bytes[start] == UInt8(ascii: "-") ? start + 1 : start
+        return digits < end && end - digits <= 18 && bytes[digits..<end].allSatisfy(isDigit)
+    }
+
+    /// The offset after the closing quote of the string whose opening quote is at `start`.
+    private static func stringEnd(_ bytes: [UInt8], from start: Int) -> Int {
+        var index = start + 1
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+            index += bytes[index] == UInt8(ascii: "\\") && index + 1 < bytes.count ? 2 : 1
+        }
+        return min(index + 1, bytes.count)
+    }
+
+    private static func wordEnd(_ bytes: [UInt8], _ start: Int) -> Int {
+        var end = start
+        while end < bytes.count, isLetter(bytes[end]) || isDigit(bytes[end]) { end += 1 }
+        return end
     }
 
     // MARK: - Tokens
@@ -90,12 +151,6 @@ enum ExtendedJSONStrictness {
             index += 1
         }
         return (String(decoding: text, as: UTF8.self), min(index + 1, bytes.count))
-    }
-
-    private static func wordAt(_ bytes: [UInt8], _ start: Int) -> (String, Int) {
-        var end = start
-        while end < bytes.count, isLetter(bytes[end]) || isDigit(bytes[end]) { end += 1 }
-        return (String(decoding: bytes[start..<end], as: UTF8.self), end)
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }

@@ -41,19 +41,20 @@ public enum ExpectationSyntax {
 
         mutating func check(_ value: BSON, at path: JSONPath) {
             switch value {
+            // Only objects and arrays hold operators: a path is made for those alone, as
+            // every expectation of a file is walked.
             case .array(let elements):
-                for (index, element) in elements.enumerated() {
+                for (index, element) in elements.enumerated() where element.isContainer {
                     check(element, at: path.index(index))
                 }
             case .document(let document):
-                let operators = document.keys.filter { $0.hasPrefix("$$") }
                 for (key, value) in document {
-                    let keyPath = path.key(key)
                     guard key.hasPrefix("$$") else {
-                        check(value, at: keyPath)
+                        if value.isContainer { check(value, at: path.key(key)) }
                         continue
                     }
-                    if operators.count < document.count {
+                    let keyPath = path.key(key)
+                    if document.elements.contains(where: { !$0.key.hasPrefix("$$") }) {
                         report(keyPath, "operator `\(Matcher.literal(key))` must be the only key of its document")
                     }
                     checkOperator(key, value, at: keyPath)

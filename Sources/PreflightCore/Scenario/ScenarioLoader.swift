@@ -148,16 +148,16 @@ public struct ScenarioLoader: Sendable {
         func visit(_ value: BSON) {
             switch value {
             case .document(let document):
-                if document.elements.contains(where: { StepParser.actionKeySet.contains($0.key) }) {
+                if let action = document.elements.first(where: { StepParser.actionKeySet.contains($0.key) })?.key {
                     if let name = document["save"]?.stringValue { names.insert(name) }
                     if let pairs = document["save"]?.documentValue { names.formUnion(pairs.keys) }
                     if let element = document["as"]?.stringValue { names.insert(element) }
                     // An operation's arguments and expectations hold data, not steps.
-                    if document.keys.contains(where: { OperationAction(rawValue: $0) != nil }) { return }
+                    if OperationAction.names.contains(action) { return }
                 }
-                for element in document.elements { visit(element.value) }
+                for element in document.elements where element.value.isContainer { visit(element.value) }
             case .array(let elements):
-                elements.forEach(visit)
+                for element in elements where element.isContainer { visit(element) }
             default:
                 break
             }

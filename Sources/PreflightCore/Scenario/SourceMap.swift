@@ -58,7 +58,7 @@ struct SourceMap: Sendable {
         // The keys seen in each open object, kept apart from `stack` so a key is added in
         // place: a set inside an enum case is copied on every change, which made an object
         // of 10,000 keys quadratic.
-        var seenKeys: [Set<String>] = []
+        var seenKeys: [SeenKeys] = []
         var line = 1
         var column = 1
         var index = bytes.starts(with: JSONBytes.byteOrderMark) ? 3 : 0
@@ -85,23 +85,21 @@ struct SourceMap: Sendable {
             case UInt8(ascii: "\""):
                 let (line0, column0) = (line, column)
                 let isKey = expectingKey
-                var text: [UInt8] = []
                 index += 1
                 column += 1
+                let textStart = index
                 while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
                     if bytes[index] == UInt8(ascii: "\\"), index + 1 < bytes.count {
-                        if isKey { text.append(bytes[index]); text.append(bytes[index + 1]) }
                         index += 2
                         column += 2
                         continue
                     }
                     if bytes[index] & 0xC0 != 0x80 { column += 1 }
-                    if isKey { text.append(bytes[index]) }
                     index += 1
                 }
                 if isKey, case .object = stack.last, !seenKeys.isEmpty {
-                    let key = unescape(text)
-                    let repeated = !seenKeys[seenKeys.count - 1].insert(key).inserted
+                    let key = unescape(bytes[textStart..<index])
+                    let repeated = !seenKeys[seenKeys.count - 1].insert(key)
                     stack[stack.count - 1] = .object(key: key)
                     if repeated { duplicateKeys.append((currentPath(), line0, column0)) }
                     if stack.count <= recordingDepth, !repeated { positions[currentPath()] = (line0, column0) }
@@ -116,7 +114,7 @@ struct SourceMap: Sendable {
                 if stack.isEmpty { positions[.root] = (line, column) }
                 valueStarts()
                 stack.append(byte == UInt8(ascii: "{") ? .object(key: nil) : .array(index: 0))
-                if byte == UInt8(ascii: "{") { seenKeys.append([]) }
+                if byte == UInt8(ascii: "{") { seenKeys.append(SeenKeys()) }
                 expectingKey = byte == UInt8(ascii: "{")
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 if case .object = stack.popLast() { _ = seenKeys.popLast() }
@@ -142,10 +140,31 @@ struct SourceMap: Sendable {
         return (positions, duplicateKeys)
     }
 
+    /// The keys of one open object. Most objects hold a handful, compared in a list
+    /// faster than hashed; past 16 they go into a set, so an object of 10,000 keys stays
+    /// linear.
+    private struct SeenKeys {
+        private var list: [String] = []
+        private var set: Set<String>?
+
+        /// Adds `key`; false when it was there already.
+        mutating func insert(_ key: String) -> Bool {
+            if set != nil { return set!.insert(key).inserted }
+            if list.contains(key) { return false }
+            list.append(key)
+            if list.count > 16 {
+                set = Set(list)
+                list = []
+            }
+            return true
+        }
+    }
+
     /// A key's text with JSON's escapes decoded, so `"caf\u00e9"` is found as `café`.
     /// The text was already accepted by libbson, so it is well formed.
-    static func unescape(_ raw: [UInt8]) -> String {
+    static func unescape(_ raw: some Collection<UInt8>) -> String {
         guard raw.contains(UInt8(ascii: "\\")) else { return String(decoding: raw, as: UTF8.self) }
+        let raw = Array(raw)
         var out = String.UnicodeScalarView()
         var bytes: [UInt8] = []
         var pendingHigh: UInt32?

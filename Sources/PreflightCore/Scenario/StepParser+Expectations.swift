@@ -3,11 +3,13 @@ import Mongo
 /// `expect`, `expectError` and `save`.
 extension StepParser {
     func expectation(_ value: BSON, at path: JSONPath, scope: Set<String>) {
-        for problem in ExpectationSyntax.problems(in: value, path: path, substitutionOperators: Set(VariableName.substitutionOperators)) {
+        for problem in ExpectationSyntax.problems(in: value, path: path, substitutionOperators: Self.substitutionOperators) {
             diagnostics.error(problem.path, problem.message)
         }
         substitutions(in: value, at: path, scope: scope, expectation: true)
     }
+
+    private static let substitutionOperators = Set(VariableName.substitutionOperators)
 
     func expectedError(_ value: BSON, at path: JSONPath, scope: Set<String>) -> ExpectedError? {
         guard let document = value.documentValue else {

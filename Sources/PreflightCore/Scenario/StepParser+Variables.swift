@@ -6,14 +6,15 @@ extension StepParser {
     /// matcher's operators are checked by `ExpectationSyntax`.
     func substitutions(in value: BSON, at path: JSONPath, scope: Set<String>, expectation: Bool) {
         switch value {
+        // Only objects and arrays can hold an operator: a path is made for those alone,
+        // as every step of a file is walked.
         case .array(let elements):
-            for (index, element) in elements.enumerated() {
+            for (index, element) in elements.enumerated() where element.isContainer {
                 substitutions(in: element, at: path.index(index), scope: scope, expectation: expectation)
             }
         case .document(let document):
-            let operators = document.keys.filter { $0.hasPrefix("$$") }
-            guard let name = operators.first else {
-                for (key, element) in document {
+            guard let name = document.elements.first(where: { $0.key.hasPrefix("$$") })?.key else {
+                for (key, element) in document where element.isContainer {
                     substitutions(in: element, at: path.key(key), scope: scope, expectation: expectation)
                 }
                 return
