@@ -30,6 +30,10 @@ struct Preflight: ParsableCommand {
         for argument in CommandLine.arguments where argument.contains("://") {
             SecretValues.shared.addCredentials(of: argument)
         }
+        if let problem = unknownHelpTopic(Array(CommandLine.arguments.dropFirst())) {
+            Console.standardError(problem)
+            leave(PreflightExitCode.usage.rawValue)
+        }
         let status: Int32
         do {
             var command = try parseAsRoot()
@@ -46,6 +50,16 @@ struct Preflight: ParsableCommand {
             status = code.rawValue
         }
         leave(status)
+    }
+
+    /// `preflight help NAME` for a command that does not exist: ArgumentParser shows the
+    /// main help and exits 0, so a misspelt command in a script would pass unnoticed.
+    private static func unknownHelpTopic(_ arguments: [String]) -> String? {
+        guard arguments.count >= 2, arguments[0] == "help", !arguments[1].hasPrefix("-") else { return nil }
+        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        guard !names.contains(arguments[1]) else { return nil }
+        let nearest = NearestName.suggestion(for: arguments[1], among: names).map { "; did you mean \"\($0)\"?" } ?? "."
+        return "preflight has no command \"\(arguments[1])\"\(nearest) Its commands: \(names.joined(separator: ", "))."
     }
 
     /// Ends the process once everything it owes is done: the reports are written and

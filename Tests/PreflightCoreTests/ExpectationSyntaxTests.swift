@@ -143,6 +143,9 @@ final class NearestNameTests: XCTestCase {
     func testPrefixesAreAcceptedBeyondTheDistanceLimit() {
         XCTAssertEqual(NearestName.suggestion(for: "billing", among: ["orders.count", "billing.run"]), "billing.run")
         XCTAssertEqual(NearestName.suggestion(for: "expectCollectionsInOrder", among: ["expect", "expectCollections"]), "expectCollections")
+        // Of two prefixes, the nearer: `findOne` (as other drivers name it) is `find`.
+        XCTAssertEqual(NearestName.suggestion(for: "findOne", among: StepParser.actionKeys), "find")
+        XCTAssertEqual(NearestName.suggestion(for: "findOneAndUpd", among: StepParser.actionKeys), "findOneAndUpdate")
     }
 
     func testNothingCloseGivesNil() {

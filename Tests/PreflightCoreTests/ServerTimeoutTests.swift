@@ -27,9 +27,27 @@ final class ServerTimeoutTests: FolderTestCase {
         for bad in ["0", "-1", "3601", "abc"] {
             let run = try PreflightProcess.run(["run", ScenarioFixtures.live, "--uri", "mongodb://127.0.0.1:1/", "--server-timeout", bad])
             XCTAssertEqual(run.status, 64, run.transcript)
+            // A negative number is the value it is, refused with the range, not a missing value.
+            if bad != "abc" { XCTAssertTrue(run.standardError.contains("--server-timeout takes a number of seconds from more than 0 to 3600"), run.transcript) }
         }
+        let jobs = try PreflightProcess.run(["run", ScenarioFixtures.live, "--jobs", "-2"])
+        XCTAssertEqual(jobs.status, 64, jobs.transcript)
+        XCTAssertTrue(jobs.standardError.contains("--jobs takes a number of files to run at once, from 1 to 64; got -2."), jobs.transcript)
         let run = try PreflightProcess.run(["run", ScenarioFixtures.live, "--uri", "mongodb://127.0.0.1:1/", "--server-timeout", "0.5", "--junit", folder.path + "/j.xml"])
         XCTAssertEqual(run.status, 3, run.transcript)
         XCTAssertTrue(run.standardError.contains("Cannot reach the server at mongodb://127.0.0.1:1/"), run.transcript)
+    }
+
+    /// `preflight help NAME` for a command that does not exist is a usage error naming the
+    /// commands, not the main help and exit 0.
+    func testHelpForAnUnknownCommandIsAUsageError() throws {
+        let misspelt = try PreflightProcess.run(["help", "rnu"])
+        XCTAssertEqual(misspelt.status, 64, misspelt.transcript)
+        XCTAssertTrue(misspelt.standardError.contains(#"preflight has no command "rnu"; did you mean "run"? Its commands: init, run,"#), misspelt.transcript)
+        for known in [["help", "run"], ["help", "migrate", "verify"], ["help"]] {
+            let run = try PreflightProcess.run(known)
+            XCTAssertEqual(run.status, 0, run.transcript)
+            XCTAssertTrue(run.standardOutput.contains("USAGE: preflight"), run.transcript)
+        }
     }
 }

@@ -101,7 +101,7 @@ struct CaptureCommand: ParsableCommand {
             valueName: "C.path"))
     var redactions: [String] = []
 
-    @Option(help: ArgumentHelp("At most this many documents of --collection, the first by _id (1 to 10,000).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("At most this many documents of --collection, the first by _id (1 to 10,000).", valueName: "n"))
     var limit: Int = 100
 
     @Option(help: ArgumentHelp("The scenario's name (default: Captured from DATABASE.COLLECTION).", valueName: "text"))

@@ -59,7 +59,7 @@ struct MigrateVerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Draw the documents from this server (read-only) instead of the fixtures; needs --sample.", valueName: "uri"))
     var sampleFrom: String?
 
-    @Option(help: ArgumentHelp("How many documents --sample-from draws at random from each collection `changes` names.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("How many documents --sample-from draws at random from each collection `changes` names.", valueName: "n"))
     var sample: Int?
 
     @Option(help: ArgumentHelp("Copy every document of the collections `changes` names from this server (read-only), in batches.", valueName: "uri"))

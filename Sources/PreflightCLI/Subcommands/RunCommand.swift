@@ -94,7 +94,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Keep the sandbox databases after the run, to look at what the tests left.")
     var keepDatabases = false
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Run this many scenario files at once (1-64), each in its own sandbox on connections of its own. The results and the order of every report are the same for any number. With --fail-fast, files run one at a time.",
         valueName: "n"))
     var jobs = 1

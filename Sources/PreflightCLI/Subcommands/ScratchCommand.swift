@@ -38,7 +38,7 @@ struct ScratchCommand: ParsableCommand {
     @Flag(help: "Start a one-member replica set instead of a standalone (for transactions and change streams).")
     var replicaSet = false
 
-    @Option(help: ArgumentHelp("Seconds to wait for the server to answer ping.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds to wait for the server to answer ping.", valueName: "seconds"))
     var readinessTimeout: Double = 30
 
     func validate() throws {

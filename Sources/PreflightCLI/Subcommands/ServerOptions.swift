@@ -17,7 +17,7 @@ struct ServerOptions: ParsableArguments {
             valueName: "mongod|secantus|PATH"))
     var scratch: String?
 
-    @Option(help: ArgumentHelp("Seconds to wait for a scratch server to answer ping.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds to wait for a scratch server to answer ping.", valueName: "seconds"))
     var readinessTimeout: Double = 30
 
     @OptionGroup var timeout: ServerTimeout

@@ -5,7 +5,9 @@ import Mongo
 /// `--server-timeout SECONDS`: how long to wait for an unreachable server before giving up
 /// (exit 3), for every command that connects to one.
 struct ServerTimeout: ParsableArguments {
-    @Option(help: ArgumentHelp(
+    // `.unconditional`, as for every number Preflight takes: `-1` is then read as the value
+    // it is and refused with the range, instead of taken for an option and reported missing.
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Seconds to wait for the server to answer before giving up with exit 3 (default 30, as libmongoc's serverSelectionTimeoutMS); replaces the --uri's serverSelectionTimeoutMS. On a terminal, a line counts the wait.",
         valueName: "seconds"))
     var serverTimeout: Double?

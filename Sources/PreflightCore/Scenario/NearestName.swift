@@ -20,9 +20,12 @@ public enum NearestName {
             let known = Array(candidate.lowercased())
             guard !known.isEmpty else { continue }
             let isPrefix = typed.starts(with: known) || known.starts(with: typed)
-            // The distance is at least the difference in length: a name far longer than
-            // any candidate (a 5 MB key) is not compared letter by letter.
-            let distance = abs(typed.count - known.count) > limit ? Int.max : distance(typed, known)
+            // Between a name and its prefix the distance is the difference in length, so
+            // `findOne` is nearer `find` than `findOneAndUpdate`. Otherwise it is at least
+            // that difference: a name far longer than any candidate (a 5 MB key) is not
+            // compared letter by letter.
+            let distance = isPrefix ? abs(typed.count - known.count)
+                : abs(typed.count - known.count) > limit ? Int.max : distance(typed, known)
             guard distance <= limit || isPrefix else { continue }
             if best.map({ distance < $0.distance }) ?? true {
                 best = (candidate, distance)
