@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make test`'s last part: `make dist`'s tarball unpacked into an empty directory and used
-# from there, as on a CI machine without Swift: install.sh sets up the scratch server, the
+# `make test-dist`, which CI runs after `make test`: `make dist`'s tarball unpacked into an
+# empty directory and used from there, as on a CI machine without Swift: install.sh sets up the scratch server, the
 # binary needs no Swift library, `preflight init` writes a pack that `check` accepts and
 # `run` passes on a scratch server the unpacked copy starts itself.
 set -euo pipefail

@@ -5,7 +5,8 @@
 # and two halves wait side by side. Each class still starts its own scratch server, so the
 # halves share nothing. (`swift test` itself cannot run twice at once: SwiftPM locks .build.)
 #
-# The slow classes are weighed by the seconds they took alone; the others count 1. Group 2
+# The slow classes are weighed by the seconds they took beside the other half; the others
+# count 1. Group 2
 # is shown as it runs, group 1 after; then the classes that must run alone (below); the
 # run fails if any part does.
 #

@@ -159,27 +159,30 @@ final class EarlyExitReportTests: ScratchServerTestCase {
 
     // MARK: - A scratch server that dies
 
-    /// A scratch "server" that is SecantusDB killed 3 s after it starts listening. Its
-    /// name has no "mongod" in it, so `--scratch PATH` starts it with SecantusDB's command
-    /// line and reads the port from the `listening on` line it forwards.
+    /// A scratch "server" that is SecantusDB, killed a second after the run's first test
+    /// touches `bin/started` (not after a fixed time: a busy machine may take longer than
+    /// that to reach the test). Its name has no "mongod" in it, so `--scratch PATH` starts it
+    /// with SecantusDB's command line and reads the port from the `listening on` line it
+    /// forwards.
     private func dyingServer() throws -> String {
         let secantus = ScratchServerTestCase.packageRoot + "/.venv/bin/secantusd-py"
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: secantus), "no SecantusDB at \(secantus)")
         let script = try folder.write("bin/dying-secantusd", """
             #!/bin/sh
-            # SecantusDB, killed 1.5 s after it starts listening. pdeathsig: should this script
-            # itself be killed first, the server and the log forwarder go with it.
+            # SecantusDB, killed a second after bin/started appears. pdeathsig: should this
+            # script itself be killed first, the server and the log forwarder go with it.
             log="$(dirname "$0")/server.log"
+            started="$(dirname "$0")/started"
             : > "$log"
             setpriv --pdeathsig KILL -- '\(secantus)' "$@" >"$log" 2>&1 &
             server=$!
             setpriv --pdeathsig KILL -- tail -n +1 -F -s 0.1 "$log" 2>/dev/null &
             forward=$!
-            until grep -q "listening on" "$log"; do
+            until [ -e "$started" ]; do
               kill -0 "$server" 2>/dev/null || break
               sleep 0.1
             done
-            sleep 1.5
+            sleep 1
             kill -9 "$server"
             wait "$server"
             echo "dying-secantusd: killed the server (pid $server)"
@@ -197,12 +200,15 @@ final class EarlyExitReportTests: ScratchServerTestCase {
         let path = try folder.write("run/dies.json", #"""
             {"preflight": 1, "name": "the server dies",
              "tests": [
-              {"name": "one: sleeps while the server dies", "steps": [{"sleep": 3000}]},
+              {"name": "one: sleeps while the server dies", "steps": [{"exec": ["touch", "STARTED"]}, {"sleep": 3000}]},
               {"name": "two: counts", "steps": [{"count": "orders", "expect": 0}]},
               {"name": "three: counts", "steps": [{"count": "orders", "expect": 0}]}
              ]}
             """#)
-        let result = try PreflightProcess.run(["run", path, "--scratch", try dyingServer(), "--junit", junit], timeout: 240)
+        let server = try dyingServer()
+        try Data((try String(contentsOfFile: path, encoding: .utf8)).replacingOccurrences(of: "STARTED", with: folder.path + "/bin/started").utf8)
+            .write(to: URL(fileURLWithPath: path))
+        let result = try PreflightProcess.run(["run", path, "--scratch", server, "--junit", junit], timeout: 240)
         XCTAssertEqual(result.status, 3, result.transcript)
         let stderr = result.standardError
         XCTAssertTrue(stderr.contains("The scratch server stopped during the run"), result.transcript)
