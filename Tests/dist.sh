@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make test-dist`, which CI runs after `make test`: `make dist`'s tarball unpacked into an
-# empty directory and used from there, as on a CI machine without Swift: install.sh sets up the scratch server, the
-# binary needs no Swift library, `preflight init` writes a pack that `check` accepts and
-# `run` passes on a scratch server the unpacked copy starts itself.
+# empty directory and used from there, as on a CI machine without Swift: install.sh sets up
+# the scratch server, the binary needs no Swift library, `preflight init` writes a pack that
+# `check` accepts and `run` passes on a scratch server the unpacked copy starts itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 make --no-print-directory dist >/dev/null
