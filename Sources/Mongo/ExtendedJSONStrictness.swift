@@ -74,8 +74,11 @@ enum ExtendedJSONStrictness {
                 keyIsPending = false
             case _ where isLetter(byte):
                 let end = wordEnd(bytes, index)
-                for special in ["NaN", "Infinity"] where bytes[index..<end].elementsEqual(special.utf8) {
-                    return (index, bareSpecial(special))
+                // true, false and null start with other letters.
+                if byte == UInt8(ascii: "N") || byte == UInt8(ascii: "I") {
+                    for special in ["NaN", "Infinity"] where bytes[index..<end].elementsEqual(special.utf8) {
+                        return (index, bareSpecial(special))
+                    }
                 }
                 index = end
                 keyIsPending = false
@@ -106,9 +109,13 @@ enum ExtendedJSONStrictness {
         guard start < end else { return false }
         let first = bytes[start]
         if first == UInt8(ascii: "$") || first == UInt8(ascii: "\\") { return true }
-        let key = bytes[start..<end]
-        return key.elementsEqual("t".utf8) || key.elementsEqual("i".utf8) || key.elementsEqual("options".utf8)
-            || key.contains(UInt8(ascii: "\\"))
+        // By length first: comparing every key of a file with three words byte by byte
+        // cost more than the rest of the scan.
+        switch end - start {
+        case 1: return first == UInt8(ascii: "t") || first == UInt8(ascii: "i")
+        case 7 where first == UInt8(ascii: "o"): return bytes[start..<end].elementsEqual("options".utf8)
+        default: return bytes[start..<end].contains(UInt8(ascii: "\\"))
+        }
     }
 
     /// An optional minus and at most 18 digits: an int64 whatever the digits.

@@ -84,8 +84,11 @@ struct TypeOperatorEscape {
                 while next < bytes.count && JSONBytes.whitespace.contains(bytes[next]) { next += 1 }
                 if next < bytes.count, bytes[next] == UInt8(ascii: ":"), !objects.isEmpty {
                     let name = bytes[min(index + 1, bytes.count)..<min(end, bytes.count)]
-                    if name.elementsEqual("$type".utf8) { objects[objects.count - 1].typeKeys.append(index) }
-                    if name.elementsEqual("$binary".utf8) { objects[objects.count - 1].hasBinary = true }
+                    // Only a `$` key can be either: the others are not compared byte by byte.
+                    if name.first == UInt8(ascii: "$") {
+                        if name.elementsEqual("$type".utf8) { objects[objects.count - 1].typeKeys.append(index) }
+                        if name.elementsEqual("$binary".utf8) { objects[objects.count - 1].hasBinary = true }
+                    }
                 }
                 index = end + 1
             case UInt8(ascii: "{"):
