@@ -63,10 +63,13 @@ final class ServerSession: @unchecked Sendable {
         }
         options.timeout.apply()
         let run: ScenarioRun
-        let waiting = WaitingLine(what: "the server at \(URIRedaction.redact(uri))", limit: scratch == nil ? options.timeout.seconds : Double(ScratchServer.serverSelectionTimeoutMS) / 1000)
+        // A scratch server has a selection timeout of its own; a --uri the command line's.
+        let selectionTimeoutMS = scratch == nil ? nil : ScratchServer.serverSelectionTimeoutMS
+        let waiting = WaitingLine(
+            what: "the server at \(URIRedaction.redact(uri))", limit: selectionTimeoutMS.map { Double($0) / 1000 } ?? options.timeout.seconds)
         do {
             defer { waiting.finish() }
-            run = try ScenarioRun(uri: uri, options: runOptions, serverSelectionTimeoutMS: scratch == nil ? nil : ScratchServer.serverSelectionTimeoutMS)
+            run = try ScenarioRun(uri: uri, options: runOptions, serverSelectionTimeoutMS: selectionTimeoutMS)
         } catch {
             scratch?.stop()
             let message = (error as? MongoError)?.message ?? "\(error)"

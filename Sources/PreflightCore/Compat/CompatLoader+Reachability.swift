@@ -10,13 +10,8 @@ extension CompatLoader {
         let path = JSONPath.root.key("reachability")
         var names: Set<String> = []
         var rules: [ReachabilityRule] = []
-        for (index, value) in values.enumerated() {
-            let rulePath = path.index(index)
-            guard let body = value.documentValue else {
-                diagnostics.error(rulePath, "expected a rule such as {\"name\": \"…\", \"population\": {…}, \"query\": {…}}, got \(Diagnostics.describe(value))")
-                continue
-            }
-            let reader = FieldReader(body, at: rulePath, diagnostics)
+        FieldReader.eachObject(in: values, at: path, diagnostics, expected: #"a rule such as {"name": "…", "population": {…}, "query": {…}}"#) { reader in
+            let rulePath = reader.path
             reader.allowOnly(ruleKeys, context: " for a reachability rule")
             let name = reader.string("name", required: true)
             if let name, !names.insert(name).inserted {
@@ -29,7 +24,7 @@ extension CompatLoader {
             if query?.isEmpty == true {
                 diagnostics.error(rulePath.key("query"), "an empty query matches every document, so the rule would always pass: write the application's query")
             }
-            guard let name, let population, let query else { continue }
+            guard let name, let population, let query else { return }
             rules.append(ReachabilityRule(name: name, population: population, query: query, line: diagnostics.line(of: rulePath)))
         }
         return rules

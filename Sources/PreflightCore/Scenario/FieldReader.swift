@@ -13,6 +13,23 @@ struct FieldReader {
         self.diagnostics = diagnostics
     }
 
+    /// Reads each element of `values` that is a JSON object, at `path[index]`, in order;
+    /// any other element is reported as not `expected` ("a test (a JSON object …)") and
+    /// skipped. Tests, steps, services, fixture documents and reachability rules are lists
+    /// of objects read this way.
+    static func eachObject(
+        in values: [BSON], at path: JSONPath, _ diagnostics: Diagnostics, expected: @autoclosure () -> String,
+        _ body: (FieldReader) -> Void
+    ) {
+        for (index, element) in values.enumerated() {
+            guard let document = element.documentValue else {
+                diagnostics.error(path.index(index), "expected \(expected()), got \(Diagnostics.describe(element))")
+                continue
+            }
+            body(FieldReader(document, at: path.index(index), diagnostics))
+        }
+    }
+
     /// Reports every key not in `allowed`, suggesting the nearest allowed one.
     /// - Parameter context: what the keys belong to, e.g. `` for `find` ``.
     func allowOnly(_ allowed: [String], context: String = "") {

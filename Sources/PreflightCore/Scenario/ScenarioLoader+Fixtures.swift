@@ -64,13 +64,7 @@ extension ScenarioLoader {
                 diagnostics.error(fixturePath, "expected an array of documents, or {\"documents\": […]} / {\"file\": \"…\"} with optional \"indexes\" and \"options\", got \(Diagnostics.describe(value))")
                 continue
             }
-            for (index, element) in documents.enumerated() {
-                guard let document = element.documentValue else {
-                    diagnostics.error(fixturePath.index(index), "expected a document, got \(Diagnostics.describe(element))")
-                    continue
-                }
-                fixture.documents.append(document)
-            }
+            FieldReader.eachObject(in: documents, at: fixturePath, diagnostics, expected: "a document") { fixture.documents.append($0.document) }
             // `$$now`, `$$newObjectId` and the file's variables may appear in fixtures too;
             // the runner substitutes them before every test, so dates stay relative to it.
             for (index, document) in fixture.documents.enumerated() where Self.mentionsOperator(.document(document)) {

@@ -19,15 +19,10 @@ extension ScenarioLoader {
         }
         var services: [ServiceSpec] = []
         var names: Set<String> = []
-        for (index, element) in array.enumerated() {
-            let servicePath = path.index(index)
-            guard let document = element.documentValue else {
-                diagnostics.error(servicePath, "expected a service (a JSON object), got \(Diagnostics.describe(element))")
-                continue
-            }
-            let reader = FieldReader(document, at: servicePath, diagnostics)
+        FieldReader.eachObject(in: array, at: path, diagnostics, expected: "a service (a JSON object)") { reader in
+            let servicePath = reader.path
             reader.allowOnly(serviceKeys, context: " for a service")
-            guard let name = reader.string("name", required: true) else { continue }
+            guard let name = reader.string("name", required: true) else { return }
             if !VariableName.isValid(name) {
                 diagnostics.error(servicePath.key("name"), "\"\(name)\" is not a service name: use letters, digits and _ (its port is the variable preflight.ports.\(name))")
             } else if !names.insert(name).inserted {
@@ -38,7 +33,7 @@ extension ScenarioLoader {
             let environment = parser.environment(reader.document("env"), at: servicePath.key("env"), scope: globals)
             let ready = readiness(reader, at: servicePath.key("ready"), scope: globals, parser: parser)
             let timeout = reader.integer("timeoutMS", in: 1...600_000) ?? ServiceSpec.defaultReadyTimeoutMS
-            guard let arguments, let directory, let ready else { continue }
+            guard let arguments, let directory, let ready else { return }
             services.append(ServiceSpec(
                 name: name, arguments: arguments, environment: environment, directory: directory, ready: ready, readyTimeoutMS: timeout,
                 path: servicePath))

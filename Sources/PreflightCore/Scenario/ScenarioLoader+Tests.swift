@@ -10,13 +10,8 @@ extension ScenarioLoader {
         var names: Set<String> = []
         var out: [ScenarioTest] = []
         let parser = StepParser(diagnostics, context: context)
-        for (index, value) in tests.enumerated() {
-            let testPath = path.index(index)
-            guard let document = value.documentValue else {
-                diagnostics.error(testPath, "expected a test (a JSON object with \"name\" and \"steps\"), got \(Diagnostics.describe(value))")
-                continue
-            }
-            let test = FieldReader(document, at: testPath, diagnostics)
+        FieldReader.eachObject(in: tests, at: path, diagnostics, expected: "a test (a JSON object with \"name\" and \"steps\")") { test in
+            let testPath = test.path, document = test.document
             test.allowOnly(testKeys)
             let name = test.string("name", required: true) ?? ""
             if !name.isEmpty && !names.insert(name).inserted {

@@ -157,15 +157,11 @@ extension StepParser {
         // and most steps hold two or three arguments.
         for (key, value) in arguments {
             switch key {
-            case "filter", "document", "replacement", "sort", "projection", "collation", "let", "options":
-                if value.documentValue == nil {
-                    diagnostics.error(path.key(key), "expected a JSON object, got \(Diagnostics.describe(value))")
-                }
             case "key" where action == .distinct:
                 if value.stringValue?.isEmpty != false {
                     diagnostics.error(path.key("key"), "expected the field name as a non-empty string, got \(Diagnostics.describe(value))")
                 }
-            case "key":
+            case "filter", "document", "replacement", "sort", "projection", "collation", "let", "key", "options":
                 if value.documentValue == nil {
                     diagnostics.error(path.key(key), "expected a JSON object, got \(Diagnostics.describe(value))")
                 }

@@ -50,13 +50,8 @@ final class StepParser {
             diagnostics.error(path, "expected at least one step: an empty block does nothing and asserts nothing")
         }
         var steps: [Step] = []
-        for (index, element) in array.enumerated() {
-            let stepPath = path.index(index)
-            guard let document = element.documentValue else {
-                diagnostics.error(stepPath, "expected a step (a JSON object with one action), got \(Diagnostics.describe(element))")
-                continue
-            }
-            if let step = step(document, at: stepPath, scope: &scope) { steps.append(step) }
+        FieldReader.eachObject(in: array, at: path, diagnostics, expected: "a step (a JSON object with one action)") { reader in
+            if let step = step(reader.document, at: reader.path, scope: &scope) { steps.append(step) }
         }
         return steps
     }
