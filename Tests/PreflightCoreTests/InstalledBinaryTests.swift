@@ -15,22 +15,12 @@ final class InstalledBinaryTests: XCTestCase {
         try Data(#"{"preflight": 1, "name": "s", "fixtures": {"c": [{"_id": 1}]}, "tests": [{"name": "t", "steps": [{"count": "c", "expect": 1}]}]}"#.utf8)
             .write(to: URL(fileURLWithPath: elsewhere.path + "/s.json"))
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "preflight run s.json --junit junit.xml"]
-        process.currentDirectoryURL = URL(fileURLWithPath: elsewhere.path)
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = prefix.path + "/bin:/usr/bin:/bin"
         environment["PREFLIGHT_SECANTUSD"] = nil
         environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, text)
+        let (status, text) = try CombinedOutput.run("/bin/sh", ["-c", "preflight run s.json --junit junit.xml"], in: elsewhere.path, environment: environment)
+        XCTAssertEqual(status, 0, text)
         XCTAssertTrue(text.contains("1 passed, 0 failed, 0 skipped"), text)
     }
 }

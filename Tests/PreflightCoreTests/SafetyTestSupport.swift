@@ -78,6 +78,27 @@ final class PreflightProcess {
     }
 }
 
+/// A program other than `preflight` run to its end, its standard output and error read
+/// as one text (a pipe read to its end, so a chatty program cannot block on it).
+enum CombinedOutput {
+    static func run(
+        _ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil
+    ) throws -> (status: Int32, text: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory.map { URL(fileURLWithPath: $0) }
+        if let environment { process.environment = environment }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+}
+
 /// Scenario files written for one test, in a folder removed with it.
 final class ScenarioFolder {
     let directory: TemporaryDirectory

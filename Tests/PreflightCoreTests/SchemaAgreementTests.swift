@@ -14,16 +14,8 @@ final class SchemaAgreementTests: FolderTestCase {
 
     /// Runs the schemas' validator over `files`; its output (a line per problem).
     static func validate(_ files: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python)
-        process.arguments = [Self.validator] + files
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        let run = try CombinedOutput.run(Self.python, [Self.validator] + files)
+        return (run.status, run.text)
     }
 
     func testEveryValidFileOfTheRepositoryIsValidToTheSchema() throws {

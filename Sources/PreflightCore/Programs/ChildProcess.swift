@@ -203,23 +203,17 @@ final class ChildProcess: @unchecked Sendable {
 }
 
 /// Every program running now, so that Ctrl-C and SIGTERM stop them all before Preflight exits.
-final class ProgramRegistry: @unchecked Sendable {
-    // @unchecked: `programs` is guarded by `lock`.
+final class ProgramRegistry: Sendable {
     static let shared = ProgramRegistry()
-    private let lock = NSLock()
-    private var programs: [ObjectIdentifier: ChildProcess] = [:]
+    private let programs = LiveObjects<ChildProcess>()
 
-    func add(_ program: ChildProcess) {
-        lock.withLock { programs[ObjectIdentifier(program)] = program }
-    }
+    func add(_ program: ChildProcess) { programs.add(program) }
 
-    func remove(_ program: ChildProcess) {
-        lock.withLock { _ = programs.removeValue(forKey: ObjectIdentifier(program)) }
-    }
+    func remove(_ program: ChildProcess) { programs.remove(program) }
 
     /// Stops every running program, each group with SIGTERM, then SIGKILL after 2 s.
     func stopAll() {
-        let running = lock.withLock { Array(programs.values) }
+        let running = programs.all
         running.forEach { kill(-$0.pid, SIGTERM) }
         let deadline = Date().addingTimeInterval(2)
         running.forEach { _ = $0.wait(until: deadline) }

@@ -2,26 +2,19 @@ import Foundation
 
 /// Every scratch server this process is running, so that SIGINT, SIGTERM and SIGHUP can
 /// stop them all, in order, before Preflight exits.
-public final class ScratchRegistry: @unchecked Sendable {
-    // @unchecked: `servers` is guarded by `lock`.
+public final class ScratchRegistry: Sendable {
     public static let shared = ScratchRegistry()
+    private let servers = LiveObjects<ScratchServer>()
 
-    private let lock = NSLock()
-    private var servers: [ObjectIdentifier: ScratchServer] = [:]
+    func add(_ server: ScratchServer) { servers.add(server) }
 
-    func add(_ server: ScratchServer) {
-        lock.withLock { servers[ObjectIdentifier(server)] = server }
-    }
-
-    func remove(_ server: ScratchServer) {
-        lock.withLock { _ = servers.removeValue(forKey: ObjectIdentifier(server)) }
-    }
+    func remove(_ server: ScratchServer) { servers.remove(server) }
 
     /// Stops every program a scenario started (`exec`, `services`), then every
     /// registered server.
     public func stopAll() {
         ProgramRegistry.shared.stopAll()
-        let running = lock.withLock { Array(servers.values) }
+        let running = servers.all
         running.forEach { $0.stop() }
     }
 
