@@ -13,6 +13,11 @@ public struct BSONDocument: Sendable, Hashable {
         self.elements = elements.map { (key: $0.0, value: $0.1) }
     }
 
+    /// Adopts `elements` as they are, without the copy the labelled form needs.
+    init(elements: [(key: String, value: BSON)]) {
+        self.elements = elements
+    }
+
     public var count: Int { elements.count }
     public var isEmpty: Bool { elements.isEmpty }
     public var keys: [String] { elements.map(\.key) }

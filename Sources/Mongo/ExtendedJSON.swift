@@ -3,6 +3,9 @@ import Foundation
 
 /// MongoDB Extended JSON v2: read through libbson's parser, written here.
 ///
+/// Most text never reaches libbson: `FastJSONReader` reads the plain forms in one pass
+/// and gives anything else to the full path below, so what follows is the contract.
+///
 /// Reading keeps libbson's rules (plain integers are int32 when they fit, else int64;
 /// numbers with a fraction or exponent are doubles; key order as written) and adds what a
 /// test tool needs on top: every error located by line and column, trailing content
@@ -24,6 +27,12 @@ public enum ExtendedJSON {
 
     /// Parses one JSON object from UTF-8 bytes.
     public static func parseDocument(_ bytes: [UInt8]) throws(ExtendedJSONError) -> BSONDocument {
+        if let document = FastJSONReader.document(bytes) { return document }
+        return try parseDocumentFully(bytes)
+    }
+
+    /// `parseDocument` without `FastJSONReader`: libbson's reader and the checks around it.
+    static func parseDocumentFully(_ bytes: [UInt8]) throws(ExtendedJSONError) -> BSONDocument {
         guard firstSignificantByte(bytes) == UInt8(ascii: "{") else {
             throw error(bytes, at: firstSignificantOffset(bytes), "expected a JSON object (`{`)")
         }
@@ -32,6 +41,12 @@ public enum ExtendedJSON {
 
     /// Parses a JSON object or array: `.document` or `.array`.
     public static func parseValue(_ bytes: [UInt8]) throws(ExtendedJSONError) -> BSON {
+        if let value = FastJSONReader.value(bytes) { return value }
+        return try parseValueFully(bytes)
+    }
+
+    /// `parseValue` without `FastJSONReader`.
+    static func parseValueFully(_ bytes: [UInt8]) throws(ExtendedJSONError) -> BSON {
         switch firstSignificantByte(bytes) {
         case UInt8(ascii: "{"):
             return .document(try parseTopLevel(bytes))

@@ -136,7 +136,7 @@ final class GateReadOnlyUserTests: XCTestCase {
             process.arguments = ["--config", directory.path + "/secantusd.toml", "--host", "127.0.0.1", "--port", String(port),
                                  "--storage-path", directory.path + "/data"] + (auth ? ["--auth"] : [])
             let log = directory.path + (auth ? "/auth.log" : "/open.log")
-            FileManager.default.createFile(atPath: log, contents: nil)
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
             process.standardOutput = FileHandle(forWritingAtPath: log)
             process.standardError = FileHandle(forWritingAtPath: log)
             try process.run()

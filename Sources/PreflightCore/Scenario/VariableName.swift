@@ -9,8 +9,17 @@ public enum VariableName {
     /// Letters, digits and `_`, starting with a letter or `_`: a name that a dotted
     /// reference (`order.items.0`) can never make ambiguous.
     public static func isValid(_ name: String) -> Bool {
+        // Most names are ASCII: decided byte by byte, without Unicode's property tables.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            guard let first = name.utf8.first, isASCIILetter(first) || first == UInt8(ascii: "_") else { return false }
+            return name.utf8.allSatisfy { isASCIILetter($0) || $0 == UInt8(ascii: "_") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        }
         guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
         return name.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+    }
+
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }
 
     /// The variable a reference starts from: `order` in `order.items.0.sku`.

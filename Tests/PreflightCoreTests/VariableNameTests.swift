@@ -1,0 +1,17 @@
+import XCTest
+
+@testable import PreflightCore
+
+/// Names are letters (any alphabet), digits and `_`, not starting with a digit: ASCII
+/// names are decided byte by byte, the others through Unicode's properties. Both ways
+/// must agree with the rule.
+final class VariableNameTests: XCTestCase {
+    func testLettersDigitsAndUnderscoreStartingWithALetterOrUnderscore() {
+        for name in ["order", "_x", "a1", "Order_2", "_", "café", "naïve_2", "заказ", "注文"] {
+            XCTAssertTrue(VariableName.isValid(name), name)
+        }
+        for name in ["", "1a", "a-b", "a.b", " a", "a ", "é-x", "$x", "a\u{0}", "9", "café.x", "x€"] {
+            XCTAssertFalse(VariableName.isValid(name), name)
+        }
+    }
+}
