@@ -41,8 +41,14 @@ public enum ExtendedJSON {
 
     /// Parses a JSON object or array: `.document` or `.array`.
     public static func parseValue(_ bytes: [UInt8]) throws(ExtendedJSONError) -> BSON {
-        if let value = FastJSONReader.value(bytes) { return value }
-        return try parseValueFully(bytes)
+        try parseValueNotingKeys(bytes).value
+    }
+
+    /// `parseValue`, and whether no object of the text is known to hold a key twice: true
+    /// when the fast reader read it (it declines duplicates); false says only "not checked".
+    public static func parseValueNotingKeys(_ bytes: [UInt8]) throws(ExtendedJSONError) -> (value: BSON, keysAreDistinct: Bool) {
+        if let value = FastJSONReader.value(bytes) { return (value, true) }
+        return (try parseValueFully(bytes), false)
     }
 
     /// `parseValue` without `FastJSONReader`.

@@ -12,7 +12,8 @@
 ///
 /// So it never reports an error and never reads a value differently: whatever it returns
 /// is what the full path returns (the tests compare the two over every file of the
-/// repository and over mutated copies of them).
+/// repository and over mutated copies of them). It also declines a key written twice in
+/// one object, so a text it read is known to have none.
 struct FastJSONReader {
     /// Why the reader gave the text back to the full path; the case is never shown.
     struct Decline: Error {}
@@ -77,6 +78,7 @@ struct FastJSONReader {
         guard depth <= 64 else { throw Decline() }
         skipSpace()
         var elements: [(key: String, value: BSON)] = []
+        var keys: Set<String> = []
         if peek() == UInt8(ascii: "}") {
             index += 1
             depth -= 1
@@ -105,6 +107,14 @@ struct FastJSONReader {
                 default:
                     throw Decline()
                 }
+            }
+            // A key written twice is an error Preflight reports with its line (libbson
+            // keeps both): the full path and the source map find it.
+            if elements.count < 16 {
+                for element in elements where element.key == key { throw Decline() }
+            } else {
+                if keys.isEmpty { keys = Set(elements.map(\.key)) }
+                guard keys.insert(key).inserted else { throw Decline() }
             }
             elements.append((key: key, value: try value()))
             skipSpace()

@@ -118,7 +118,7 @@ final class FastJSONReaderTests: XCTestCase {
             #"{"billed": {"$type": "bool"}, "x": {"$type": ["string", "null"]}, "$type": 1}"#,
             #"{"$set": {"a.b": 1}, "$match": {"$expr": {"$gte": ["$a", 1]}}, "": {"k": []}}"#,
             #"{"a": [], "b": {}, "c": [[], [{}]], "d": [true, false, null]}"#,
-            #"  {"a" : 1 , "a" : 2}  "#,
+            #"  {"a" : 1 , "b" : {"a": 2}}  "#,
             "[1, \"two\", {\"three\": 3}]",
         ]
         let declined = [
@@ -139,6 +139,8 @@ final class FastJSONReaderTests: XCTestCase {
             #"{"a": {"$minKey": 1}}"#, #"{"a": {"$uuid": "00000000-0000-0000-0000-000000000000"}}"#,
             #"{"a": {"$ref": "c", "$id": 1}}"#, #"{"$__preflight_type": 1}"#, #"{"$type": 1, "s": "$__preflight_type"}"#,
             String(repeating: "[", count: 70) + String(repeating: "]", count: 70),
+            #"{"a": 1, "a": 2}"#, #"{"x": {"a": 1, "b": 2, "a": 3}}"#,
+            "{" + (0..<40).map { "\"k\($0 % 39)\": \($0)" }.joined(separator: ", ") + "}",
         ]
         for text in taken {
             let bytes = Array(text.utf8)

@@ -1,3 +1,5 @@
+import Foundation
+import Mongo
 import XCTest
 
 @testable import PreflightCore
@@ -185,5 +187,33 @@ final class SourceMapTests: XCTestCase {
         XCTAssertEqual(at(sourceMap, .root), "2:3")
         XCTAssertEqual(at(sourceMap, path("missing")), "2:3")
         XCTAssertEqual(at(map("{\"a\": 1}"), .root), "1:1")
+    }
+
+    /// A text the reader found free of repeated keys is scanned without looking for them
+    /// (`keysAreDistinct`): every path of every scenario file of the repository is still
+    /// located where the full scan locates it.
+    func testSkippingTheSearchForRepeatedKeysLocatesEveryPathTheSame() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scenarios")
+        let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".json") } ?? []
+        var compared = 0
+        for file in files {
+            let bytes = Array(try Data(contentsOf: root.appendingPathComponent(file)))
+            guard let (value, distinct) = try? ExtendedJSON.parseValueNotingKeys(bytes), distinct else { continue }
+            let full = SourceMap(bytes), quick = SourceMap(bytes, keysAreDistinct: true)
+            XCTAssertTrue(full.duplicateKeys.isEmpty && quick.duplicateKeys.isEmpty, file)
+            func visit(_ value: BSON, _ path: JSONPath) {
+                let (a, b) = (full.location(of: path), quick.location(of: path))
+                XCTAssertTrue(a?.line == b?.line && a?.column == b?.column, "\(file): \(path)")
+                compared += 1
+                switch value {
+                case .document(let document): for (key, element) in document { visit(element, path.key(key)) }
+                case .array(let elements): for (index, element) in elements.enumerated() { visit(element, path.index(index)) }
+                default: break
+                }
+            }
+            visit(value, .root)
+        }
+        XCTAssertGreaterThan(compared, 2_000, "too few paths compared")
     }
 }

@@ -40,7 +40,7 @@ public enum CompatLoader {
                 file: file, line: 1, column: 1,
                 message: "is a \(kind), not a compat spec ({\"preflight\": 1, \"compat\": \"…\", \"collection\": \"…\", \"fields\": {…}})")])
         }
-        let sourceMap = SourceMap(input.bytes)
+        let sourceMap = input.sourceMap
         let diagnostics = Diagnostics(file: file, sourceMap: sourceMap)
         diagnostics.reportDuplicateKeys()
         let reader = FieldReader(document, at: .root, diagnostics)

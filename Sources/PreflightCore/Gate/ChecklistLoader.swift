@@ -30,7 +30,7 @@ public struct ChecklistLoader: Sendable {
     /// - Throws: `ValidationFailure` with every problem, in the checklist and in the files it names.
     public func load(_ file: String) throws(ValidationFailure) -> Loaded {
         let input = try InputText.object(of: file, kind: "a checklist")
-        return try load(input.document, file: file, bytes: input.bytes)
+        return try load(input.document, file: file, bytes: input.input.bytes)
     }
 
     func load(_ document: BSONDocument, file: String, bytes: [UInt8]) throws(ValidationFailure) -> Loaded {

@@ -28,7 +28,7 @@ public struct MigrationLoader: Sendable {
     /// - Throws: `ValidationFailure` with every problem found, each located.
     public func load(_ file: String) throws(ValidationFailure) -> Migration {
         let input = try InputText.object(of: file, kind: "a migration")
-        return try load(input.document, file: file, bytes: input.bytes)
+        return try load(input.document, file: file, bytes: input.input.bytes)
     }
 
     func load(_ document: BSONDocument, file: String, bytes: [UInt8]) throws(ValidationFailure) -> Migration {

@@ -6,12 +6,15 @@ struct InputText {
     let file: String
     let bytes: [UInt8]
     let value: BSON
+    /// The reader found no key written twice in one object (false: not checked).
+    var keysAreDistinct = false
 
     /// Reads `file` and parses it as one JSON object or array.
     static func read(_ file: String) throws(ValidationError) -> InputText {
         let bytes = try readBytes(file)
         do {
-            return InputText(file: file, bytes: bytes, value: try ExtendedJSON.parseValue(bytes))
+            let (value, keysAreDistinct) = try ExtendedJSON.parseValueNotingKeys(bytes)
+            return InputText(file: file, bytes: bytes, value: value, keysAreDistinct: keysAreDistinct)
         } catch {
             throw ValidationError(file: file, line: error.line, column: error.column, message: error.message)
         }
@@ -19,13 +22,18 @@ struct InputText {
 
     /// `file` read as one JSON object, for a loader: `kind` says what it should be ("a
     /// scenario", "a migration") when it is an array.
-    static func object(of file: String, kind: String) throws(ValidationFailure) -> (document: BSONDocument, bytes: [UInt8]) {
+    static func object(of file: String, kind: String) throws(ValidationFailure) -> (document: BSONDocument, input: InputText) {
         do {
             let input = try read(file)
-            return (try input.object(kind), input.bytes)
+            return (try input.object(kind), input)
         } catch {
             throw ValidationFailure([error])
         }
+    }
+
+    /// Where each path of the text starts, for messages.
+    var sourceMap: SourceMap {
+        SourceMap(bytes, keysAreDistinct: keysAreDistinct)
     }
 
     /// The file's top-level object; `kind` says what it should have been when it is an

@@ -22,7 +22,7 @@ struct Library {
     /// A library from a file already read (the catalog has read every file once).
     static func load(_ input: InputText) throws(ValidationFailure) -> Library? {
         let file = input.file
-        let sourceMap = SourceMap(input.bytes)
+        let sourceMap = input.sourceMap
         let diagnostics = Diagnostics(file: file, sourceMap: sourceMap)
         diagnostics.reportDuplicateKeys()
         guard let document = input.value.documentValue else {

@@ -124,7 +124,7 @@ public struct ScenarioCatalog: Sendable {
             return
         }
         do {
-            scenarios.append(try loader.load(document, file: file, bytes: input.bytes))
+            scenarios.append(try loader.load(document, file: file, bytes: input.bytes, keysAreDistinct: input.keysAreDistinct))
         } catch {
             errors += error.errors
         }

@@ -22,11 +22,12 @@ public struct ScenarioLoader: Sendable {
     /// - Throws: `ValidationFailure` with every problem found, each located.
     public func load(_ file: String) throws(ValidationFailure) -> Scenario {
         let input = try InputText.object(of: file, kind: "a scenario")
-        return try load(input.document, file: file, bytes: input.bytes)
+        return try load(input.document, file: file, bytes: input.input.bytes, keysAreDistinct: input.input.keysAreDistinct)
     }
 
-    func load(_ document: BSONDocument, file: String, bytes: [UInt8]) throws(ValidationFailure) -> Scenario {
-        let diagnostics = Diagnostics(file: file, sourceMap: SourceMap(bytes))
+    /// - Parameter keysAreDistinct: the reader of `bytes` found no key written twice.
+    func load(_ document: BSONDocument, file: String, bytes: [UInt8], keysAreDistinct: Bool = false) throws(ValidationFailure) -> Scenario {
+        let diagnostics = Diagnostics(file: file, sourceMap: SourceMap(bytes, keysAreDistinct: keysAreDistinct))
         diagnostics.reportDuplicateKeys()
         let reader = FieldReader(document, at: .root, diagnostics)
         reader.allowOnly(Self.topLevelKeys)

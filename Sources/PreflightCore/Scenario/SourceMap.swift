@@ -24,15 +24,18 @@ struct SourceMap: Sendable {
     private static let maximumDepth = 10
     private static let shallowDepth = 2
 
-    init(_ bytes: [UInt8]) {
+    /// - Parameter keysAreDistinct: the JSON reader found no key written twice in one
+    ///   object, so the scan need not look for one: it then reads only the keys of the
+    ///   shallow paths, and skips the others.
+    init(_ bytes: [UInt8], keysAreDistinct: Bool = false) {
         self.bytes = bytes
-        (shallow, duplicateKeys) = Self.scan(bytes, recordingDepth: Self.shallowDepth)
+        (shallow, duplicateKeys) = Self.scan(bytes, recordingDepth: Self.shallowDepth, findingDuplicates: !keysAreDistinct)
     }
 
     /// Where `path` starts, or its nearest recorded ancestor.
     func location(of path: JSONPath) -> (line: Int, column: Int)? {
         let positions = path.components.count <= Self.shallowDepth
-            ? shallow : table.positions { Self.scan(bytes, recordingDepth: Self.maximumDepth).positions }
+            ? shallow : table.positions { Self.scan(bytes, recordingDepth: Self.maximumDepth, findingDuplicates: false).positions }
         var components = path.components
         while true {
             if let position = positions[JSONPath(components)] { return position }
@@ -45,7 +48,7 @@ struct SourceMap: Sendable {
 
     /// Follows the text once: every duplicate key, and where each path of at most
     /// `recordingDepth` components starts.
-    private static func scan(_ bytes: [UInt8], recordingDepth: Int)
+    private static func scan(_ bytes: [UInt8], recordingDepth: Int, findingDuplicates: Bool)
         -> (positions: Positions, duplicateKeys: [(path: JSONPath, line: Int, column: Int)])
     {
         enum Frame {
@@ -98,11 +101,13 @@ struct SourceMap: Sendable {
                     index += 1
                 }
                 if isKey, case .object = stack.last, !seenKeys.isEmpty {
-                    let key = unescape(bytes[textStart..<index])
-                    let repeated = !seenKeys[seenKeys.count - 1].insert(key)
-                    stack[stack.count - 1] = .object(key: key)
-                    if repeated { duplicateKeys.append((currentPath(), line0, column0)) }
-                    if stack.count <= recordingDepth, !repeated { positions[currentPath()] = (line0, column0) }
+                    if findingDuplicates || stack.count <= recordingDepth {
+                        let key = unescape(bytes[textStart..<index])
+                        let repeated = findingDuplicates && !seenKeys[seenKeys.count - 1].insert(key)
+                        stack[stack.count - 1] = .object(key: key)
+                        if repeated { duplicateKeys.append((currentPath(), line0, column0)) }
+                        if stack.count <= recordingDepth, !repeated { positions[currentPath()] = (line0, column0) }
+                    }
                     expectingKey = false
                 } else {
                     let saved = (line, column)
