@@ -6,7 +6,8 @@ enum OperationStepRunner {
     static func run(_ operation: OperationStep, step: Step, _ environment: StepEnvironment) throws {
         // Made only when a message needs it: most steps pass without one.
         var title: String { step.title }
-        let arguments = try Substitution.document(operation.arguments, environment.scope)
+        let arguments = operation.argumentsHoldVariables
+            ? try Substitution.document(operation.arguments, environment.scope) : operation.arguments
         if let transaction = environment.transaction, let earlier = transaction.expectedFailure {
             // The server aborted the transaction at the expected error; nothing more runs in it.
             throw RunFailure.failed(TestProblem(
@@ -54,7 +55,7 @@ enum OperationStepRunner {
         }
 
         if let expect = operation.expect {
-            let expected = try Substitution.apply(expect, environment.scope)
+            let expected = operation.expectHoldsVariables ? try Substitution.apply(expect, environment.scope) : expect
             if let mismatch = Matcher().match(expected, result, root: rootLevel, path: "result") {
                 throw RunFailure.failed(Failures.mismatch(title, mismatch, expected: expected, actual: result))
             }

@@ -16,6 +16,11 @@ public struct OperationStep: Sendable {
     public var timeoutMS: Int?
     /// Where the read goes, when the step says (live files only).
     public var readPreference: ReadPreference? = nil
+    /// Whether `arguments` and `expect` may hold `$$var`, `$$now` or `$$newObjectId`: the
+    /// loader knows from its walk, and a step without any is sent and matched without a
+    /// second walk at every run. True unless the loader said otherwise.
+    var argumentsHoldVariables = true
+    var expectHoldsVariables = true
 
     /// Whether the step only reads: a read action, or a read-only command, and no
     /// `$out` / `$merge` stage in its pipeline.

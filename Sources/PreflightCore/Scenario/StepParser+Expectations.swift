@@ -2,11 +2,13 @@ import Mongo
 
 /// `expect`, `expectError` and `save`.
 extension StepParser {
-    func expectation(_ value: BSON, at path: JSONPath, scope: Set<String>) {
+    /// - Returns: whether `value` may hold a variable to substitute (see `substitutions`).
+    @discardableResult
+    func expectation(_ value: BSON, at path: JSONPath, scope: Set<String>) -> Bool {
         for problem in ExpectationSyntax.problems(in: value, path: path, substitutionOperators: Self.substitutionOperators) {
             diagnostics.error(problem.path, problem.message)
         }
-        substitutions(in: value, at: path, scope: scope, expectation: true)
+        return substitutions(in: value, at: path, scope: scope, expectation: true)
     }
 
     private static let substitutionOperators = Set(VariableName.substitutionOperators)

@@ -52,10 +52,10 @@ extension StepParser {
                 checkPipeline(pipeline, at: path.key("pipeline"))
             }
         }
-        substitutions(in: .document(arguments), at: path, scope: scope, expectation: false)
+        let argumentsHoldVariables = substitutions(in: .document(arguments), at: path, scope: scope, expectation: false)
 
         let expect = document["expect"]
-        if let expect { expectation(expect, at: path.key("expect"), scope: scope) }
+        let expectHoldsVariables = expect.map { expectation($0, at: path.key("expect"), scope: scope) } ?? false
         let expectError = document["expectError"].flatMap { expectedError($0, at: path.key("expectError"), scope: scope) }
         if expectError?.result != nil, !ExpectedError.partialResultActions.contains(action) {
             diagnostics.error(
@@ -75,6 +75,8 @@ extension StepParser {
         var step = OperationStep(
             action: action, collection: collection, arguments: arguments, database: database, expect: expect,
             expectError: expectError, save: save, timeoutMS: reader.integer("timeoutMS", in: 1...Int(Int32.max)))
+        step.argumentsHoldVariables = argumentsHoldVariables
+        step.expectHoldsVariables = expectHoldsVariables
         if let value = document["readPreference"] {
             let at = path.key("readPreference")
             if !context.live {

@@ -4,31 +4,38 @@ extension StepParser {
     /// Checks `$$var`, `$$now` and `$$newObjectId` wherever they appear: known variables,
     /// right shapes. In arguments any other `$$` operator is an error; in expectations the
     /// matcher's operators are checked by `ExpectationSyntax`.
-    func substitutions(in value: BSON, at path: JSONPath, scope: Set<String>, expectation: Bool) {
+    /// - Returns: whether `value` may hold one of the three, for `Substitution` to replace
+    ///   when the step runs; false only when the walk saw every object and array in it.
+    @discardableResult
+    func substitutions(in value: BSON, at path: JSONPath, scope: Set<String>, expectation: Bool) -> Bool {
         switch value {
         // Only objects and arrays can hold an operator: a path is made for those alone,
         // as every step of a file is walked.
         case .array(let elements):
+            var found = false
             for (index, element) in elements.enumerated() where element.isContainer {
-                substitutions(in: element, at: path.index(index), scope: scope, expectation: expectation)
+                if substitutions(in: element, at: path.index(index), scope: scope, expectation: expectation) { found = true }
             }
+            return found
         case .document(let document):
             guard let name = document.elements.first(where: { $0.key.hasPrefix("$$") })?.key else {
+                var found = false
                 for (key, element) in document where element.isContainer {
-                    substitutions(in: element, at: path.key(key), scope: scope, expectation: expectation)
+                    if substitutions(in: element, at: path.key(key), scope: scope, expectation: expectation) { found = true }
                 }
-                return
+                return found
             }
             if document.count > 1 {
                 if !expectation { diagnostics.error(path, "\"\(name)\" must be the only key of its object") }
-                return
+                // Not walked further: `Substitution` looks inside it when the step runs.
+                return true
             }
             let argument = document[name] ?? .null
             switch name {
             case "$$var":
                 guard let reference = argument.stringValue, !reference.isEmpty else {
                     diagnostics.error(path.key(name), "expected a variable name such as \"month\" or \"order.total\", got \(Diagnostics.describe(argument))")
-                    return
+                    return true
                 }
                 let root = VariableName.root(of: reference)
                 if root == VariableName.builtIn, scope.contains(root), let problem = builtInProblem(reference) {
@@ -55,13 +62,13 @@ extension StepParser {
             default:
                 if expectation {
                     // The operator's own shape is ExpectationSyntax's; variables inside it are ours.
-                    substitutions(in: argument, at: path.key(name), scope: scope, expectation: true)
-                } else {
-                    diagnostics.error(path.key(name), Diagnostics.unknown("operator", name, among: VariableName.substitutionOperators) + " (arguments may use $$var, $$now and $$newObjectId)")
+                    return substitutions(in: argument, at: path.key(name), scope: scope, expectation: true)
                 }
+                diagnostics.error(path.key(name), Diagnostics.unknown("operator", name, among: VariableName.substitutionOperators) + " (arguments may use $$var, $$now and $$newObjectId)")
             }
+            return true
         default:
-            break
+            return false
         }
     }
 
