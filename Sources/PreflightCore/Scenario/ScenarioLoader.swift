@@ -149,7 +149,7 @@ public struct ScenarioLoader: Sendable {
         func visit(_ value: BSON) {
             switch value {
             case .document(let document):
-                if let action = document.elements.first(where: { StepParser.actionKeySet.contains($0.key) })?.key {
+                if let action = document.elements.first(where: { StepParser.isActionKey($0.key) })?.key {
                     if let name = document["save"]?.stringValue { names.insert(name) }
                     if let pairs = document["save"]?.documentValue { names.formUnion(pairs.keys) }
                     if let element = document["as"]?.stringValue { names.insert(element) }

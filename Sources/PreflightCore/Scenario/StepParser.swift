@@ -26,7 +26,18 @@ final class StepParser {
     static let actionKeys = OperationAction.allCases.map(\.rawValue) + controlKeys
     /// The same, for the membership tests made on every key of a file: a list of forty
     /// names compared one by one cost a third of reading a large file.
-    static let actionKeySet = Set(actionKeys)
+    private static let actionKeySet = Set(actionKeys)
+    /// For each first byte, a bit per length that some action name has: most keys of a
+    /// file (`_id`, `filter`, `qty`) are turned away by it without being hashed.
+    private static let actionShapes: [UInt64] = actionKeys.reduce(into: [UInt64](repeating: 0, count: 256)) { shapes, name in
+        shapes[Int(name.utf8.first!)] |= 1 << UInt64(min(name.utf8.count, 63))
+    }
+
+    /// Whether `key` names an action or a control step.
+    static func isActionKey(_ key: String) -> Bool {
+        guard let first = key.utf8.first, actionShapes[Int(first)] & (1 << UInt64(min(key.utf8.count, 63))) != 0 else { return false }
+        return actionKeySet.contains(key)
+    }
 
     let diagnostics: Diagnostics
     var context: Context
@@ -57,7 +68,7 @@ final class StepParser {
     }
 
     func step(_ document: BSONDocument, at path: JSONPath, scope: inout Set<String>) -> Step? {
-        let actions = document.keys.filter { Self.actionKeySet.contains($0) }
+        let actions = document.elements.compactMap { Self.isActionKey($0.key) ? $0.key : nil }
         guard let action = actions.first else {
             // Keys every step may carry (`expect`, `name`) are not misspelt actions.
             let guess = document.keys.lazy.filter { !OperationAction.commonKeys.contains($0) }
