@@ -82,8 +82,12 @@ public final class ConnectionPool: @unchecked Sendable {
         guard let pointer else {
             throw MongoError(kind: .client, message: "The connection pool for \(redactedURI) is closed.")
         }
-        defer { mongoc_client_pool_push(pool, pointer) }
-        return try body(MongoClient(pointer))
+        let handles = CollectionHandles(client: pointer)
+        defer {
+            handles.destroyAll()
+            mongoc_client_pool_push(pool, pointer)
+        }
+        return try body(MongoClient(pointer, handles: handles))
     }
 
     /// Lends `count` clients at once, or throws at once when the pool cannot spare them:
@@ -91,7 +95,11 @@ public final class ConnectionPool: @unchecked Sendable {
     /// for the rest. None of them may escape `body`.
     public func withClients<T>(_ count: Int, _ body: ([MongoClient]) throws -> T) throws -> T {
         var pointers: [OpaquePointer] = []
-        defer { pointers.forEach { mongoc_client_pool_push(pool, $0) } }
+        var handles: [CollectionHandles] = []
+        defer {
+            handles.forEach { $0.destroyAll() }
+            pointers.forEach { mongoc_client_pool_push(pool, $0) }
+        }
         let open = lock.withLock { () -> Bool in
             guard !closed else { return false }
             while pointers.count < count, let pointer = mongoc_client_pool_try_pop(pool) { pointers.append(pointer) }
@@ -105,7 +113,8 @@ public final class ConnectionPool: @unchecked Sendable {
                 kind: .client,
                 message: "\(count) connections are needed at once, and the pool for \(redactedURI) has only \(pointers.count) free (its maxPoolSize is too small).")
         }
-        return try body(pointers.map(MongoClient.init))
+        handles = pointers.map { CollectionHandles(client: $0) }
+        return try body(zip(pointers, handles).map { MongoClient($0, handles: $1) })
     }
 
     /// Closes the pool: once the server has been told its sessions are over, this returns,

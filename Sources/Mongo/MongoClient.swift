@@ -4,9 +4,12 @@ import CMongoC
 /// the `withClient` call that lent it.
 public struct MongoClient {
     let pointer: OpaquePointer
+    /// Handles kept while the client is lent; nil makes one per operation.
+    let handles: CollectionHandles?
 
-    init(_ pointer: OpaquePointer) {
+    init(_ pointer: OpaquePointer, handles: CollectionHandles? = nil) {
         self.pointer = pointer
+        self.handles = handles
     }
 
     /// A collection handle; cheap, holds no connection.

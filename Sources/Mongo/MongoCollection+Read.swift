@@ -71,7 +71,7 @@ extension MongoCollection {
         session: ClientSession?,
         _ open: (OpaquePointer, (BSONDocument) throws -> OpaquePointer) throws -> OpaquePointer?
     ) throws -> MongoCursor {
-        let handle = try makeHandle()
+        let (handle, owned) = try borrowHandle()
         var made: [OpaquePointer] = []
         defer { made.forEach { bson_destroy($0) } }
         let pointer: OpaquePointer?
@@ -82,11 +82,11 @@ extension MongoCollection {
                 return opts
             }
         } catch {
-            mongoc_collection_destroy(handle)
+            if owned { mongoc_collection_destroy(handle) }
             throw error
         }
         guard let pointer else {
-            mongoc_collection_destroy(handle)
+            if owned { mongoc_collection_destroy(handle) }
             throw MongoError(kind: .client, message: "libmongoc could not open a cursor on \(database).\(name).")
         }
         // A cursor that failed at once (bad options; an aggregate's first batch) carries the
@@ -96,10 +96,10 @@ extension MongoCollection {
         if mongoc_cursor_error_document(pointer, &error, &reply) {
             let failure = MongoError(error, reply: reply.flatMap { try? BSONDocument(copying: $0) })
             mongoc_cursor_destroy(pointer)
-            mongoc_collection_destroy(handle)
+            if owned { mongoc_collection_destroy(handle) }
             throw failure
         }
-        return MongoCursor(cursor: pointer, collection: handle)
+        return MongoCursor(cursor: pointer, collection: owned ? handle : nil)
     }
 
     /// The number of documents matching `filter` (the CRUD spec's countDocuments: an

@@ -11,9 +11,21 @@ public struct MongoCollection {
 
     /// Lends libmongoc's collection handle for one operation.
     func withHandle<T>(_ body: (OpaquePointer) throws(MongoError) -> T) throws(MongoError) -> T {
-        let handle = try makeHandle()
-        defer { mongoc_collection_destroy(handle) }
+        let (handle, owned) = try borrowHandle()
+        defer { if owned { mongoc_collection_destroy(handle) } }
         return try body(handle)
+    }
+
+    /// The client's kept handle for this collection, or, with a read preference of its
+    /// own (which the handle would carry), a new one: `owned` says the caller destroys it.
+    func borrowHandle() throws(MongoError) -> (handle: OpaquePointer, owned: Bool) {
+        if readPreference == nil, let handles = client.handles {
+            guard let handle = handles.handle(database: database, name: name) else {
+                throw MongoError(kind: .client, message: "libmongoc could not open collection \(database).\(name).")
+            }
+            return (handle, false)
+        }
+        return (try makeHandle(), true)
     }
 
     /// A new collection handle the caller must destroy, carrying the read preference.

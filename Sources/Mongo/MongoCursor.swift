@@ -5,16 +5,17 @@ import CMongoC
 /// Lent by `MongoCollection.withFind` / `withAggregate`; it must not escape that call.
 public final class MongoCursor {
     private let cursor: OpaquePointer
-    private let collection: OpaquePointer
+    /// The collection handle, when the cursor owns it (else the client keeps it).
+    private let collection: OpaquePointer?
 
-    init(cursor: OpaquePointer, collection: OpaquePointer) {
+    init(cursor: OpaquePointer, collection: OpaquePointer?) {
         self.cursor = cursor
         self.collection = collection
     }
 
     deinit {
         mongoc_cursor_destroy(cursor)
-        mongoc_collection_destroy(collection)
+        if let collection { mongoc_collection_destroy(collection) }
     }
 
     /// The next document, or nil at the end.
