@@ -93,7 +93,7 @@ public struct CaptureRequest: Sendable {
         switch value {
         case .document(let document):
             for (key, element) in document {
-                if key.hasPrefix("$$") { return key }
+                if VariableName.isOperatorKey(key) { return key }
                 if let found = operatorKey(in: element) { return found }
             }
             return nil

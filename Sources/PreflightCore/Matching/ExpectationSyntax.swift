@@ -49,12 +49,12 @@ public enum ExpectationSyntax {
                 }
             case .document(let document):
                 for (key, value) in document {
-                    guard key.hasPrefix("$$") else {
+                    guard VariableName.isOperatorKey(key) else {
                         if value.isContainer { check(value, at: path.key(key)) }
                         continue
                     }
                     let keyPath = path.key(key)
-                    if document.elements.contains(where: { !$0.key.hasPrefix("$$") }) {
+                    if document.elements.contains(where: { !VariableName.isOperatorKey($0.key) }) {
                         report(keyPath, "operator `\(Matcher.literal(key))` must be the only key of its document")
                     }
                     checkOperator(key, value, at: keyPath)

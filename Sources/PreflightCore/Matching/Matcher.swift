@@ -29,7 +29,7 @@ public struct Matcher: Sendable {
     public func match(_ expected: BSON, _ actual: BSON?, root: Bool, path: String) -> Mismatch? {
         switch expected {
         case .document(let document):
-            if let name = document.elements.first(where: { $0.key.hasPrefix("$$") })?.key, let argument = document[name] {
+            if let name = document.elements.first(where: { VariableName.isOperatorKey($0.key) })?.key, let argument = document[name] {
                 guard document.count == 1 else {
                     return Mismatch(path: path, message: "operator `\(Self.literal(name))` must be the only key of its document")
                 }

@@ -85,7 +85,7 @@ extension ScenarioLoader {
     static func mentionsOperator(_ value: BSON) -> Bool {
         switch value {
         case .document(let document):
-            document.elements.contains { $0.key.hasPrefix("$$") || mentionsOperator($0.value) }
+            document.elements.contains { VariableName.isOperatorKey($0.key) || mentionsOperator($0.value) }
         case .array(let elements):
             elements.contains(where: mentionsOperator)
         default:

@@ -124,7 +124,7 @@ extension StepParser {
         guard let stages = pipeline.arrayValue else { return true }
         return stages.contains { stage in
             guard let document = stage.documentValue else { return true }
-            return document.keys.contains { $0 == "$out" || $0 == "$merge" || $0.hasPrefix("$$") }
+            return document.keys.contains { $0 == "$out" || $0 == "$merge" || VariableName.isOperatorKey($0) }
         }
     }
 
@@ -132,7 +132,7 @@ extension StepParser {
     /// otherwise. A stage taken from a variable could be either, so it is refused.
     func checkPipeline(_ pipeline: [BSON], at path: JSONPath) {
         for (index, stage) in pipeline.enumerated() {
-            if let operatorName = stage.documentValue?.keys.first(where: { $0.hasPrefix("$$") }) {
+            if let operatorName = stage.documentValue?.keys.first(where: { VariableName.isOperatorKey($0) }) {
                 diagnostics.error(path.index(index), "a pipeline stage cannot come from `\(operatorName)`: where a pipeline writes is checked before anything runs, so stages are written out")
                 continue
             }

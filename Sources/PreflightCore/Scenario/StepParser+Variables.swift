@@ -8,25 +8,30 @@ extension StepParser {
     ///   when the step runs; false only when the walk saw every object and array in it.
     @discardableResult
     func substitutions(in value: BSON, at path: JSONPath, scope: Set<String>, expectation: Bool) -> Bool {
+        substitutions(in: value, at: { path }, scope: scope, expectation: expectation)
+    }
+
+    /// The walk, with the path made only for a message: every step of a file is walked,
+    /// and most hold nothing to report.
+    private func substitutions(in value: BSON, at path: () -> JSONPath, scope: Set<String>, expectation: Bool) -> Bool {
         switch value {
-        // Only objects and arrays can hold an operator: a path is made for those alone,
-        // as every step of a file is walked.
+        // Only objects and arrays can hold an operator.
         case .array(let elements):
             var found = false
             for (index, element) in elements.enumerated() where element.isContainer {
-                if substitutions(in: element, at: path.index(index), scope: scope, expectation: expectation) { found = true }
+                if substitutions(in: element, at: { path().index(index) }, scope: scope, expectation: expectation) { found = true }
             }
             return found
         case .document(let document):
-            guard let name = document.elements.first(where: { $0.key.hasPrefix("$$") })?.key else {
+            guard let name = document.elements.first(where: { VariableName.isOperatorKey($0.key) })?.key else {
                 var found = false
                 for (key, element) in document where element.isContainer {
-                    if substitutions(in: element, at: path.key(key), scope: scope, expectation: expectation) { found = true }
+                    if substitutions(in: element, at: { path().key(key) }, scope: scope, expectation: expectation) { found = true }
                 }
                 return found
             }
             if document.count > 1 {
-                if !expectation { diagnostics.error(path, "\"\(name)\" must be the only key of its object") }
+                if !expectation { diagnostics.error(path(), "\"\(name)\" must be the only key of its object") }
                 // Not walked further: `Substitution` looks inside it when the step runs.
                 return true
             }
@@ -34,16 +39,16 @@ extension StepParser {
             switch name {
             case "$$var":
                 guard let reference = argument.stringValue, !reference.isEmpty else {
-                    diagnostics.error(path.key(name), "expected a variable name such as \"month\" or \"order.total\", got \(Diagnostics.describe(argument))")
+                    diagnostics.error(path().key(name), "expected a variable name such as \"month\" or \"order.total\", got \(Diagnostics.describe(argument))")
                     return true
                 }
                 let root = VariableName.root(of: reference)
                 if root == VariableName.builtIn, scope.contains(root), let problem = builtInProblem(reference) {
-                    diagnostics.error(path.key(name), problem)
+                    diagnostics.error(path().key(name), problem)
                 } else if !scope.contains(root) {
                     let known = VariableName.suggestions(for: root, in: scope)
                     diagnostics.error(
-                        path.key(name),
+                        path().key(name),
                         Diagnostics.unknown("variable", root, among: known) + (known.isEmpty ? " (no variables are defined here)" : ""))
                 }
             case "$$now":
@@ -53,18 +58,18 @@ extension StepParser {
                         && (document["offsetSeconds"].map { Substitution.offsetSeconds($0) != nil } ?? true)
                 } ?? false
                 if !valid {
-                    diagnostics.error(path.key(name), "expected {} or {\"offsetSeconds\": a number of seconds within ±\(Int(Substitution.maximumOffsetSeconds))}, got \(Diagnostics.describe(argument))")
+                    diagnostics.error(path().key(name), "expected {} or {\"offsetSeconds\": a number of seconds within ±\(Int(Substitution.maximumOffsetSeconds))}, got \(Diagnostics.describe(argument))")
                 }
             case "$$newObjectId":
                 if argument.documentValue?.isEmpty != true {
-                    diagnostics.error(path.key(name), "expected {}, got \(Diagnostics.describe(argument))")
+                    diagnostics.error(path().key(name), "expected {}, got \(Diagnostics.describe(argument))")
                 }
             default:
                 if expectation {
                     // The operator's own shape is ExpectationSyntax's; variables inside it are ours.
-                    return substitutions(in: argument, at: path.key(name), scope: scope, expectation: true)
+                    return substitutions(in: argument, at: { path().key(name) }, scope: scope, expectation: true)
                 }
-                diagnostics.error(path.key(name), Diagnostics.unknown("operator", name, among: VariableName.substitutionOperators) + " (arguments may use $$var, $$now and $$newObjectId)")
+                diagnostics.error(path().key(name), Diagnostics.unknown("operator", name, among: VariableName.substitutionOperators) + " (arguments may use $$var, $$now and $$newObjectId)")
             }
             return true
         default:

@@ -22,9 +22,17 @@ public enum VariableName {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }
 
+    /// `$$…`: a substitution operator, or in an expectation a matcher's. By byte, the same
+    /// for the loader and the matcher: every key of every step and result is asked.
+    public static func isOperatorKey(_ key: String) -> Bool {
+        var bytes = key.utf8.makeIterator()
+        return bytes.next() == UInt8(ascii: "$") && bytes.next() == UInt8(ascii: "$")
+    }
+
     /// The variable a reference starts from: `order` in `order.items.0.sku`.
     static func root(of reference: String) -> String {
-        String(reference.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        guard let dot = reference.utf8.firstIndex(of: UInt8(ascii: ".")) else { return reference }
+        return String(reference[..<dot])
     }
 
     /// `{"$$var": …}`: a value given by a variable, where a literal of some type is expected.
