@@ -35,15 +35,26 @@ enum SensitiveWords {
 
     /// Whether a word starts anywhere in `bytes`, ASCII case folded, the Kelvin sign read as `k`.
     private static func search(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        for start in 0..<bytes.count {
-            // Only the letters these words begin with can start a match.
+        var start = 0
+        while start < bytes.count {
+            // Only the letters these words begin with can start a match: one table lookup
+            // per byte, as every command and reply of a run is searched.
+            guard startsWord[Int(bytes[start])] else {
+                start += 1
+                continue
+            }
             let first = bytes[start] | 0x20
-            guard first == UInt8(ascii: "p") || first == UInt8(ascii: "s") || first == UInt8(ascii: "t") else { continue }
             for pattern in patterns where pattern[0] == first && matches(pattern, in: bytes, from: start + 1) {
                 return true
             }
+            start += 1
         }
         return false
+    }
+
+    /// `p`, `s` and `t` in either case: the first letters of the words.
+    private static let startsWord: [Bool] = (0..<256).map { byte in
+        [UInt8(ascii: "p"), UInt8(ascii: "s"), UInt8(ascii: "t")].contains(UInt8(byte) | 0x20)
     }
 
     /// Whether `pattern` after its first letter continues at `index`, folding ASCII case

@@ -32,9 +32,10 @@ struct FieldReader {
 
     /// Reports every key not in `allowed`, suggesting the nearest allowed one.
     /// - Parameter context: what the keys belong to, e.g. `` for `find` ``.
-    func allowOnly(_ allowed: [String], context: String = "") {
-        for key in document.keys where !allowed.contains(key) {
-            diagnostics.error(path.key(key), Diagnostics.unknown("key", key, among: allowed, context: context))
+    /// - Parameter context: made only for a message.
+    func allowOnly(_ allowed: [String], context: @autoclosure () -> String = "") {
+        for (key, _) in document.elements where !allowed.contains(where: { BSONDocument.sameKey($0, key) }) {
+            diagnostics.error(path.key(key), Diagnostics.unknown("key", key, among: allowed, context: context()))
         }
     }
 
