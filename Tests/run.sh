@@ -6,9 +6,8 @@
 # halves share nothing. (`swift test` itself cannot run twice at once: SwiftPM locks .build.)
 #
 # The slow classes are weighed by the seconds they took beside the other half; the others
-# count 1. Group 2
-# is shown as it runs, group 1 after; then the classes that must run alone (below); the
-# run fails if any part does.
+# count 0.4, their mean. Group 2 is shown as it runs, group 1 after; then the classes
+# that must run alone (below); the run fails if any part does.
 #
 # Alone: classes that compare the exact outcome of a race between two runs (which orders
 # two racing billing runs both bill), as one machine's timing makes it; the other half's
@@ -26,12 +25,14 @@ classes=$("$bundle" --list-tests | sed -n 's|^\([A-Za-z0-9_]*\.[A-Za-z0-9_]*\)/.
 read -r one two < <(echo "$classes" | awk -v alone="$alone" '
     BEGIN {
         n = split(alone, names, " "); for (i = 1; i <= n; i++) skip[names[i]] = 1
-        w["GateCommandTests"] = 50; w["EarlyBirdPackTests"] = 32; w["ScaleOutTests"] = 24; w["EarlyBirdAppTests"] = 24
-        w["LostServerTests"] = 18; w["MigrationSourceTests"] = 13; w["RunCommandTests"] = 8; w["ReadPreferenceTests"] = 7
-        w["EarlyExitReportTests"] = 7; w["CaptureTests"] = 7; w["GateReadOnlyUserTests"] = 6; w["SchemaAgreementTests"] = 4
-        w["SandboxSafetyTests"] = 4; w["ServiceTests"] = 4; w["MigrateCommandTests"] = 3; w["GateFalseGreenTests"] = 3
+        w["GateCommandTests"] = 54; w["EarlyBirdAppTests"] = 25; w["ScaleOutTests"] = 23; w["EarlyBirdPackTests"] = 18
+        w["LostServerTests"] = 18; w["MigrationSourceTests"] = 11; w["RunCommandTests"] = 8; w["ReadPreferenceTests"] = 7
+        w["EarlyExitReportTests"] = 7; w["GateReadOnlyUserTests"] = 6; w["CaptureTests"] = 5; w["SandboxSafetyTests"] = 4
+        w["ServiceTests"] = 4; w["MigrateCommandTests"] = 3; w["GateFalseGreenTests"] = 3; w["ReportFormatsCommandTests"] = 3
+        w["CompatCommandTests"] = 2; w["SchemaAgreementTests"] = 2; w["ScratchServerTests"] = 2; w["LoaderFuzzTests"] = 2
+        w["SandboxOwnershipTests"] = 2; w["FastJSONReaderTests"] = 2; w["ScenarioRunIntegrationTests"] = 2; w["ScratchCommandTests"] = 2
     }
-    { split($0, p, "."); if (p[2] in skip) next; weight = (p[2] in w) ? w[p[2]] : 1; print weight, $0 }' |
+    { split($0, p, "."); if (p[2] in skip) next; weight = (p[2] in w) ? w[p[2]] : 0.4; print weight, $0 }' |
     sort -k1,1nr -k2 | awk '
     { if (a <= b) { a += $1; one = one (one ? "," : "") $2 } else { b += $1; two = two (two ? "," : "") $2 } }
     END { print one, two }')
