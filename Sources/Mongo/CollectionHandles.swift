@@ -9,7 +9,9 @@ import CMongoC
 /// One thread at a time, like the client.
 final class CollectionHandles {
     private let client: OpaquePointer
-    private var handles: [String: OpaquePointer] = [:]
+    /// By the names' bytes: two names Swift deems equal (`café` written two ways) are two
+    /// collections to MongoDB.
+    private var handles: [[UInt8]: OpaquePointer] = [:]
 
     init(client: OpaquePointer) {
         self.client = client
@@ -17,7 +19,7 @@ final class CollectionHandles {
 
     /// The handle for `database`.`name`, made on first use; owned here.
     func handle(database: String, name: String) -> OpaquePointer? {
-        let key = database + "\u{0}" + name
+        let key = Array(database.utf8) + [0] + Array(name.utf8)
         if let handle = handles[key] { return handle }
         guard let handle = mongoc_client_get_collection(client, database, name) else { return nil }
         handles[key] = handle

@@ -89,7 +89,7 @@ struct FastJSONReader {
         while true {
             guard peek() == UInt8(ascii: "\"") else { throw Decline() }
             let keyStart = index + 1
-            let key = try string(isKey: true)
+            let key = try string(plain: true)
             let keyEnd = index - 1
             skipSpace()
             guard peek() == UInt8(ascii: ":") else { throw Decline() }
@@ -173,9 +173,10 @@ struct FastJSONReader {
     // MARK: - Strings
 
     /// The string whose opening quote is at `index`; `index` ends after the closing one.
-    /// Keys with an escape are declined: the full path compares them with the type keys
-    /// after unescaping, and they are rare.
-    private mutating func string(isKey: Bool = false) throws(Decline) -> String {
+    /// - Parameter plain: decline a string with an escape. Keys: the full path compares them
+    ///   with the type keys after unescaping. A wrapper's value: the strictness scan checks
+    ///   it as written, escapes and all. Both are rare.
+    private mutating func string(plain: Bool = false) throws(Decline) -> String {
         let start = index + 1
         var end = start
         var ascii = true
@@ -183,7 +184,7 @@ struct FastJSONReader {
             let byte = bytes[end]
             if byte == UInt8(ascii: "\"") { break }
             if byte == UInt8(ascii: "\\") {
-                if isKey { throw Decline() }
+                if plain { throw Decline() }
                 return try escapedString(from: start)
             }
             if byte < 0x20 { throw Decline() }
@@ -352,22 +353,22 @@ struct FastJSONReader {
             if peek() == UInt8(ascii: "{") {
                 index += 1
                 skipSpace()
-                guard peek() == UInt8(ascii: "\""), try string(isKey: true) == "$numberLong" else { throw Decline() }
+                guard peek() == UInt8(ascii: "\""), try string(plain: true) == "$numberLong" else { throw Decline() }
                 skipSpace()
                 guard peek() == UInt8(ascii: ":") else { throw Decline() }
                 index += 1
                 skipSpace()
-                guard peek() == UInt8(ascii: "\""), let milliseconds = Self.plainInteger(try string(), Int64.self) else { throw Decline() }
+                guard peek() == UInt8(ascii: "\""), let milliseconds = Self.plainInteger(try string(plain: true), Int64.self) else { throw Decline() }
                 skipSpace()
                 guard peek() == UInt8(ascii: "}") else { throw Decline() }
                 index += 1
                 return .datetime(milliseconds)
             }
-            guard peek() == UInt8(ascii: "\""), let milliseconds = Self.isoDate(Array(try string().utf8)) else { throw Decline() }
+            guard peek() == UInt8(ascii: "\""), let milliseconds = Self.isoDate(Array(try string(plain: true).utf8)) else { throw Decline() }
             return .datetime(milliseconds)
         }
         guard peek() == UInt8(ascii: "\"") else { throw Decline() }
-        let text = try string()
+        let text = try string(plain: true)
         switch key {
         case "$oid":
             guard let id = ObjectID(hex: text) else { throw Decline() }

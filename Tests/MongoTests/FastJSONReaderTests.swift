@@ -140,6 +140,10 @@ final class FastJSONReaderTests: XCTestCase {
             #"{"a": {"$ref": "c", "$id": 1}}"#, #"{"$__preflight_type": 1}"#, #"{"$type": 1, "s": "$__preflight_type"}"#,
             String(repeating: "[", count: 70) + String(repeating: "]", count: 70),
             #"{"a": 1, "a": 2}"#, #"{"x": {"a": 1, "b": 2, "a": 3}}"#,
+            // The strictness scan checks a wrapper's value as written, escapes and all.
+            #"{"a": {"$numberInt": "\u0031"}}"#, #"{"a": {"$numberLong": "1\u0030"}}"#,
+            #"{"a": {"$oid": "\u0036\u0035a1b2c3d4e5f60718293a4b"}}"#, #"{"a": {"$numberDouble": "\u004eaN"}}"#,
+            #"{"a": {"$date": {"$numberLong": "\u0031"}}}"#, #"{"a": {"$date": "2026-01-27T20:00:00\u005a"}}"#,
             "{" + (0..<40).map { "\"k\($0 % 39)\": \($0)" }.joined(separator: ", ") + "}",
         ]
         for text in taken {

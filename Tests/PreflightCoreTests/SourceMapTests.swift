@@ -216,4 +216,12 @@ final class SourceMapTests: XCTestCase {
         }
         XCTAssertGreaterThan(compared, 2_000, "too few paths compared")
     }
+
+    /// A key written twice deep in a file is located at its first writing, the one a
+    /// lookup of the parsed document finds, and the second is reported as the repeat.
+    func testADeepKeyWrittenTwiceIsLocatedAtItsFirstWriting() {
+        let map = map("{\"tests\": [{\"steps\": [{\"find\": \"c\", \"filter\": {\n\"a\": 1,\n\"a\": 2}}]}]}")
+        XCTAssertEqual(map.location(of: path("tests[0].steps[0].filter.a")).map { "\($0.line):\($0.column)" }, "2:1")
+        XCTAssertEqual(map.duplicateKeys.map { "\($0.path) \($0.line):\($0.column)" }, ["tests[0].steps[0].filter.a 3:1"])
+    }
 }

@@ -18,6 +18,7 @@ struct SourceMap: Sendable {
     /// Keys written twice in one object, where the second one is. libbson keeps both, so
     /// the server would see both while validation looked at one.
     let duplicateKeys: [(path: JSONPath, line: Int, column: Int)]
+    private let keysAreDistinct: Bool
 
     /// Deep enough for every structural key of a scenario; documents deeper than this are
     /// located by their nearest recorded ancestor.
@@ -29,13 +30,17 @@ struct SourceMap: Sendable {
     ///   shallow paths, and skips the others.
     init(_ bytes: [UInt8], keysAreDistinct: Bool = false) {
         self.bytes = bytes
+        self.keysAreDistinct = keysAreDistinct
         (shallow, duplicateKeys) = Self.scan(bytes, recordingDepth: Self.shallowDepth, findingDuplicates: !keysAreDistinct)
     }
 
     /// Where `path` starts, or its nearest recorded ancestor.
     func location(of path: JSONPath) -> (line: Int, column: Int)? {
         let positions = path.components.count <= Self.shallowDepth
-            ? shallow : table.positions { Self.scan(bytes, recordingDepth: Self.maximumDepth, findingDuplicates: false).positions }
+            ? shallow
+            // A repeated key is located at its first writing, the one a lookup finds: the
+            // deep scan looks for repeats too unless there are none.
+            : table.positions { Self.scan(bytes, recordingDepth: Self.maximumDepth, findingDuplicates: !keysAreDistinct).positions }
         var components = path.components
         while true {
             if let position = positions[JSONPath(components)] { return position }
