@@ -253,7 +253,7 @@ struct FastJSONReader {
         guard position + 4 <= bytes.count else { throw Decline() }
         var unit: UInt16 = 0
         for offset in 0..<4 {
-            guard let nibble = Self.nibble(bytes[position + offset]) else { throw Decline() }
+            guard let nibble = ObjectID.nibble(bytes[position + offset]) else { throw Decline() }
             unit = unit << 4 | UInt16(nibble)
         }
         return unit
@@ -478,13 +478,4 @@ struct FastJSONReader {
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-
-    private static func nibble(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 }

@@ -52,7 +52,8 @@ public struct ObjectID: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { hex }
 
-    private static func nibble(_ char: UInt8) -> UInt8? {
+    /// The value of one hexadecimal digit, either case.
+    static func nibble(_ char: UInt8) -> UInt8? {
         switch char {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): char - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): char - UInt8(ascii: "a") + 10
