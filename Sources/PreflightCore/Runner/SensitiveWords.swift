@@ -39,7 +39,9 @@ enum SensitiveWords {
         while start < bytes.count {
             // Only the letters these words begin with can start a match: one table lookup
             // per byte, as every command and reply of a run is searched.
-            guard startsWord[Int(bytes[start])] else {
+            // And only `pa`, `pw`, `se`, `to` can begin one (the Kelvin sign stands for the
+            // `k` of `token`, never for a first or second letter).
+            guard startsWord[Int(bytes[start])], start + 1 < bytes.count, secondLetters.contains(bytes[start + 1] | 0x20) else {
                 start += 1
                 continue
             }
@@ -51,6 +53,9 @@ enum SensitiveWords {
         }
         return false
     }
+
+    /// The second letters of the words, lower case.
+    private static let secondLetters: [UInt8] = Array(Set(patterns.map { $0[1] }))
 
     /// `p`, `s` and `t` in either case: the first letters of the words.
     private static let startsWord: [Bool] = (0..<256).map { byte in
