@@ -26,9 +26,9 @@ public struct BSONDocument: Sendable, Hashable {
     /// The first value under `key`; setting replaces it in place, or appends a new key.
     /// Setting `nil` removes the key.
     public subscript(key: String) -> BSON? {
-        get { elements.first { Self.sameKey($0.key, key) }?.value }
+        get { elements.first { $0.key == key }?.value }
         set {
-            let index = elements.firstIndex { Self.sameKey($0.key, key) }
+            let index = elements.firstIndex { $0.key == key }
             switch (index, newValue) {
             case (let index?, let value?): elements[index].value = value
             case (let index?, nil): elements.remove(at: index)
@@ -56,19 +56,9 @@ public struct BSONDocument: Sendable, Hashable {
     }
 
     public func contains(_ key: String) -> Bool {
-        elements.contains { Self.sameKey($0.key, key) }
+        elements.contains { $0.key == key }
     }
 
-    /// `a == b`, answered early for most keys that differ: two strings that start with
-    /// different ASCII characters are never equal, as an ASCII character is its own
-    /// canonical decomposition and nothing is reordered before it. Lookups compare a key
-    /// with every key before it, and the full comparison of two unequal strings cost more
-    /// than the rest of a lookup.
-    @inline(__always)
-    public static func sameKey(_ a: String, _ b: String) -> Bool {
-        if let x = a.utf8.first, let y = b.utf8.first, x != y, x < 0x80, y < 0x80 { return false }
-        return a == b
-    }
 
     /// Same keys in the same order with equal values (see `BSON ==`). Key order matters:
     /// MongoDB treats `{a: 1, b: 1}` and `{b: 1, a: 1}` as different documents.

@@ -34,7 +34,7 @@ struct FieldReader {
     /// - Parameter context: what the keys belong to, e.g. `` for `find` ``.
     /// - Parameter context: made only for a message.
     func allowOnly(_ allowed: [String], context: @autoclosure () -> String = "") {
-        for (key, _) in document.elements where !allowed.contains(where: { BSONDocument.sameKey($0, key) }) {
+        for (key, _) in document.elements where !allowed.contains(key) {
             diagnostics.error(path.key(key), Diagnostics.unknown("key", key, among: allowed, context: context()))
         }
     }
