@@ -168,7 +168,6 @@ extension BSON {
     }
 
     fileprivate func append(to document: OpaquePointer, key: String) throws(MongoError) {
-        let keyLength = Int32(key.utf8.count)
         // libbson takes these as C strings: a NUL would silently cut them short.
         for text in cStringParts where text.utf8.contains(0) {
             throw MongoError(
@@ -181,66 +180,97 @@ extension BSON {
                 kind: .client,
                 message: "The regex under key \"\(key)\" has option \"\(unknown)\"; BSON regex options are i, l, m, s, u and x.")
         }
-        let appended: Bool
-        switch self {
-        case .double(let value):
-            appended = bson_append_double(document, key, keyLength, value)
-        case .string(let value):
-            appended = bson_append_utf8(document, key, keyLength, value, Int32(value.utf8.count))
-        case .document(let value):
-            let child = try value.makeBSON()
-            defer { bson_destroy(child) }
-            appended = bson_append_document(document, key, keyLength, child)
-        case .array(let values):
-            let child = try BSONDocument.makeArrayBSON(values)
-            defer { bson_destroy(child) }
-            appended = bson_append_array(document, key, keyLength, child)
-        case .binary(let value):
-            appended = bson_append_binary(
-                document, key, keyLength, bson_subtype_t(rawValue: UInt32(value.subtype)), value.bytes,
-                UInt32(value.bytes.count))
-        case .undefined:
-            appended = bson_append_undefined(document, key, keyLength)
-        case .objectID(let value):
-            var oid = value.oid
-            appended = bson_append_oid(document, key, keyLength, &oid)
-        case .bool(let value):
-            appended = bson_append_bool(document, key, keyLength, value)
-        case .datetime(let value):
-            appended = bson_append_date_time(document, key, keyLength, value)
-        case .null:
-            appended = bson_append_null(document, key, keyLength)
-        case .regex(let pattern, let options):
-            appended = bson_append_regex(document, key, keyLength, pattern, options)
-        case .dbPointer(let ref, let id):
-            var oid = id.oid
-            appended = bson_append_dbpointer(document, key, keyLength, ref, &oid)
-        case .javascript(let code):
-            appended = bson_append_code(document, key, keyLength, code)
-        case .symbol(let value):
-            appended = bson_append_symbol(document, key, keyLength, value, Int32(value.utf8.count))
-        case .javascriptWithScope(let code, let scope):
-            let child = try scope.makeBSON()
-            defer { bson_destroy(child) }
-            appended = bson_append_code_with_scope(document, key, keyLength, code, child)
-        case .int32(let value):
-            appended = bson_append_int32(document, key, keyLength, value)
-        case .timestamp(let seconds, let increment):
-            appended = bson_append_timestamp(document, key, keyLength, seconds, increment)
-        case .int64(let value):
-            appended = bson_append_int64(document, key, keyLength, value)
-        case .decimal128(let value):
-            var decimal = bson_decimal128_t(low: value.low, high: value.high)
-            appended = bson_append_decimal128(document, key, keyLength, &decimal)
-        case .minKey:
-            appended = bson_append_minkey(document, key, keyLength)
-        case .maxKey:
-            appended = bson_append_maxkey(document, key, keyLength)
-        }
+        // A short Swift string has no C string of its own: passed to libbson as one, each key
+        // and string value was copied to the heap first. Its bytes, lent with their length
+        // (libbson reads no further), need no copy.
+        let appended = try Self.withBytes(of: key) { key, keyLength in
+            appendValue(to: document, key: key, keyLength: keyLength)
+        }.get()
         guard appended else {
             throw MongoError(
                 kind: .client,
                 message: "The value under key \"\(key)\" cannot be encoded as BSON (the key holds a NUL byte, or the document is over 2 GiB).")
+        }
+    }
+
+    /// Appends the value under `key` (`keyLength` bytes, not NUL-terminated); false when
+    /// libbson refuses it.
+    private func appendValue(to document: OpaquePointer, key: UnsafePointer<CChar>, keyLength: Int32) -> Result<Bool, MongoError> {
+        do throws(MongoError) {
+            let appended: Bool
+            switch self {
+            case .double(let value):
+                appended = bson_append_double(document, key, keyLength, value)
+            case .string(let value):
+                appended = Self.withBytes(of: value) { bson_append_utf8(document, key, keyLength, $0, $1) }
+            case .document(let value):
+                let child = try value.makeBSON()
+                defer { bson_destroy(child) }
+                appended = bson_append_document(document, key, keyLength, child)
+            case .array(let values):
+                let child = try BSONDocument.makeArrayBSON(values)
+                defer { bson_destroy(child) }
+                appended = bson_append_array(document, key, keyLength, child)
+            case .binary(let value):
+                appended = bson_append_binary(
+                    document, key, keyLength, bson_subtype_t(rawValue: UInt32(value.subtype)), value.bytes,
+                    UInt32(value.bytes.count))
+            case .undefined:
+                appended = bson_append_undefined(document, key, keyLength)
+            case .objectID(let value):
+                var oid = value.oid
+                appended = bson_append_oid(document, key, keyLength, &oid)
+            case .bool(let value):
+                appended = bson_append_bool(document, key, keyLength, value)
+            case .datetime(let value):
+                appended = bson_append_date_time(document, key, keyLength, value)
+            case .null:
+                appended = bson_append_null(document, key, keyLength)
+            case .regex(let pattern, let options):
+                appended = bson_append_regex(document, key, keyLength, pattern, options)
+            case .dbPointer(let ref, let id):
+                var oid = id.oid
+                appended = bson_append_dbpointer(document, key, keyLength, ref, &oid)
+            case .javascript(let code):
+                appended = bson_append_code(document, key, keyLength, code)
+            case .symbol(let value):
+                appended = bson_append_symbol(document, key, keyLength, value, Int32(value.utf8.count))
+            case .javascriptWithScope(let code, let scope):
+                let child = try scope.makeBSON()
+                defer { bson_destroy(child) }
+                appended = bson_append_code_with_scope(document, key, keyLength, code, child)
+            case .int32(let value):
+                appended = bson_append_int32(document, key, keyLength, value)
+            case .timestamp(let seconds, let increment):
+                appended = bson_append_timestamp(document, key, keyLength, seconds, increment)
+            case .int64(let value):
+                appended = bson_append_int64(document, key, keyLength, value)
+            case .decimal128(let value):
+                var decimal = bson_decimal128_t(low: value.low, high: value.high)
+                appended = bson_append_decimal128(document, key, keyLength, &decimal)
+            case .minKey:
+                appended = bson_append_minkey(document, key, keyLength)
+            case .maxKey:
+                appended = bson_append_maxkey(document, key, keyLength)
+            }
+            return .success(appended)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Lends the UTF-8 bytes of `text` as a `char` pointer and a length.
+    private static func withBytes<R>(of text: String, _ body: (UnsafePointer<CChar>, Int32) -> R) -> R {
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                // An empty string may lend no address: libbson gets a real one, read for 0 bytes.
+                guard let base = chars.baseAddress else {
+                    let nul: CChar = 0
+                    return withUnsafePointer(to: nul) { body($0, 0) }
+                }
+                return body(base, Int32(chars.count))
+            }
         }
     }
 }

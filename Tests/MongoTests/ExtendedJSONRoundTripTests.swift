@@ -212,6 +212,18 @@ final class ExtendedJSONRoundTripTests: XCTestCase {
         XCTAssertEqual(document.extendedJSON(.relaxed), #"{"z":0,"a":1,"10":2,"2":3,"_id":4,"B":5,"b":6,"é":7,"":8}"#)
     }
 
+    /// Keys and strings reach libbson as their bytes and a length: short ones (kept inside
+    /// the Swift string), long ones, empty ones, and a string holding a NUL.
+    func testKeysAndStringsOfEveryLengthReachLibbsonByteForByte() throws {
+        let texts = ["", "x", "fifteen bytes!!", "sixteen bytes!!!", String(repeating: "long key ", count: 20), "é", "ünïcödé ✓ 🚀"]
+        var elements = texts.enumerated().map { ($0.element, BSON.string(texts[texts.count - 1 - $0.offset])) }
+        elements.append(("nul", .string("before\u{0}after")))
+        let document = BSONDocument(elements)
+        let back = try bsonRoundTrip(document)
+        XCTAssertEqual(back.keys.map { Array($0.utf8) }, document.keys.map { Array($0.utf8) })
+        XCTAssertEqual(back.values.map { Array($0.stringValue!.utf8) }, document.values.map { Array($0.stringValue!.utf8) })
+    }
+
     func testDuplicateKeysArePreservedInOrder() throws {
         let parsed = try ExtendedJSON.parseDocument(#"{"a": 1, "b": 2, "a": 3}"#)
         XCTAssertEqual(parsed.keys, ["a", "b", "a"])
