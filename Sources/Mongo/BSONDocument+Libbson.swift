@@ -8,12 +8,12 @@ extension BSONDocument {
     /// Reads a libbson document into Swift values, copying everything out of `pointer`.
     /// - Throws: `MongoError` of kind `.client` if the bytes are not valid BSON.
     init(copying pointer: OpaquePointer) throws(MongoError) {
-        let iterator = BSONIterator()
-        defer { iterator.deallocate() }
-        guard bson_iter_init(iterator.pointer, pointer) else {
-            throw MongoError(kind: .client, message: "A document from libbson is not valid BSON.")
+        self = try BSONIterator.with { (iterator) throws(MongoError) in
+            guard bson_iter_init(iterator, pointer) else {
+                throw MongoError(kind: .client, message: "A document from libbson is not valid BSON.")
+            }
+            return try Self.read(iterator)
         }
-        self = try Self.read(iterator.pointer)
     }
 
     /// Reads the document of `pointer` and destroys it: for the bson_t's libmongoc hands over.
@@ -23,17 +23,18 @@ extension BSONDocument {
     }
 
     fileprivate static func read(_ iterator: OpaquePointer) throws(MongoError) -> BSONDocument {
-        var document = BSONDocument()
+        var elements: [(key: String, value: BSON)] = []
         while bson_iter_next(iterator) {
-            let key = String(cString: bson_iter_key(iterator))
-            document.append(key, try BSON.read(iterator))
+            // Most documents a run reads hold a few keys: room for them at once.
+            if elements.isEmpty { elements.reserveCapacity(8) }
+            elements.append((key: String(cString: bson_iter_key(iterator)), value: try BSON.read(iterator)))
         }
         // bson_iter_next also returns false on corrupt data; err_off tells the two apart.
         let errorOffset = cmongoc_bson_iter_err_off(iterator)
         guard errorOffset == 0 else {
             throw MongoError(kind: .client, message: "A document from libbson is corrupt at byte \(errorOffset).")
         }
-        return document
+        return BSONDocument(elements: elements)
     }
 
     /// Lends a freshly built `bson_t` holding this document to `body`.
@@ -80,19 +81,19 @@ extension BSON {
             let pointer = bson_iter_utf8(iterator, &length)
             return .string(Self.string(pointer, length))
         case BSON_TYPE_DOCUMENT, BSON_TYPE_ARRAY:
-            let child = BSONIterator()
-            defer { child.deallocate() }
-            guard bson_iter_recurse(iterator, child.pointer) else {
-                throw MongoError(kind: .client, message: "A nested document from libbson is not valid BSON.")
+            return try BSONIterator.with { (child) throws(MongoError) in
+                guard bson_iter_recurse(iterator, child) else {
+                    throw MongoError(kind: .client, message: "A nested document from libbson is not valid BSON.")
+                }
+                guard type == BSON_TYPE_ARRAY else { return .document(try BSONDocument.read(child)) }
+                // An array's keys are "0", "1", …: its values are read without making them strings.
+                var values: [BSON] = []
+                while bson_iter_next(child) { values.append(try BSON.read(child)) }
+                guard cmongoc_bson_iter_err_off(child) == 0 else {
+                    throw MongoError(kind: .client, message: "An array from libbson is corrupt at byte \(cmongoc_bson_iter_err_off(child)).")
+                }
+                return .array(values)
             }
-            guard type == BSON_TYPE_ARRAY else { return .document(try BSONDocument.read(child.pointer)) }
-            // An array's keys are "0", "1", …: its values are read without making them strings.
-            var values: [BSON] = []
-            while bson_iter_next(child.pointer) { values.append(try BSON.read(child.pointer)) }
-            guard cmongoc_bson_iter_err_off(child.pointer) == 0 else {
-                throw MongoError(kind: .client, message: "An array from libbson is corrupt at byte \(cmongoc_bson_iter_err_off(child.pointer)).")
-            }
-            return .array(values)
         case BSON_TYPE_BINARY:
             var subtype = BSON_SUBTYPE_BINARY
             var length: UInt32 = 0
@@ -291,18 +292,18 @@ extension ObjectID {
     }
 }
 
-/// Heap storage for a `bson_iter_t`, which Swift cannot allocate itself (it is 128-byte aligned).
-private struct BSONIterator {
-    let raw: UnsafeMutableRawPointer
-
-    init() {
-        raw = UnsafeMutableRawPointer.allocate(byteCount: cmongoc_bson_iter_size(), alignment: 128)
-        raw.initializeMemory(as: UInt8.self, repeating: 0, count: cmongoc_bson_iter_size())
+/// A `bson_iter_t`, which Swift cannot declare itself (it is 128-byte aligned): lent from
+/// temporary storage (the stack when it fits), one per nested document read. A heap
+/// allocation at 128-byte alignment for each cost more than reading the document.
+private enum BSONIterator {
+    static func with<R>(_ body: (OpaquePointer) throws(MongoError) -> R) throws(MongoError) -> R {
+        let size = cmongoc_bson_iter_size()
+        let result: Result<R, MongoError> = withUnsafeTemporaryAllocation(byteCount: size, alignment: 128) { raw in
+            raw.initializeMemory(as: UInt8.self, repeating: 0)
+            return Result { () throws(MongoError) -> R in try body(OpaquePointer(raw.baseAddress!)) }
+        }
+        return try result.get()
     }
-
-    var pointer: OpaquePointer { OpaquePointer(raw) }
-
-    func deallocate() { raw.deallocate() }
 }
 
 extension BSON {
