@@ -9,25 +9,29 @@ import CMongoC
 /// One thread at a time, like the client.
 final class CollectionHandles {
     private let client: OpaquePointer
-    /// By the names' bytes: two names Swift deems equal (`café` written two ways) are two
-    /// collections to MongoDB.
-    private var handles: [[UInt8]: OpaquePointer] = [:]
+    /// A list: a test uses a few collections, and a lookup then makes no key to hash.
+    private var handles: [(database: String, name: String, handle: OpaquePointer)] = []
 
     init(client: OpaquePointer) {
         self.client = client
     }
 
-    /// The handle for `database`.`name`, made on first use; owned here.
+    /// The handle for `database`.`name`, made on first use; owned here. Names are told
+    /// apart by their bytes, as MongoDB does: `café` written two ways is two collections,
+    /// though Swift's `==` finds them equal.
     func handle(database: String, name: String) -> OpaquePointer? {
-        let key = Array(database.utf8) + [0] + Array(name.utf8)
-        if let handle = handles[key] { return handle }
+        for entry in handles where entry.name == name && entry.database == database
+            && entry.name.utf8.elementsEqual(name.utf8) && entry.database.utf8.elementsEqual(database.utf8)
+        {
+            return entry.handle
+        }
         guard let handle = mongoc_client_get_collection(client, database, name) else { return nil }
-        handles[key] = handle
+        handles.append((database, name, handle))
         return handle
     }
 
     func destroyAll() {
-        handles.values.forEach { mongoc_collection_destroy($0) }
-        handles = [:]
+        handles.forEach { mongoc_collection_destroy($0.handle) }
+        handles = []
     }
 }

@@ -21,18 +21,21 @@ final class CommandLog: @unchecked Sendable {
         case .succeeded(let reply, _), .failed(_, let reply, _): discovery.replied(reply, operationID: event.operationID)
         }
         guard let log = lock.withLock({ current }) else { return }
+        // Rendered (and redacted) only if the log is read: most never are, and making the
+        // line cost more than the command's round trip.
+        log.append(.command(event))
+    }
+
+    /// The log line of `event`.
+    static func line(for event: CommandEvent) -> String {
+        let name = event.commandName
         switch event.outcome {
         case .started(let command, let database):
-            // Rendered (and redacted) only if the log is read: most never are, and making
-            // the line cost more than the command's round trip.
-            let name = event.commandName
-            log.append(.deferred { "→ \(database).\(name) \(Self.shown(command.document))" })
+            return "→ \(database).\(name) \(Self.shown(command.document))"
         case .succeeded(let reply, let microseconds):
-            let name = event.commandName
-            log.append(.deferred { "← \(name) ok (\(Self.milliseconds(microseconds))) \(Self.shown(reply: reply.document))" })
+            return "← \(name) ok (\(Self.milliseconds(microseconds))) \(Self.shown(reply: reply.document))"
         case .failed(let message, let reply, let microseconds):
-            let name = event.commandName
-            log.append(.deferred { "← \(name) failed (\(Self.milliseconds(microseconds))): \(message) \(Self.shown(reply: reply.document))" })
+            return "← \(name) failed (\(Self.milliseconds(microseconds))): \(message) \(Self.shown(reply: reply.document))"
         }
     }
 

@@ -12,7 +12,7 @@ enum StepRunner {
     }
 
     static func run(_ step: Step, _ environment: StepEnvironment) throws {
-        environment.log.append(.deferred { "• \(step.title)" })
+        environment.log.append(.step(step))
         switch step.kind {
         case .operation(let operation):
             try OperationStepRunner.run(operation, step: step, environment)

@@ -32,6 +32,11 @@ final class TestLog: @unchecked Sendable {
         case text(String)
         /// A line made when the log is read.
         case deferred(@Sendable () -> String)
+        /// A command or its reply, rendered when the log is read. Kept as the event, not as
+        /// a closure over it: one allocation fewer for each of a run's commands and replies.
+        case command(CommandEvent)
+        /// A step's title line, made when the log is read.
+        case step(Step)
     }
 
     func append(_ line: String) {
@@ -94,6 +99,8 @@ final class TestLog: @unchecked Sendable {
             switch line {
             case .text(let text): return text
             case .deferred(let make): return make()
+            case .command(let event): return CommandLog.line(for: event)
+            case .step(let step): return "• \(step.title)"
             }
         }
         return rendered.joined(separator: "\n") + (notKept > 0 ? "\n… \(notKept) more lines not kept" : "") + othersLine
