@@ -14,4 +14,12 @@ final class VariableNameTests: XCTestCase {
             XCTAssertFalse(VariableName.isValid(name), name)
         }
     }
+
+    /// The same answer as `hasPrefix("$$")`, which compares characters: a combining mark
+    /// after `$$` makes the second `$` another character, and the key an ordinary one.
+    func testAnOperatorKeyIsOneThatStartsWithTwoDollarCharacters() {
+        for key in ["$$var", "$$", "$$é", "$$\u{301}", "$$\u{301}x", "$", "$x$", "", "x$$", "$\u{301}$", "$$🚀"] {
+            XCTAssertEqual(VariableName.isOperatorKey(key), key.hasPrefix("$$"), key.debugDescription)
+        }
+    }
 }

@@ -22,11 +22,16 @@ public enum VariableName {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }
 
-    /// `$$…`: a substitution operator, or in an expectation a matcher's. By byte, the same
-    /// for the loader and the matcher: every key of every step and result is asked.
+    /// `$$…`: a substitution operator, or in an expectation a matcher's; `hasPrefix("$$")`,
+    /// which compares characters, answered from the bytes where they decide it, as every
+    /// key of every step and result is asked. Only a non-ASCII byte after `$$` can join the
+    /// second `$` into another character (`$$\u{301}x` is not an operator), so only then is
+    /// the comparison by character made.
     public static func isOperatorKey(_ key: String) -> Bool {
         var bytes = key.utf8.makeIterator()
-        return bytes.next() == UInt8(ascii: "$") && bytes.next() == UInt8(ascii: "$")
+        guard bytes.next() == UInt8(ascii: "$"), bytes.next() == UInt8(ascii: "$") else { return false }
+        guard let third = bytes.next(), third >= 0x80 else { return true }
+        return key.hasPrefix("$$")
     }
 
     /// The variable a reference starts from: `order` in `order.items.0.sku`.
