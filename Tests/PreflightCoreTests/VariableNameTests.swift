@@ -22,4 +22,13 @@ final class VariableNameTests: XCTestCase {
             XCTAssertEqual(VariableName.isOperatorKey(key), key.hasPrefix("$$"), key.debugDescription)
         }
     }
+
+    /// The variable a reference starts from ends at the first dot that is a character of
+    /// its own: one followed by a combining mark is not.
+    func testTheRootOfAReferenceEndsAtTheFirstDotCharacter() {
+        XCTAssertEqual(VariableName.root(of: "order.items.0"), "order")
+        XCTAssertEqual(VariableName.root(of: "order"), "order")
+        XCTAssertEqual(VariableName.root(of: "m.\u{301}"), "m.\u{301}")
+        XCTAssertEqual(VariableName.root(of: "é.x"), "é")
+    }
 }

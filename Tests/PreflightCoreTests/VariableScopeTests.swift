@@ -100,6 +100,15 @@ final class VariableScopeTests: XCTestCase {
         XCTAssertEqual(try scope.resolve("ids.2"), "c")
     }
 
+    /// A dot followed by a combining mark is another character, not a separator: paths
+    /// are split by character, as names are read everywhere else (`v.a.\u{301}b` is the
+    /// key `a.\u{301}b` of `v`).
+    func testADotWithACombiningMarkDoesNotSplitAPath() throws {
+        let scope = VariableScope(values: ["v": ["a.\u{301}b": 1, "a": ["\u{301}b": 2, "c": 3]]])
+        XCTAssertEqual(try scope.resolve("v.a.\u{301}b"), 1)
+        XCTAssertEqual(try scope.resolve("v.a.c"), 3)
+    }
+
     func testDottedPathsResolveThroughAParentScope() throws {
         let child = VariableScope(values: ["order": order]).child(["i": 0])
         XCTAssertEqual(try child.resolve("order.items.0.sku"), "A-1")

@@ -36,6 +36,11 @@ public enum VariableName {
 
     /// The variable a reference starts from: `order` in `order.items.0.sku`.
     static func root(of reference: String) -> String {
+        // By character, as a combining mark after a dot makes it another character; in
+        // ASCII, the usual case, by byte.
+        guard !reference.utf8.contains(where: { $0 >= 0x80 }) else {
+            return String(reference.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        }
         guard let dot = reference.utf8.firstIndex(of: UInt8(ascii: ".")) else { return reference }
         return String(reference[..<dot])
     }
