@@ -33,26 +33,20 @@ final class VariableScope: @unchecked Sendable {
 
     /// Resolves `name.path`: dotted segments into documents, numeric segments into arrays.
     func resolve(_ reference: String) throws(RunFailure) -> BSON {
-        // The dots are found by character (a combining mark after one makes it another
-        // character, as everywhere a name is read); in ASCII, the usual case, by byte:
-        // walking grapheme clusters cost more than the lookup itself.
-        let ascii = !reference.utf8.contains { $0 >= 0x80 }
-        let firstDot = ascii ? reference.utf8.firstIndex(of: UInt8(ascii: ".")) : reference.firstIndex(of: ".")
-        // A plain name, the usual case, needs no splitting.
-        guard let dot = firstDot else {
+        // Walked segment by segment, without an array of them: a `forEach` or a long file
+        // resolves a path for every step it runs.
+        var segments = VariableName.Segments(reference)
+        let head = segments.next() ?? reference[...]
+        // A plain name, the usual case, has no more.
+        guard head.endIndex < reference.endIndex else {
             if let found = value(reference) { return found }
             throw .errored(TestProblem(type: "variable", message: "the variable \"\(reference)\" has no value here (was the step that saves it skipped?)"))
         }
-        let name = String(reference[..<dot]), path = reference[reference.index(after: dot)...]
+        let name = String(head), path = reference[reference.index(after: head.endIndex)...]
         guard let root = value(name) else {
             throw .errored(TestProblem(type: "variable", message: "the variable \"\(name)\" has no value here (was the step that saves it skipped?)"))
         }
-        // Walked segment by segment, without an array of them: a `forEach` or a long file
-        // resolves a path for every step it runs.
-        let found = ascii
-            ? ResultPath.value(at: path.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).lazy.map { Substring($0) }, in: root)
-            : ResultPath.value(at: path.split(separator: ".", omittingEmptySubsequences: false), in: root)
-        guard let found else {
+        guard let found = ResultPath.value(at: IteratorSequence(segments), in: root) else {
             throw .errored(TestProblem(type: "variable", message: "the variable \"\(name)\" has no \"\(path)\": its value is \(Redaction.redact(root).extendedJSON(.relaxed).prefix(200))"))
         }
         return found

@@ -36,13 +36,32 @@ public enum VariableName {
 
     /// The variable a reference starts from: `order` in `order.items.0.sku`.
     static func root(of reference: String) -> String {
-        // By character, as a combining mark after a dot makes it another character; in
-        // ASCII, the usual case, by byte.
-        guard !reference.utf8.contains(where: { $0 >= 0x80 }) else {
-            return String(reference.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        var segments = Segments(reference)
+        return String(segments.next() ?? "")
+    }
+
+    /// The segments of a reference, `order`, `items`, `0` of `order.items.0`: split at each
+    /// dot that is a character of its own (a combining mark after a dot makes it another
+    /// character). In ASCII, the usual case, the dots are found by byte: walking grapheme
+    /// clusters cost more than the lookup a reference is resolved for.
+    struct Segments: Sequence, IteratorProtocol {
+        private var rest: Substring?
+        private let ascii: Bool
+
+        init(_ reference: String) {
+            rest = reference[...]
+            ascii = !reference.utf8.contains { $0 >= 0x80 }
         }
-        guard let dot = reference.utf8.firstIndex(of: UInt8(ascii: ".")) else { return reference }
-        return String(reference[..<dot])
+
+        mutating func next() -> Substring? {
+            guard let text = rest else { return nil }
+            guard let dot = ascii ? text.utf8.firstIndex(of: UInt8(ascii: ".")) : text.firstIndex(of: ".") else {
+                rest = nil
+                return text
+            }
+            rest = text[text.index(after: dot)...]
+            return text[..<dot]
+        }
     }
 
     /// `{"$$var": …}`: a value given by a variable, where a literal of some type is expected.
