@@ -272,4 +272,19 @@ public enum JSONBytes {
     public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
     /// Space, tab, line feed, carriage return: JSON's only white space.
     public static let whitespace: [UInt8] = [0x20, 0x09, 0x0A, 0x0D]
+
+    /// One of `whitespace`, compared rather than searched for: the readers ask of every byte.
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
+    static func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    /// The days of `month` (1 to 12) of `year` in the Gregorian calendar.
+    static func days(inMonth month: Int, of year: Int) -> Int {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    }
 }

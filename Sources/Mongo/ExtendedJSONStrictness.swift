@@ -34,7 +34,7 @@ enum ExtendedJSONStrictness {
                 index = stringEnd(bytes, from: index)
                 // A key is a string followed by a colon.
                 var after = index
-                while after < bytes.count, isSpace(bytes[after]) { after += 1 }
+                while after < bytes.count, JSONBytes.isWhitespace(bytes[after]) { after += 1 }
                 if after < bytes.count, bytes[after] == UInt8(ascii: ":") {
                     keyStart = start
                     keyIsPending = true
@@ -121,7 +121,7 @@ enum ExtendedJSONStrictness {
     /// An optional minus and at most 18 digits: an int64 whatever the digits.
     private static func isShortInteger(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Bool {
         let digits = bytes[start] == UInt8(ascii: "-") ? start + 1 : start
-        return digits < end && end - digits <= 18 && bytes[digits..<end].allSatisfy(isDigit)
+        return digits < end && end - digits <= 18 && bytes[digits..<end].allSatisfy(JSONBytes.isDigit)
     }
 
     /// The offset after the closing quote of the string whose opening quote is at `start`.
@@ -135,7 +135,7 @@ enum ExtendedJSONStrictness {
 
     private static func wordEnd(_ bytes: [UInt8], _ start: Int) -> Int {
         var end = start
-        while end < bytes.count, isLetter(bytes[end]) || isDigit(bytes[end]) { end += 1 }
+        while end < bytes.count, isLetter(bytes[end]) || JSONBytes.isDigit(bytes[end]) { end += 1 }
         return end
     }
 
@@ -160,13 +160,11 @@ enum ExtendedJSONStrictness {
         return (String(decoding: text, as: UTF8.self), min(index + 1, bytes.count))
     }
 
-    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
-    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
     private static func isLetter(_ byte: UInt8) -> Bool {
         (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte == UInt8(ascii: "_")
     }
     private static func isNumberByte(_ byte: UInt8) -> Bool {
-        isDigit(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".")
+        JSONBytes.isDigit(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".")
             || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
     }
 
@@ -281,14 +279,13 @@ enum ExtendedJSONStrictness {
     static func dateProblem(_ text: String) -> String? {
         let scalars = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= scalars.count, scalars[range].allSatisfy(isDigit) else { return nil }
+            guard range.upperBound <= scalars.count, scalars[range].allSatisfy(JSONBytes.isDigit) else { return nil }
             return Int(String(decoding: scalars[range], as: UTF8.self))
         }
         guard scalars.count >= 10, scalars[4] == UInt8(ascii: "-"), scalars[7] == UInt8(ascii: "-"),
               let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
         guard (1...12).contains(month) else { return "has no month \(month)" }
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        let days = JSONBytes.days(inMonth: month, of: year)
         guard (1...days).contains(day) else { return "is not a date: \(String(format: "%04d-%02d", year, month)) has \(days) days" }
         guard scalars.count >= 16, scalars[10] == UInt8(ascii: "T") || scalars[10] == UInt8(ascii: " "),
               let hour = number(11..<13), let minute = number(14..<16) else { return nil }

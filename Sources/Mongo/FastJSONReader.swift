@@ -72,18 +72,9 @@ struct FastJSONReader {
     }
 
     private mutating func object() throws(Decline) -> BSON {
-        index += 1
-        depth += 1
-        // libbson stops at 98 levels; deep nesting is rare enough to leave to it.
-        guard depth <= 64 else { throw Decline() }
-        skipSpace()
         var elements: [(key: String, value: BSON)] = []
         var keys: Set<String> = []
-        if peek() == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .document(BSONDocument(elements: elements))
-        }
+        if try open(closedBy: UInt8(ascii: "}")) { return .document(BSONDocument(elements: elements)) }
         // Most objects of a file hold a few keys: one allocation instead of three growths.
         elements.reserveCapacity(6)
         while true {
@@ -101,10 +92,7 @@ struct FastJSONReader {
                     sawTypeKey = true
                 case .wrapper where elements.isEmpty && depth > 1:
                     let value = try wrapped(key)
-                    skipSpace()
-                    guard peek() == UInt8(ascii: "}") else { throw Decline() }
-                    index += 1
-                    depth -= 1
+                    guard try endOfElement(closedBy: UInt8(ascii: "}")) else { throw Decline() }
                     return value
                 default:
                     throw Decline()
@@ -119,46 +107,48 @@ struct FastJSONReader {
                 guard keys.insert(key).inserted else { throw Decline() }
             }
             elements.append((key: key, value: try value()))
-            skipSpace()
-            switch peek() {
-            case UInt8(ascii: ","):
-                index += 1
-                skipSpace()
-            case UInt8(ascii: "}"):
-                index += 1
-                depth -= 1
-                return .document(BSONDocument(elements: elements))
-            default:
-                throw Decline()
-            }
+            if try endOfElement(closedBy: UInt8(ascii: "}")) { return .document(BSONDocument(elements: elements)) }
         }
     }
 
     private mutating func array() throws(Decline) -> BSON {
-        index += 1
-        depth += 1
-        guard depth <= 64 else { throw Decline() }
-        skipSpace()
         var values: [BSON] = []
-        if peek() == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array(values)
-        }
+        if try open(closedBy: UInt8(ascii: "]")) { return .array(values) }
         while true {
             values.append(try value())
+            if try endOfElement(closedBy: UInt8(ascii: "]")) { return .array(values) }
+        }
+    }
+
+    /// Steps into the object or array whose opening bracket is at `index`; true when it
+    /// closes at once (`{}`, `[]`), and is then left.
+    private mutating func open(closedBy closing: UInt8) throws(Decline) -> Bool {
+        index += 1
+        depth += 1
+        // libbson stops at 98 levels; deep nesting is rare enough to leave to it.
+        guard depth <= 64 else { throw Decline() }
+        skipSpace()
+        guard peek() == closing else { return false }
+        index += 1
+        depth -= 1
+        return true
+    }
+
+    /// After an element: a comma and the next element (false), or the closing bracket,
+    /// which leaves the object or array (true).
+    private mutating func endOfElement(closedBy closing: UInt8) throws(Decline) -> Bool {
+        skipSpace()
+        switch peek() {
+        case UInt8(ascii: ","):
+            index += 1
             skipSpace()
-            switch peek() {
-            case UInt8(ascii: ","):
-                index += 1
-                skipSpace()
-            case UInt8(ascii: "]"):
-                index += 1
-                depth -= 1
-                return .array(values)
-            default:
-                throw Decline()
-            }
+            return false
+        case closing:
+            index += 1
+            depth -= 1
+            return true
+        default:
+            throw Decline()
         }
     }
 
@@ -272,7 +262,7 @@ struct FastJSONReader {
         let digitsStart = index
         var magnitude: UInt64 = 0
         var overflow = false
-        while index < bytes.count, Self.isDigit(bytes[index]) {
+        while index < bytes.count, JSONBytes.isDigit(bytes[index]) {
             let (times, o1) = magnitude.multipliedReportingOverflow(by: 10)
             let (plus, o2) = times.addingReportingOverflow(UInt64(bytes[index] &- UInt8(ascii: "0")))
             magnitude = plus
@@ -315,7 +305,7 @@ struct FastJSONReader {
     /// Skips decimal digits and says how many there were.
     private mutating func digits() throws(Decline) -> Int {
         let start = index
-        while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
+        while index < bytes.count, JSONBytes.isDigit(bytes[index]) { index += 1 }
         return index - start
     }
 
@@ -400,7 +390,7 @@ struct FastJSONReader {
     private static func plainInteger<T: FixedWidthInteger>(_ text: String, _: T.Type) -> T? {
         let utf8 = text.utf8
         let digits = utf8.first == UInt8(ascii: "-") ? utf8.dropFirst() : utf8[...]
-        guard let first = digits.first, digits.allSatisfy(isDigit), digits.count == 1 || first != UInt8(ascii: "0"),
+        guard let first = digits.first, digits.allSatisfy(JSONBytes.isDigit), digits.count == 1 || first != UInt8(ascii: "0"),
             !(digits.count == 1 && first == UInt8(ascii: "0") && digits.count != utf8.count)
         else { return nil }
         return T(text)
@@ -427,7 +417,7 @@ struct FastJSONReader {
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for position in range {
-                guard isDigit(text[position]) else { return nil }
+                guard JSONBytes.isDigit(text[position]) else { return nil }
                 value = value * 10 + Int(text[position] - UInt8(ascii: "0"))
             }
             return value
@@ -436,9 +426,7 @@ struct FastJSONReader {
             let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
             year >= 1970, (1...12).contains(month), hour <= 23, minute <= 59, second <= 59
         else { return nil }
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        guard (1...monthDays).contains(day) else { return nil }
+        guard (1...JSONBytes.days(inMonth: month, of: year)).contains(day) else { return nil }
         var milliseconds = 0
         if text.count == 24 {
             guard text[19] == UInt8(ascii: "."), let fraction = number(20..<23) else { return nil }
@@ -462,12 +450,7 @@ struct FastJSONReader {
     }
 
     private mutating func skipSpace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x0A, 0x0D, 0x09: index += 1
-            default: return
-            }
-        }
+        while index < bytes.count, JSONBytes.isWhitespace(bytes[index]) { index += 1 }
     }
 
     private func contains(_ needle: [UInt8]) -> Bool {
@@ -476,6 +459,4 @@ struct FastJSONReader {
             bytes[start] == needle[0] && UnsafeBufferPointer(rebasing: bytes[start..<(start + needle.count)]).elementsEqual(needle)
         }
     }
-
-    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }
