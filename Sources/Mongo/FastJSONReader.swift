@@ -122,6 +122,7 @@ struct FastJSONReader {
 
     /// Steps into the object or array whose opening bracket is at `index`; true when it
     /// closes at once (`{}`, `[]`), and is then left.
+    @inline(__always)
     private mutating func open(closedBy closing: UInt8) throws(Decline) -> Bool {
         index += 1
         depth += 1
@@ -136,6 +137,7 @@ struct FastJSONReader {
 
     /// After an element: a comma and the next element (false), or the closing bracket,
     /// which leaves the object or array (true).
+    @inline(__always)
     private mutating func endOfElement(closedBy closing: UInt8) throws(Decline) -> Bool {
         skipSpace()
         switch peek() {

@@ -38,11 +38,11 @@ final class VariableScope: @unchecked Sendable {
         var segments = VariableName.Segments(reference)
         let head = segments.next() ?? reference[...]
         // A plain name, the usual case, has no more.
-        guard head.endIndex < reference.endIndex else {
+        guard let path = segments.rest else {
             if let found = value(reference) { return found }
             throw .errored(TestProblem(type: "variable", message: "the variable \"\(reference)\" has no value here (was the step that saves it skipped?)"))
         }
-        let name = String(head), path = reference[reference.index(after: head.endIndex)...]
+        let name = String(head)
         guard let root = value(name) else {
             throw .errored(TestProblem(type: "variable", message: "the variable \"\(name)\" has no value here (was the step that saves it skipped?)"))
         }

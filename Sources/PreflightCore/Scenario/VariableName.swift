@@ -45,7 +45,9 @@ public enum VariableName {
     /// character). In ASCII, the usual case, the dots are found by byte: walking grapheme
     /// clusters cost more than the lookup a reference is resolved for.
     struct Segments: Sequence, IteratorProtocol {
-        private var rest: Substring?
+        /// What follows the segments read so far: `items.0` once `order` is read; nil
+        /// after the last.
+        private(set) var rest: Substring?
         private let ascii: Bool
 
         init(_ reference: String) {
@@ -59,7 +61,7 @@ public enum VariableName {
                 rest = nil
                 return text
             }
-            rest = text[text.index(after: dot)...]
+            rest = text[(ascii ? text.utf8.index(after: dot) : text.index(after: dot))...]
             return text[..<dot]
         }
     }
