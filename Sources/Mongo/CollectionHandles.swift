@@ -20,9 +20,7 @@ final class CollectionHandles {
     /// apart by their bytes, as MongoDB does: `café` written two ways is two collections,
     /// though Swift's `==` finds them equal.
     func handle(database: String, name: String) -> OpaquePointer? {
-        for entry in handles where entry.name == name && entry.database == database
-            && entry.name.utf8.elementsEqual(name.utf8) && entry.database.utf8.elementsEqual(database.utf8)
-        {
+        for entry in handles where entry.name.hasSameBytes(as: name) && entry.database.hasSameBytes(as: database) {
             return entry.handle
         }
         guard let handle = mongoc_client_get_collection(client, database, name) else { return nil }

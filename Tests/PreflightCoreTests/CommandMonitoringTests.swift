@@ -75,4 +75,54 @@ final class EventDocumentTests: XCTestCase {
             XCTAssertEqual(onBytes, SensitiveWords.words.contains { lowered.contains($0) }, text)
         }
     }
+
+    /// The search rules out eight bytes at a time: seeded random bytes, rich in the words'
+    /// letters in both cases and in Kelvin signs, each word placed at every offset of a
+    /// block, against a plain byte-by-byte reading of the same bytes.
+    func testTheBlockSearchAgreesWithAByteByByteReading() {
+        func reference(_ bytes: [UInt8]) -> Bool {
+            var folded: [UInt8] = []
+            var index = 0
+            while index < bytes.count {
+                if index + 2 < bytes.count, bytes[index] == 0xE2, bytes[index + 1] == 0x84, bytes[index + 2] == 0xAA {
+                    folded.append(UInt8(ascii: "k"))
+                    index += 3
+                    continue
+                }
+                let byte = bytes[index]
+                folded.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+                index += 1
+            }
+            return SensitiveWords.words.contains { word in
+                let pattern = Array(word.utf8)
+                return folded.count >= pattern.count && (0...(folded.count - pattern.count)).contains { Array(folded[$0..<$0 + pattern.count]) == pattern }
+            }
+        }
+        let letters = Array("pPaAsSwWoOrRdDeEcCtTkKnN".utf8) + [0x00, 0x20, 0x50 ^ 0x80, 0xF0, 0x70, 0x01]
+        var random = LoaderFuzzTests.Generator(state: 20_261_207)
+        var found = 0
+        for round in 0..<20_000 {
+            var bytes = (0..<random.below(40)).map { _ in letters[random.below(letters.count)] }
+            if round % 3 == 0 {
+                var word = Array(SensitiveWords.words[random.below(SensitiveWords.words.count)].utf8)
+                if random.below(2) == 0 { word = word.map { $0 & ~0x20 } }
+                if random.below(4) == 0, let k = word.firstIndex(where: { $0 | 0x20 == UInt8(ascii: "k") }) {
+                    word.replaceSubrange(k...k, with: [0xE2, 0x84, 0xAA])
+                }
+                if random.below(5) == 0 { word.removeLast() }
+                bytes.insert(contentsOf: word, at: random.below(bytes.count + 1))
+            }
+            let expected = reference(bytes)
+            if expected { found += 1 }
+            XCTAssertEqual(SensitiveWords.mayAppear(inBSON: bytes), expected, "round \(round): \(bytes)")
+        }
+        XCTAssertGreaterThan(found, 3_000, "the rounds must hold the words often")
+        for word in SensitiveWords.words {
+            for offset in 0..<17 {
+                let bytes = Array(repeating: UInt8(ascii: "x"), count: offset) + Array(word.uppercased().utf8) + [0x00]
+                XCTAssertTrue(SensitiveWords.mayAppear(inBSON: bytes), "\(word) at \(offset)")
+                XCTAssertFalse(SensitiveWords.mayAppear(inBSON: Array(bytes.dropLast(2))), "\(word) cut short at \(offset)")
+            }
+        }
+    }
 }

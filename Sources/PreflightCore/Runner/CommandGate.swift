@@ -12,7 +12,9 @@ import Mongo
 final class CommandGate: @unchecked Sendable {
     // @unchecked: `inFlight` and `closed` are guarded by `condition`.
     private let condition = NSCondition()
-    private var inFlight: Set<Int64> = []
+    /// Commands sent and not yet answered: libmongoc reports each command that started
+    /// as succeeded or failed exactly once, so a count is enough.
+    private var inFlight = 0
     private var closed = false
 
     func record(_ event: CommandEvent) {
@@ -21,10 +23,10 @@ final class CommandGate: @unchecked Sendable {
         switch event.outcome {
         case .started:
             while closed { condition.wait() }
-            inFlight.insert(event.requestID)
+            inFlight += 1
         case .succeeded, .failed:
-            inFlight.remove(event.requestID)
-            if inFlight.isEmpty { condition.broadcast() }
+            inFlight = max(inFlight - 1, 0)
+            if inFlight == 0 { condition.broadcast() }
         }
     }
 
@@ -36,8 +38,8 @@ final class CommandGate: @unchecked Sendable {
         defer { condition.unlock() }
         closed = true
         let deadline = Date().addingTimeInterval(timeout)
-        while !inFlight.isEmpty {
-            if !condition.wait(until: deadline) { return inFlight.isEmpty }
+        while inFlight > 0 {
+            if !condition.wait(until: deadline) { return inFlight == 0 }
         }
         return true
     }

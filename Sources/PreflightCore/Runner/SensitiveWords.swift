@@ -35,23 +35,60 @@ enum SensitiveWords {
 
     /// Whether a word starts anywhere in `bytes`, ASCII case folded, the Kelvin sign read as `k`.
     private static func search(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
         var start = 0
-        while start < bytes.count {
-            // Only the letters these words begin with can start a match: one table lookup
-            // per byte, as every command and reply of a run is searched.
-            // And only `pa`, `pw`, `se`, `to` can begin one (the Kelvin sign stands for the
+        // Every command and reply of a run is searched, and few hold a word's first two
+        // letters: eight bytes are ruled out at a time, and only a block that may hold a
+        // start is read byte by byte.
+        while start + 9 <= bytes.count {
+            let block = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
+            let following = UnsafeRawPointer(base + start + 1).loadUnaligned(as: UInt64.self)
+            if mayStart(block, following), wordStarts(in: bytes, from: start, to: start + 8) { return true }
+            start += 8
+        }
+        return wordStarts(in: bytes, from: start, to: bytes.count)
+    }
+
+    /// Whether a word starts at one of `start..<end`.
+    private static func wordStarts(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        for start in start..<end {
+            // Only `pa`, `pw`, `se`, `to` can begin one (the Kelvin sign stands for the
             // `k` of `token`, never for a first or second letter).
             guard startsWord[Int(bytes[start])], start + 1 < bytes.count, secondLetters.contains(bytes[start + 1] | 0x20) else {
-                start += 1
                 continue
             }
             let first = bytes[start] | 0x20
             for pattern in patterns where pattern[0] == first && matches(pattern, in: bytes, from: start + 1) {
                 return true
             }
-            start += 1
         }
         return false
+    }
+
+    /// Whether some byte of `block` may start a word: a first letter (`p`, `s`, `t` in
+    /// either case) whose byte in `following` (the bytes one further on) is a second
+    /// letter. Never false where one does; sometimes true where none does (the bytes are
+    /// then read one by one).
+    @inline(__always)
+    private static func mayStart(_ block: UInt64, _ following: UInt64) -> Bool {
+        let first = block | 0x2020_2020_2020_2020, second = following | 0x2020_2020_2020_2020
+        let firsts = zeroBytes(first ^ repeated("p")) | zeroBytes(first ^ repeated("s")) | zeroBytes(first ^ repeated("t"))
+        let seconds =
+            zeroBytes(second ^ repeated("a")) | zeroBytes(second ^ repeated("w")) | zeroBytes(second ^ repeated("e"))
+            | zeroBytes(second ^ repeated("o"))
+        return firsts & seconds != 0
+    }
+
+    /// The top bit of each byte that is zero in `value`, and perhaps of a byte above one
+    /// that is (the borrow of the subtraction): a superset, never missing a zero byte.
+    @inline(__always)
+    private static func zeroBytes(_ value: UInt64) -> UInt64 {
+        (value &- 0x0101_0101_0101_0101) & ~value & 0x8080_8080_8080_8080
+    }
+
+    @inline(__always)
+    private static func repeated(_ letter: Unicode.Scalar) -> UInt64 {
+        UInt64(letter.value) &* 0x0101_0101_0101_0101
     }
 
     /// The second letters of the words, lower case.

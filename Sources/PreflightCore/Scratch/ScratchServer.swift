@@ -94,6 +94,7 @@ public final class ScratchServer: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
+        process.environment = environment(for: flavor)
         let log = ServerLog()
         try SpawnThread.shared.run {
             do {
@@ -107,6 +108,17 @@ public final class ScratchServer: @unchecked Sendable {
         log.drain(output.fileHandleForReading)
         return ScratchServer(
             flavor: flavor, topology: topology, port: port, directory: directory, commandLine: commandLine, supervisor: process, log: log)
+    }
+
+    /// Preflight's own environment, and for SecantusDB one BLAS thread: it imports numpy
+    /// (for its geospatial queries), whose OpenBLAS otherwise starts a thread per core and
+    /// spends a fifth of the server's start-up CPU on them. A value the user set is kept.
+    private static func environment(for flavor: ScratchFlavor) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        if case .secantus = flavor, environment["OPENBLAS_NUM_THREADS"] == nil {
+            environment["OPENBLAS_NUM_THREADS"] = "1"
+        }
+        return environment
     }
 
     /// Stops the server and removes its directory; waits until both are gone. Idempotent.
