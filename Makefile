@@ -62,9 +62,9 @@ JOBS      ?= 1
 run-pack: release
 	.build/release/preflight run $(RUN_PATHS) --jobs $(JOBS) --junit reports/junit.xml
 
-# The tests are XCTest, built once and run as two processes over two halves of the test
-# classes (Tests/run.sh): most of the suite's time is waiting on servers, and two halves
-# wait side by side. `swift test --disable-swift-testing` runs them one class at a time.
+# The tests are XCTest, built once and run as four processes over four groups of the test
+# classes (Tests/run.sh): a third of the suite's time is waiting on servers, and four
+# groups wait side by side. `swift test --disable-swift-testing` runs them one class at a time.
 #
 # The tarball's own test (`make test-dist`, below) is not part of it: it costs a release
 # build of its own, two minutes here. CI runs it after `make test` (.ci/run).

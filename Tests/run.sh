@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# `make test`'s runner. The XCTest bundle `swift build --build-tests` made, run as two
-# processes at once over two halves of the test classes: most of the suite's time is
-# spent waiting (on a scratch server, on a lease renewal, on a killed server's timeout),
-# and two halves wait side by side. Each class still starts its own scratch server, so the
-# halves share nothing. (`swift test` itself cannot run twice at once: SwiftPM locks .build.)
+# `make test`'s runner. The XCTest bundle `swift build --build-tests` made, run as four
+# processes at once, each over a group of the test classes: a third of the suite's time
+# is spent waiting (on a scratch server, on a lease renewal, on a killed server's
+# timeout), and four groups wait side by side. Each class still starts its own scratch
+# server, so the groups share nothing. (`swift test` itself cannot run twice at once:
+# SwiftPM locks .build.) On two cores, two groups took 2 min 5 s, three 1 min 43 s, four
+# 1 min 26 s and five 1 min 34 s (the gate class alone then outweighs a group);
+# PREFLIGHT_TEST_GROUPS changes the number.
 #
-# The slow classes are weighed by the seconds they took beside the other half; the others
-# count 0.4, their mean. Group 2 is shown as it runs, group 1 after; then the classes
-# that must run alone (below); the run fails if any part does.
+# The slow classes are weighed by the seconds they took beside three other groups; the
+# others count 0.4, about their mean. The last group is shown as it runs, the others
+# after it; then the classes that must run alone (below); the run fails if any part does.
 #
 # Alone: classes that compare the exact outcome of a race between two runs (which orders
-# two racing billing runs both bill), as one machine's timing makes it; the other half's
+# two racing billing runs both bill), as one machine's timing makes it; the other groups'
 # load would change that timing between their two runs.
 alone="ScaleOutFailingFixturesTests"
 set -uo pipefail
@@ -20,36 +23,50 @@ bundle="$(swift build --show-bin-path)/PreflightPackageTests.xctest"
 
 classes=$("$bundle" --list-tests | sed -n 's|^\([A-Za-z0-9_]*\.[A-Za-z0-9_]*\)/.*|\1|p' | sort -u)
 [ -n "$classes" ] || { echo "run.sh: the bundle lists no tests" >&2; exit 2; }
-# Seconds each took in a fresh clone's make test, beside the other half; greedy: heaviest
-# first, to the lighter group.
-read -r one two < <(echo "$classes" | awk -v alone="$alone" '
+# Seconds each took beside three other groups; greedy: heaviest first, to the lightest group.
+groups=${PREFLIGHT_TEST_GROUPS:-4}
+mapfile -t parts < <(echo "$classes" | awk -v alone="$alone" '
     BEGIN {
         n = split(alone, names, " "); for (i = 1; i <= n; i++) skip[names[i]] = 1
-        w["GateCommandTests"] = 54; w["EarlyBirdAppTests"] = 25; w["ScaleOutTests"] = 23; w["EarlyBirdPackTests"] = 18
-        w["LostServerTests"] = 18; w["MigrationSourceTests"] = 11; w["RunCommandTests"] = 8; w["ReadPreferenceTests"] = 7
-        w["EarlyExitReportTests"] = 7; w["GateReadOnlyUserTests"] = 6; w["CaptureTests"] = 5; w["SandboxSafetyTests"] = 4
-        w["ServiceTests"] = 4; w["MigrateCommandTests"] = 3; w["GateFalseGreenTests"] = 3; w["ReportFormatsCommandTests"] = 3
-        w["CompatCommandTests"] = 2; w["SchemaAgreementTests"] = 2; w["ScratchServerTests"] = 2; w["LoaderFuzzTests"] = 2
-        w["SandboxOwnershipTests"] = 2; w["FastJSONReaderTests"] = 2; w["ScenarioRunIntegrationTests"] = 2; w["ScratchCommandTests"] = 2
+        w["GateCommandTests"] = 66; w["EarlyBirdPackTests"] = 36; w["EarlyBirdAppTests"] = 31; w["ScaleOutTests"] = 25
+        w["MigrationSourceTests"] = 23; w["LostServerTests"] = 18; w["RunCommandTests"] = 9; w["CaptureTests"] = 9
+        w["ReadPreferenceTests"] = 7; w["EarlyExitReportTests"] = 7; w["GateReadOnlyUserTests"] = 7
+        w["MigrateCommandTests"] = 6; w["SandboxSafetyTests"] = 4; w["ServiceTests"] = 4; w["ReportFormatsCommandTests"] = 4
+        w["CompatCommandTests"] = 3; w["GateFalseGreenTests"] = 3; w["FastJSONReaderTests"] = 3; w["SchemaAgreementTests"] = 3
+        w["ReadmeExampleTests"] = 2; w["ScratchCommandTests"] = 2; w["GateServerSectionTests"] = 2
+        w["SandboxOwnershipTests"] = 2; w["ScratchServerTests"] = 2; w["LoaderFuzzTests"] = 2; w["MigrationVerifyTests"] = 2
+        w["SecretRedactionCorpusTests"] = 2; w["CompatScanTests"] = 2; w["ScenarioRunIntegrationTests"] = 2
     }
     { split($0, p, "."); if (p[2] in skip) next; weight = (p[2] in w) ? w[p[2]] : 0.4; print weight, $0 }' |
-    sort -k1,1nr -k2 | awk '
-    { if (a <= b) { a += $1; one = one (one ? "," : "") $2 } else { b += $1; two = two (two ? "," : "") $2 } }
-    END { print one, two }')
+    sort -k1,1nr -k2 | awk -v groups="$groups" '
+    {
+        lightest = 1
+        for (g = 2; g <= groups; g++) if (load[g] < load[lightest]) lightest = g
+        load[lightest] += $1; list[lightest] = list[lightest] (list[lightest] ? "," : "") $2
+    }
+    END { for (g = 1; g <= groups; g++) if (list[g] != "") print list[g] }')
 
-log=$(mktemp)
+logs=()
+pids=()
 shown=$(mktemp)
 solo=$(mktemp)
-trap 'rm -f "$log" "$shown" "$solo"' EXIT
-"$bundle" "$one" > "$log" 2>&1 &
-first=$!
-"$bundle" "$two" 2>&1 | tee "$shown"
-second=${PIPESTATUS[0]}
-wait "$first"
-first_status=$?
-echo
-echo "=== the other half of the test classes ==="
-cat "$log"
+trap 'rm -f "${logs[@]}" "$shown" "$solo"' EXIT
+# Every group but the last runs in the background into a log; the last is shown as it runs.
+for ((g = 0; g < ${#parts[@]} - 1; g++)); do
+    logs[g]=$(mktemp)
+    "$bundle" "${parts[g]}" > "${logs[g]}" 2>&1 &
+    pids[g]=$!
+done
+"$bundle" "${parts[${#parts[@]} - 1]}" 2>&1 | tee "$shown"
+last=${PIPESTATUS[0]}
+statuses=()
+for ((g = 0; g < ${#parts[@]} - 1; g++)); do
+    wait "${pids[g]}"
+    statuses[g]=$?
+    echo
+    echo "=== test group $((g + 1)) of ${#parts[@]} ==="
+    cat "${logs[g]}"
+done
 echo
 echo "=== the classes that run alone: $alone ==="
 solo_classes=$(echo "$classes" | grep -E "\.($(echo "$alone" | tr ' ' '|'))$" | paste -sd, -)
@@ -63,9 +80,15 @@ else
 fi
 echo
 summary() { grep -E "^[[:space:]]+Executed [0-9]+ tests?," "$1" | tail -1 | sed 's/^[[:space:]]*//'; }
-echo "run.sh: group 1: $(summary "$log")"
-echo "run.sh: group 2: $(summary "$shown")"
+failed=0
+for ((g = 0; g < ${#parts[@]} - 1; g++)); do
+    echo "run.sh: group $((g + 1)): $(summary "${logs[g]}")"
+    [ "${statuses[g]}" -eq 0 ] || failed=1
+done
+echo "run.sh: group ${#parts[@]}: $(summary "$shown")"
 echo "run.sh: alone: $(summary "$solo")"
-[ "$first_status" -eq 0 ] && [ "$second" -eq 0 ] && [ "$third" -eq 0 ] && { echo "run.sh: every part passed"; exit 0; }
-echo "run.sh: FAILED (group 1 exit $first_status, group 2 exit $second, alone exit $third)"
+[ "$last" -eq 0 ] || failed=1
+[ "$third" -eq 0 ] || failed=1
+[ "$failed" -eq 0 ] && { echo "run.sh: every part passed"; exit 0; }
+echo "run.sh: FAILED (group exits: ${statuses[*]} $last, alone exit $third)"
 exit 1
