@@ -26,6 +26,33 @@ final class ScratchServerTests: XCTestCase {
         server.stop()  // idempotent
     }
 
+    /// SecantusDB imports numpy: its OpenBLAS gets one thread, not one per core, unless
+    /// the user chose a number; the rest of the environment is Preflight's.
+    func testSecantusRunsWithOneOpenBLASThreadUnlessTheUserSetsIt() throws {
+        func serverEnvironment() throws -> [String] {
+            let server = try ScratchServer.start(.secantus, searchRoots: [root])
+            defer { server.stop() }
+            let pid = try XCTUnwrap(
+                ProcessTable.pids(mentioning: server.directory).first { ProcessTable.status(of: $0)["Name"] != "sh" },
+                "no server process")
+            let data = try XCTUnwrap(FileManager.default.contents(atPath: "/proc/\(pid)/environ"))
+            return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        }
+        let before = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"]
+        defer {
+            if let before { setenv("OPENBLAS_NUM_THREADS", before, 1) } else { unsetenv("OPENBLAS_NUM_THREADS") }
+        }
+        unsetenv("OPENBLAS_NUM_THREADS")
+        let environment = try serverEnvironment()
+        XCTAssertTrue(environment.contains("OPENBLAS_NUM_THREADS=1"), "\(environment)")
+        XCTAssertTrue(environment.contains { $0.hasPrefix("PATH=") }, "Preflight's own environment is passed on")
+
+        setenv("OPENBLAS_NUM_THREADS", "3", 1)
+        let chosen = try serverEnvironment()
+        XCTAssertTrue(chosen.contains("OPENBLAS_NUM_THREADS=3"), "\(chosen)")
+        XCTAssertFalse(chosen.contains("OPENBLAS_NUM_THREADS=1"))
+    }
+
     /// The worst case for signal inheritance: Preflight ignoring TERM and HUP (as it does
     /// while its own handlers take over) and the start called from a Dispatch thread, which
     /// blocks them. The supervisor must still be able to receive both, or neither `stop()`
