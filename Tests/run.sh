@@ -25,6 +25,7 @@ classes=$("$bundle" --list-tests | sed -n 's|^\([A-Za-z0-9_]*\.[A-Za-z0-9_]*\)/.
 [ -n "$classes" ] || { echo "run.sh: the bundle lists no tests" >&2; exit 2; }
 # Seconds each took beside three other groups; greedy: heaviest first, to the lightest group.
 groups=${PREFLIGHT_TEST_GROUPS:-4}
+[[ $groups =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: PREFLIGHT_TEST_GROUPS must be a whole number from 1, got \"$groups\"" >&2; exit 2; }
 mapfile -t parts < <(echo "$classes" | awk -v alone="$alone" '
     BEGIN {
         n = split(alone, names, " "); for (i = 1; i <= n; i++) skip[names[i]] = 1
@@ -50,7 +51,8 @@ logs=()
 pids=()
 shown=$(mktemp)
 solo=$(mktemp)
-trap 'rm -f "${logs[@]}" "$shown" "$solo"' EXIT
+# A background group ignores Ctrl-C (as every `&` job of a script does): stop them all on the way out.
+trap 'kill -TERM "${pids[@]}" 2>/dev/null; wait; rm -f "${logs[@]}" "$shown" "$solo"' EXIT
 # Every group but the last runs in the background into a log; the last is shown as it runs.
 for ((g = 0; g < ${#parts[@]} - 1; g++)); do
     logs[g]=$(mktemp)

@@ -1,4 +1,8 @@
-import Glibc
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 extension String {
     /// Whether the two strings are the same UTF-8 bytes: stricter than `==`, which finds

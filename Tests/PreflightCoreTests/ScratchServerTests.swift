@@ -27,10 +27,13 @@ final class ScratchServerTests: XCTestCase {
     }
 
     /// SecantusDB imports numpy: its OpenBLAS gets one thread, not one per core, unless
-    /// the user chose a number; the rest of the environment is Preflight's.
+    /// the user chose a number; the rest of the environment is the one `start` was given.
     func testSecantusRunsWithOneOpenBLASThreadUnlessTheUserSetsIt() throws {
-        func serverEnvironment() throws -> [String] {
-            let server = try ScratchServer.start(.secantus, searchRoots: [root])
+        func serverEnvironment(_ extra: [String: String]) throws -> [String] {
+            var given = ProcessInfo.processInfo.environment
+            for name in ["OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"] { given[name] = nil }
+            given.merge(extra) { $1 }
+            let server = try ScratchServer.start(.secantus, environment: given, searchRoots: [root])
             defer { server.stop() }
             let pid = try XCTUnwrap(
                 ProcessTable.pids(mentioning: server.directory).first { ProcessTable.status(of: $0)["Name"] != "sh" },
@@ -38,19 +41,15 @@ final class ScratchServerTests: XCTestCase {
             let data = try XCTUnwrap(FileManager.default.contents(atPath: "/proc/\(pid)/environ"))
             return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         }
-        let before = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"]
-        defer {
-            if let before { setenv("OPENBLAS_NUM_THREADS", before, 1) } else { unsetenv("OPENBLAS_NUM_THREADS") }
-        }
-        unsetenv("OPENBLAS_NUM_THREADS")
-        let environment = try serverEnvironment()
+        let environment = try serverEnvironment(["PREFLIGHT_TEST_MARK": "passed on"])
         XCTAssertTrue(environment.contains("OPENBLAS_NUM_THREADS=1"), "\(environment)")
-        XCTAssertTrue(environment.contains { $0.hasPrefix("PATH=") }, "Preflight's own environment is passed on")
+        XCTAssertTrue(environment.contains("PREFLIGHT_TEST_MARK=passed on"), "the environment start was given is passed on")
 
-        setenv("OPENBLAS_NUM_THREADS", "3", 1)
-        let chosen = try serverEnvironment()
+        let chosen = try serverEnvironment(["OPENBLAS_NUM_THREADS": "3"])
         XCTAssertTrue(chosen.contains("OPENBLAS_NUM_THREADS=3"), "\(chosen)")
         XCTAssertFalse(chosen.contains("OPENBLAS_NUM_THREADS=1"))
+        let throughOpenMP = try serverEnvironment(["OMP_NUM_THREADS": "2"])
+        XCTAssertFalse(throughOpenMP.contains { $0.hasPrefix("OPENBLAS_NUM_THREADS=") }, "\(throughOpenMP)")
     }
 
     /// The worst case for signal inheritance: Preflight ignoring TERM and HUP (as it does

@@ -49,7 +49,8 @@ public final class ScratchServer: @unchecked Sendable {
     ///   - topology: a standalone (the default, and the fastest), or a one-member replica
     ///     set for what needs one (see `ScratchTopology`).
     ///   - readinessTimeout: how long to wait for readiness before giving up.
-    ///   - environment: where `PATH` and `PREFLIGHT_SECANTUSD` come from.
+    ///   - environment: where `PATH` and `PREFLIGHT_SECANTUSD` come from, and what the
+    ///     server inherits (`serverEnvironment`).
     ///   - searchRoots: directories whose `.venv/bin` is searched for `secantusd-py`;
     ///     by default the working directory and those above Preflight's executable.
     /// - Throws: `ScratchError` when no server is found, or it exits or is late.
@@ -65,7 +66,9 @@ public final class ScratchServer: @unchecked Sendable {
             try flavor.prepare(directory: directory)
             let port = if case .mongod = flavor { try FreePort.find() } else { 0 }
             let arguments = [flavor.executable] + flavor.arguments(directory: directory, port: port, topology: topology)
-            let server = try launch(flavor: flavor, topology: topology, arguments: arguments, directory: directory, port: port)
+            let server = try launch(
+                flavor: flavor, topology: topology, arguments: arguments, directory: directory, port: port,
+                environment: serverEnvironment(for: flavor, from: environment))
             ScratchRegistry.shared.add(server)
             do {
                 try server.waitUntilReady(deadline: Date().addingTimeInterval(readinessTimeout))
@@ -81,7 +84,8 @@ public final class ScratchServer: @unchecked Sendable {
     }
 
     private static func launch(
-        flavor: ScratchFlavor, topology: ScratchTopology, arguments: [String], directory: String, port: Int
+        flavor: ScratchFlavor, topology: ScratchTopology, arguments: [String], directory: String, port: Int,
+        environment: [String: String]
     ) throws
         -> ScratchServer
     {
@@ -94,7 +98,7 @@ public final class ScratchServer: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
-        process.environment = environment(for: flavor)
+        process.environment = environment
         let log = ServerLog()
         try SpawnThread.shared.run {
             do {
@@ -110,12 +114,14 @@ public final class ScratchServer: @unchecked Sendable {
             flavor: flavor, topology: topology, port: port, directory: directory, commandLine: commandLine, supervisor: process, log: log)
     }
 
-    /// Preflight's own environment, and for SecantusDB one BLAS thread: it imports numpy
-    /// (for its geospatial queries), whose OpenBLAS otherwise starts a thread per core and
-    /// spends a fifth of the server's start-up CPU on them. A value the user set is kept.
-    private static func environment(for flavor: ScratchFlavor) -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        if case .secantus = flavor, environment["OPENBLAS_NUM_THREADS"] == nil {
+    /// `environment`, and for SecantusDB one BLAS thread: it imports numpy (for its
+    /// geospatial queries), whose OpenBLAS otherwise starts a thread per core and spends a
+    /// fifth of the server's start-up CPU on them. A number the user chose for OpenBLAS
+    /// (any of the three variables it reads) is kept.
+    static func serverEnvironment(for flavor: ScratchFlavor, from environment: [String: String]) -> [String: String] {
+        var environment = environment
+        let chosen = ["OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"].contains { environment[$0] != nil }
+        if case .secantus = flavor, !chosen {
             environment["OPENBLAS_NUM_THREADS"] = "1"
         }
         return environment
