@@ -14,12 +14,18 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 
     public static let root = JSONPath()
 
+    // Appended to a copy, not `components + [x]`: that makes a one-element array first,
+    // and paths are made for every step a file holds.
     public func key(_ key: String) -> JSONPath {
-        JSONPath(components + [.key(key)])
+        var path = self
+        path.components.append(.key(key))
+        return path
     }
 
     public func index(_ index: Int) -> JSONPath {
-        JSONPath(components + [.index(index)])
+        var path = self
+        path.components.append(.index(index))
+        return path
     }
 
     public var isRoot: Bool { components.isEmpty }
