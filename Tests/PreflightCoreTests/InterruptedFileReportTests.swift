@@ -16,6 +16,7 @@ final class InterruptedFileReportTests: ScratchServerTestCase {
             """#)
         let second = try folder.write("run/2-interrupted.json", #"""
             {"preflight": 1, "name": "the file interrupted", "fixtures": {"orders": [{"_id": 1}]},
+             "vars": {"region": "eu-west", "apiToken": "tok-9f3a7c"},
              "tests": [
               {"name": "finished first", "steps": [{"count": "orders", "expect": 1}]},
               {"name": "finished second", "steps": [{"count": "orders", "expect": 2}]},
@@ -53,6 +54,14 @@ final class InterruptedFileReportTests: ScratchServerTestCase {
         XCTAssertEqual(tests.compactMap { $0["name"] as? String }, finished + ["run"])
         XCTAssertEqual(tests.compactMap { $0["outcome"] as? String }, ["passed", "passed", "failed", "errored"])
         XCTAssertEqual(suites.compactMap { $0["file"] as? String }.prefix(2), [first, second])
+        // The interrupted file's properties, made when Ctrl-C asked for them: its vars,
+        // the secret one masked.
+        let properties = try XCTUnwrap(suites.dropFirst().first?["properties"] as? [String: String], "\(suites)")
+        XCTAssertEqual(properties["var.region"], "\"eu-west\"", "\(properties)")
+        XCTAssertEqual(properties["var.apiToken"], Redaction.placeholder, "\(properties)")
+        XCTAssertEqual(properties["mode"], "sandbox", "\(properties)")
+        XCTAssertFalse(try String(contentsOfFile: junit, encoding: .utf8).contains("tok-9f3a7c"))
+        XCTAssertTrue(try String(contentsOfFile: junit, encoding: .utf8).contains(#"name="var.region""#))
 
         let markdown = try String(contentsOfFile: summary, encoding: .utf8)
         XCTAssertTrue(markdown.contains("| \(second) | the file interrupted | 1 | 1 | 0 | 0 |"), markdown)

@@ -6,7 +6,7 @@ import Foundation
 final class RunProgress: @unchecked Sendable {
     // @unchecked: `suites` is only touched under `lock`.
     private let lock = NSLock()
-    private var suites: [Int: SuiteResult] = [:]
+    private var suites: [Int: (suite: SuiteResult, properties: (() -> [(name: String, value: String)])?)] = [:]
 
     /// Starts a new part of a command's work (the scenario files, a migration): what it
     /// finishes replaces what the part before it left, as its results replace theirs.
@@ -15,12 +15,20 @@ final class RunProgress: @unchecked Sendable {
     }
 
     /// Records file `index` as it stands now: up to its last finished test, or whole.
-    func record(_ suite: SuiteResult, at index: Int) {
-        lock.withLock { suites[index] = suite }
+    /// - Parameter properties: the suite's properties, made only if Ctrl-C asks for
+    ///   them: rendering a file's vars at every test it finishes would cost more than
+    ///   the tests (and, made late, they are masked with every secret learned by then).
+    func record(_ suite: SuiteResult, at index: Int, properties: (() -> [(name: String, value: String)])? = nil) {
+        lock.withLock { suites[index] = (suite, properties) }
     }
 
     /// Every file begun, in order, each with the tests it finished.
     var finished: [SuiteResult] {
-        lock.withLock { suites.sorted { $0.key < $1.key }.map(\.value) }
+        let entries = lock.withLock { suites.sorted { $0.key < $1.key }.map(\.value) }
+        return entries.map { entry in
+            var suite = entry.suite
+            if let properties = entry.properties { suite.properties = properties() }
+            return suite
+        }
     }
 }

@@ -116,17 +116,12 @@ public final class ScenarioRun: @unchecked Sendable {
         stop: StopSignal
     ) -> SuiteResult {
         var suite: SuiteResult
-        // Rendered once for the file, not at every test: the vars can be large. Reports
-        // mask secrets learned since as they write it.
-        var partialProperties: [(name: String, value: String)]?
         /// Keeps each test as it finishes, for Ctrl-C, with what the finished file will say.
         func keep(note: String) -> (SuiteResult) -> Void {
             { [self] partial in
                 var partial = partial
                 partial.systemOut += note
-                if partialProperties == nil { partialProperties = properties(for: scenario) }
-                partial.properties = partialProperties ?? []
-                self.progress.record(partial, at: index)
+                self.progress.record(partial, at: index) { [self] in properties(for: scenario) }
             }
         }
         if let gone = watch.reason {
