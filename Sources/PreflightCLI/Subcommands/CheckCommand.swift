@@ -30,6 +30,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try scenarioOptions.catalog()
+        KeptUntilExit.keep(catalog)
         guard catalog.errors.isEmpty else { throw ScenarioOptions.invalid(catalog) }
         let declared = catalog.scenarios.reduce(into: Set<String>()) { $0.formUnion($1.declaredVars) }
         if let problem = VariableOverrides.problem(scenarioOptions.variableNames, declared: declared) {

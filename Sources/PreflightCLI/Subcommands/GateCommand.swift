@@ -156,6 +156,7 @@ struct GateCommand: ParsableCommand {
 
         let gate = Gate(loaded, run: server.run, database: realDatabase, uri: server.uri, onScratch: onScratch) { console.item($0) }
         let result = gate.check()
+        KeptUntilExit.keep(loaded, gate, result, server)
         var changes: BaselineChanges?
         if let changesPath {
             do { changes = try BaselineChanges(comparing: result, with: changesPath) } catch {

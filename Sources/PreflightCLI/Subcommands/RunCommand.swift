@@ -211,6 +211,7 @@ struct RunCommand: ParsableCommand {
         let console = reportOptions.console()
         console.begin(total: selection.reduce(0) { $0 + $1.tests.count })
         let suites = server.run.run(selection, observer: console)
+        KeptUntilExit.keep(catalog, files, selection, suites, server)
 
         try report.finish(suites, console: console)
         if let lost = server.environmentFailure() {
