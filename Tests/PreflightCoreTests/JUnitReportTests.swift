@@ -176,6 +176,39 @@ final class JUnitReportTests: XCTestCase {
         XCTAssertEqual(XMLText.oneLine(String(repeating: "x", count: 600)).count, 500)
     }
 
+    /// Escaping reads bytes: seeded random texts of markup characters, white space,
+    /// accents, combining marks, emoji and line separators come out as escaping them
+    /// character by character does, in content and in attributes.
+    func testEscapingByBytesAgreesWithEscapingByCharacter() {
+        func byCharacter(_ text: String, _ whiteSpace: Bool) -> String {
+            var out = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case "'": out += "&apos;"
+                case "\r": out += "&#13;"
+                case "\t" where whiteSpace: out += "&#9;"
+                case "\n" where whiteSpace: out += "&#10;"
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out
+        }
+        let pieces = ["&", "<", ">", "\"", "'", "\r", "\t", "\n", " ", "é", "e\u{301}", "🚀", "\u{2028}", "]]>", "ü", "&amp;", "\u{7F}"]
+        var random = LoaderFuzzTests.Generator(state: 20_261_208)
+        for round in 0..<3_000 {
+            let text = (0..<random.below(24)).map { _ in pieces[random.below(pieces.count)] }.joined()
+            XCTAssertEqual(XMLText.content(text), byCharacter(XMLText.legal(text), false), "round \(round): \(text.debugDescription)")
+            XCTAssertEqual(XMLText.attribute(text), byCharacter(XMLText.legal(text), true), "round \(round): \(text.debugDescription)")
+        }
+        let long = String(repeating: "{\"sku\": \"sku-1\"}, ", count: 2_000)
+        XCTAssertEqual(XMLText.attribute(long), byCharacter(long, true))
+        XCTAssertEqual(XMLText.content("plain é 🚀"), "plain é 🚀")
+    }
+
     // MARK: - Long output
 
     func testLongOutputKeepsItsHeadAndTail() throws {

@@ -102,21 +102,40 @@ enum XMLText {
     }
 
     private static func escaped(_ text: String, whiteSpaceAsReferences: Bool) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            case "\r": result += "&#13;"
-            case "\t" where whiteSpaceAsReferences: result += "&#9;"
-            case "\n" where whiteSpaceAsReferences: result += "&#10;"
-            default: result.unicodeScalars.append(scalar)
+        // Every character escaped here is ASCII, and no byte of a multi-byte UTF-8
+        // sequence is one: the text is read byte by byte, returned as it is when nothing
+        // needs escaping, and otherwise copied once (a command log or a file's vars can
+        // run to many kilobytes).
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard let first = bytes.firstIndex(where: { reference(for: $0, whiteSpaceAsReferences) != nil }) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + bytes.count / 8 + 8)
+            out.append(contentsOf: bytes[..<first])
+            for byte in bytes[first...] {
+                if let reference = reference(for: byte, whiteSpaceAsReferences) {
+                    out.append(contentsOf: reference.utf8)
+                } else {
+                    out.append(byte)
+                }
             }
+            return String(decoding: out, as: UTF8.self)
+        } ?? text
+    }
+
+    /// What an ASCII byte is written as, when not as itself.
+    @inline(__always)
+    private static func reference(for byte: UInt8, _ whiteSpaceAsReferences: Bool) -> String? {
+        switch byte {
+        case UInt8(ascii: "&"): "&amp;"
+        case UInt8(ascii: "<"): "&lt;"
+        case UInt8(ascii: ">"): "&gt;"
+        case UInt8(ascii: "\""): "&quot;"
+        case UInt8(ascii: "'"): "&apos;"
+        case UInt8(ascii: "\r"): "&#13;"
+        case UInt8(ascii: "\t") where whiteSpaceAsReferences: "&#9;"
+        case UInt8(ascii: "\n") where whiteSpaceAsReferences: "&#10;"
+        default: nil
         }
-        return result
     }
 }
