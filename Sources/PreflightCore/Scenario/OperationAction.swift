@@ -9,6 +9,15 @@ public enum OperationAction: String, Sendable, CaseIterable {
     /// The keys every operation step may carry beside its own arguments.
     public static let commonKeys = ["name", "expect", "expectError", "save", "timeoutMS"]
 
+    /// Hashed by its place among the cases, not by its name: a String-backed enum hashes
+    /// its raw value by default, and the tables keyed by action are read for every step a
+    /// file holds and every operation a run sends.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(Self.ordered.firstIndex(of: self) ?? -1)
+    }
+
+    private static let ordered = allCases
+
     /// The common keys of this action: for `createIndex` and `dropIndex`, `name` is the
     /// index's name, as in MongoDB, not the step's label.
     public var commonKeys: [String] {

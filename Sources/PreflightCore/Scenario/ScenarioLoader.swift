@@ -150,8 +150,11 @@ public struct ScenarioLoader: Sendable {
             switch value {
             case .document(let document):
                 if let action = document.elements.first(where: { StepParser.isActionKey($0.key) })?.key {
-                    if let name = document["save"]?.stringValue { names.insert(name) }
-                    if let pairs = document["save"]?.documentValue { names.formUnion(pairs.keys) }
+                    switch document["save"] {
+                    case .string(let name)?: names.insert(name)
+                    case .document(let pairs)?: names.formUnion(pairs.keys)
+                    default: break
+                    }
                     if let element = document["as"]?.stringValue { names.insert(element) }
                     // An operation's arguments and expectations hold data, not steps.
                     if OperationAction.names.contains(action) { return }

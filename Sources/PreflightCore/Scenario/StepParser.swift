@@ -68,8 +68,13 @@ final class StepParser {
     }
 
     func step(_ document: BSONDocument, at path: JSONPath, scope: inout Set<String>) -> Step? {
-        let actions = document.elements.compactMap { Self.isActionKey($0.key) ? $0.key : nil }
-        guard let action = actions.first else {
+        // The first action key, and any other (a mistake): no array made for the usual one.
+        var first: String?
+        var others: [String] = []
+        for element in document.elements where Self.isActionKey(element.key) {
+            if first == nil { first = element.key } else { others.append(element.key) }
+        }
+        guard let action = first else {
             // Keys every step may carry (`expect`, `name`) are not misspelt actions.
             let guess = document.keys.lazy.filter { !OperationAction.commonKeys.contains($0) }
                 .compactMap { NearestName.suggestion(for: $0, among: Self.actionKeys) }.first
@@ -80,8 +85,8 @@ final class StepParser {
                     + (guess.map { "; did you mean `\($0)`?" } ?? (known.map { "; `\($0)` is not an action" } ?? "")))
             return nil
         }
-        guard actions.count == 1 else {
-            diagnostics.error(path, "a step holds exactly one action, found " + actions.map { "\"\($0)\"" }.joined(separator: " and "))
+        guard others.isEmpty else {
+            diagnostics.error(path, "a step holds exactly one action, found " + ([action] + others).map { "\"\($0)\"" }.joined(separator: " and "))
             return nil
         }
         if let reason = context.refusedControls[action] {
@@ -89,7 +94,7 @@ final class StepParser {
             return nil
         }
         let reader = FieldReader(document, at: path, diagnostics)
-        let label = ["createIndex", "dropIndex"].contains(action) ? nil : reader.string("name")
+        let label = action == "createIndex" || action == "dropIndex" ? nil : reader.string("name")
         let kind: Step.Kind?
         if let operation = OperationAction(rawValue: action) {
             kind = self.operation(operation, reader, scope: &scope).map { .operation($0) }
