@@ -50,36 +50,53 @@ mapfile -t parts < <(echo "$classes" | awk -v alone="$alone" '
 logs=()
 pids=()
 solo=$(mktemp)
-trap 'rm -f "${logs[@]}" "$solo"' EXIT
 # Ctrl-C or a TERM stops everything this script started, the `preflight` processes the
 # tests run included: a script's background jobs ignore SIGINT, and a test's `preflight`
 # runs in a process group of its own and outlives its test process. So every group runs
 # in the background and is waited for (a trapped signal interrupts the wait at once),
 # and on a signal each group is stopped with everything under it, found before any dies.
+# An early exit of any other kind stops what is still running too.
 descendants() { local child; for child in $(pgrep -P "$1"); do echo "$child"; descendants "$child"; done; }
 stop_all() {
     trap "" INT TERM
-    local everything=()
+    local everything=() pid
     for pid in "${pids[@]}"; do everything+=($(descendants "$pid") "$pid"); done
-    kill -TERM "${everything[@]}" 2>/dev/null
+    ((${#everything[@]} == 0)) || kill -TERM "${everything[@]}" 2>/dev/null
     wait
-    exit 130
 }
-trap stop_all INT TERM
-# Every group runs into a log; the last one is also shown as it runs.
-for ((g = 0; g < ${#parts[@]}; g++)); do
-    logs[g]=$(mktemp)
-    if ((g == ${#parts[@]} - 1)); then
-        "$bundle" "${parts[g]}" > >(tee "${logs[g]}") 2>&1 &
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+trap 'stop_all; rm -f "${logs[@]}" "$solo"' EXIT
+
+# Runs the bundle over `$2` in the background, its output into `$1`; with `$3` set, also
+# shown as it runs, through a `tee` that ignores Ctrl-C (were it to die first, the test
+# process would die writing to it, and the children it leaves would no longer be found).
+# Sets `started` to the test process and `shown` to the tee.
+start() {
+    if [ -n "${3:-}" ]; then
+        local out
+        exec {out}> >(trap '' INT; exec tee "$1")
+        shown=$!
+        "$bundle" "$2" >&"$out" 2>&1 &
+        started=$!
+        exec {out}>&-
     else
-        "$bundle" "${parts[g]}" > "${logs[g]}" 2>&1 &
+        "$bundle" "$2" > "$1" 2>&1 &
+        started=$!
     fi
-    pids[g]=$!
+}
+
+# Every group runs into a log; the last one is also shown as it runs.
+last=$((${#parts[@]} - 1))
+for ((g = 0; g <= last; g++)); do
+    logs[g]=$(mktemp)
+    start "${logs[g]}" "${parts[g]}" "$( ((g == last)) && echo shown)"
+    pids[g]=$started
 done
 statuses=()
-last=$((${#parts[@]} - 1))
 wait "${pids[last]}"
 statuses[last]=$?
+wait "$shown"  # the shown group's last lines, before the other groups' logs
 for ((g = 0; g < last; g++)); do
     wait "${pids[g]}"
     statuses[g]=$?
@@ -87,21 +104,21 @@ for ((g = 0; g < last; g++)); do
     echo "=== test group $((g + 1)) of ${#parts[@]} ==="
     cat "${logs[g]}"
 done
-wait  # for `tee` to write the last of the shown group
 echo
 echo "=== the classes that run alone: $alone ==="
 solo_classes=$(echo "$classes" | grep -E "\.($(echo "$alone" | tr ' ' '|'))$" | paste -sd, -)
 if [ -n "$solo_classes" ]; then
-    "$bundle" "$solo_classes" > >(tee "$solo") 2>&1 &
-    pids+=($!)
-    wait $!
+    start "$solo" "$solo_classes" shown
+    pids+=("$started")
+    wait "$started"
     third=$?
-    wait
+    wait "$shown"
 else
     # A renamed class would otherwise be silently run with the others, or not at all.
     echo "run.sh: none of $alone is in the bundle; update run.sh" | tee "$solo"
     third=2
 fi
+pids=()  # all finished: nothing for the EXIT trap to stop
 echo
 summary() { grep -E "^[[:space:]]+Executed [0-9]+ tests?," "$1" | tail -1 | sed 's/^[[:space:]]*//'; }
 failed=0
