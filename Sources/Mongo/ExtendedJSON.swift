@@ -220,7 +220,7 @@ public enum ExtendedJSON {
         var offset = 0
         // Skip a UTF-8 byte order mark and white space.
         if bytes.starts(with: JSONBytes.byteOrderMark) { offset = 3 }
-        while offset < bytes.count, JSONBytes.whitespace.contains(bytes[offset]) { offset += 1 }
+        while offset < bytes.count, JSONBytes.isWhitespace(bytes[offset]) { offset += 1 }
         return offset
     }
 
@@ -270,11 +270,9 @@ public enum TextPosition {
 /// Bytes with a meaning of their own in JSON text.
 public enum JSONBytes {
     public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
-    /// Space, tab, line feed, carriage return: JSON's only white space.
-    public static let whitespace: [UInt8] = [0x20, 0x09, 0x0A, 0x0D]
-
-    /// One of `whitespace`, compared rather than searched for: the readers ask of every byte.
-    static func isWhitespace(_ byte: UInt8) -> Bool {
+    /// Space, tab, line feed, carriage return: JSON's only white space. Compared, not
+    /// searched for in a list: the readers ask it of every byte.
+    public static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 

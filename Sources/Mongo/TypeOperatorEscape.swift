@@ -81,7 +81,7 @@ struct TypeOperatorEscape {
                     end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1
                 }
                 var next = end + 1
-                while next < bytes.count && JSONBytes.whitespace.contains(bytes[next]) { next += 1 }
+                while next < bytes.count && JSONBytes.isWhitespace(bytes[next]) { next += 1 }
                 if next < bytes.count, bytes[next] == UInt8(ascii: ":"), !objects.isEmpty {
                     let name = bytes[min(index + 1, bytes.count)..<min(end, bytes.count)]
                     // Only a `$` key can be either: the others are not compared byte by byte.

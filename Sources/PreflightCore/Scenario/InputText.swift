@@ -76,7 +76,7 @@ struct InputText {
         let bytes: [UInt8]
         do { bytes = try readBytes(file) } catch { throw ValidationFailure([error]) }
         let start = bytes.starts(with: JSONBytes.byteOrderMark) ? 3 : 0
-        let first = bytes[start...].first { !JSONBytes.whitespace.contains($0) }
+        let first = bytes[start...].first { !JSONBytes.isWhitespace($0) }
         if first == UInt8(ascii: "[") {
             let value: BSON
             do { value = try ExtendedJSON.parseValue(bytes) } catch {
@@ -99,7 +99,7 @@ struct InputText {
         var lineNumber = 0
         for line in bytes[start...].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            guard line.contains(where: { !JSONBytes.whitespace.contains($0) }) else { continue }
+            guard line.contains(where: { !JSONBytes.isWhitespace($0) }) else { continue }
             do {
                 documents.append(try ExtendedJSON.parseDocument(Array(line)))
             } catch {
