@@ -235,7 +235,7 @@ extension BSON {
             case .javascript(let code):
                 appended = bson_append_code(document, key, keyLength, code)
             case .symbol(let value):
-                appended = bson_append_symbol(document, key, keyLength, value, Int32(value.utf8.count))
+                appended = Self.withBytes(of: value) { bson_append_symbol(document, key, keyLength, $0, $1) }
             case .javascriptWithScope(let code, let scope):
                 let child = try scope.makeBSON()
                 defer { bson_destroy(child) }

@@ -59,7 +59,6 @@ public struct BSONDocument: Sendable, Hashable {
         elements.contains { $0.key == key }
     }
 
-
     /// Same keys in the same order with equal values (see `BSON ==`). Key order matters:
     /// MongoDB treats `{a: 1, b: 1}` and `{b: 1, a: 1}` as different documents.
     public static func == (lhs: BSONDocument, rhs: BSONDocument) -> Bool {
