@@ -198,23 +198,47 @@ final class SourceMapTests: XCTestCase {
         let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".json") } ?? []
         var compared = 0
         for file in files {
-            let bytes = Array(try Data(contentsOf: root.appendingPathComponent(file)))
-            guard let (value, distinct) = try? ExtendedJSON.parseValueNotingKeys(bytes), distinct else { continue }
-            let full = SourceMap(bytes), quick = SourceMap(bytes, keysAreDistinct: true)
-            XCTAssertTrue(full.duplicateKeys.isEmpty && quick.duplicateKeys.isEmpty, file)
-            func visit(_ value: BSON, _ path: JSONPath) {
-                let (a, b) = (full.location(of: path), quick.location(of: path))
-                XCTAssertTrue(a?.line == b?.line && a?.column == b?.column, "\(file): \(path)")
-                compared += 1
-                switch value {
-                case .document(let document): for (key, element) in document { visit(element, path.key(key)) }
-                case .array(let elements): for (index, element) in elements.enumerated() { visit(element, path.index(index)) }
-                default: break
-                }
-            }
-            visit(value, .root)
+            compared += try compareFullAndQuickScans(Array(try Data(contentsOf: root.appendingPathComponent(file))), file)
         }
         XCTAssertGreaterThan(compared, 2_000, "too few paths compared")
+    }
+
+    /// The quick scan steps over what lies deeper than the paths it records without
+    /// reading it: on one line, after strings holding brackets, quotes, escapes and
+    /// characters of two to four bytes, and nested past the deep table's ten levels, it
+    /// still counts the columns the full scan counts.
+    func testTheQuickScanCountsColumnsPastWhatItSkips() throws {
+        let deep = String(repeating: "[", count: 12) + "1" + String(repeating: "]", count: 12)
+        let texts = [
+            #"{"tests":[{"name":"a [b] {c}","steps":[{"find":"c","filter":{"s":"q\"]}\\","t":"é€😀"}}]},{"name":"x"}],"n":1}"#,
+            #"{"tests":[{"steps":[{"insertOne":"c","document":{"_id":1,"v":[1,[2,{"k":"]"}]]}}]},"é😀",{"a":{"b":"\u00e9}"}}],"#
+                + #""after":[{"x":"y"},"z"],"deep":"# + deep + #","last":{"a":[1,2]}}"#,
+            "{\n  \"tests\": [\n    {\"steps\": [{\"find\": \"c\",\n      \"filter\": {\"a\": \"€\"}}]},\n    {\"name\": \"😀\"}\n  ],\n  \"end\": " + deep + "\n}",
+        ]
+        for (index, text) in texts.enumerated() {
+            XCTAssertGreaterThan(try compareFullAndQuickScans(Array(text.utf8), "text \(index)"), 10, text)
+        }
+    }
+
+    /// Compares where the full scan and the quick one (`keysAreDistinct`) locate every path
+    /// of `bytes`, and returns how many paths were compared.
+    private func compareFullAndQuickScans(_ bytes: [UInt8], _ name: String) throws -> Int {
+        guard let (value, distinct) = try? ExtendedJSON.parseValueNotingKeys(bytes), distinct else { return 0 }
+        let full = SourceMap(bytes), quick = SourceMap(bytes, keysAreDistinct: true)
+        XCTAssertTrue(full.duplicateKeys.isEmpty && quick.duplicateKeys.isEmpty, name)
+        var compared = 0
+        func visit(_ value: BSON, _ path: JSONPath) {
+            let (a, b) = (full.location(of: path), quick.location(of: path))
+            XCTAssertTrue(a?.line == b?.line && a?.column == b?.column, "\(name): \(path): \(String(describing: a)) against \(String(describing: b))")
+            compared += 1
+            switch value {
+            case .document(let document): for (key, element) in document { visit(element, path.key(key)) }
+            case .array(let elements): for (index, element) in elements.enumerated() { visit(element, path.index(index)) }
+            default: break
+            }
+        }
+        visit(value, .root)
+        return compared
     }
 
     /// A key written twice deep in a file is located at its first writing, the one a

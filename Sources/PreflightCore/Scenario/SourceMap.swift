@@ -123,6 +123,12 @@ struct SourceMap: Sendable {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 if stack.isEmpty { positions[.root] = (line, column) }
                 valueStarts()
+                if !findingDuplicates && stack.count >= recordingDepth {
+                    // Nothing inside is recorded or checked: only where it ends matters.
+                    skipContainer(bytes, at: &index, line: &line, column: &column)
+                    expectingKey = false
+                    continue
+                }
                 stack.append(byte == UInt8(ascii: "{") ? .object(key: nil) : .array(index: 0))
                 if byte == UInt8(ascii: "{") { seenKeys.append(SeenKeys()) }
                 expectingKey = byte == UInt8(ascii: "{")
@@ -148,6 +154,46 @@ struct SourceMap: Sendable {
             index += 1
         }
         return (positions, duplicateKeys)
+    }
+
+    /// Moves past the object or array opening at `index`, to the byte after its closing
+    /// bracket, counting lines and columns as the scan does: the quick way through the
+    /// bulk of a file, whose documents and steps lie deeper than the recorded paths.
+    private static func skipContainer(_ bytes: [UInt8], at index: inout Int, line: inout Int, column: inout Int) {
+        var depth = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                column += 1
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                    if bytes[index] == UInt8(ascii: "\\"), index + 1 < bytes.count {
+                        index += 2
+                        column += 2
+                        continue
+                    }
+                    if bytes[index] & 0xC0 != 0x80 { column += 1 }
+                    index += 1
+                }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 {
+                    column += 1
+                    index += 1
+                    return
+                }
+            case UInt8(ascii: "\n"):
+                line += 1
+                column = 0
+            default:
+                break
+            }
+            if byte & 0xC0 != 0x80 { column += 1 }
+            index += 1
+        }
     }
 
     /// The keys of one open object. Most objects hold a handful, compared in a list
