@@ -62,7 +62,7 @@ final class ReportFormatsCommandTests: ScratchServerTestCase {
         XCTAssertEqual(run.status, 1, run.transcript)
 
         let document = try Self.readJSON(json)
-        XCTAssertEqual(Self.counts(document), ["suites": 5, "tests": 17, "passed": 0, "failed": 14, "errored": 3, "skipped": 0])
+        XCTAssertEqual(Self.counts(document), ["suites": 6, "tests": 19, "passed": 0, "failed": 14, "errored": 5, "skipped": 0])
         XCTAssertEqual((document["summary"] as? [String: Any])?["outcome"] as? String, "fail")
         try assertAgreesWithJUnit(document)
 
@@ -89,10 +89,10 @@ final class ReportFormatsCommandTests: ScratchServerTestCase {
 
         let markdown = try String(contentsOfFile: summary, encoding: .utf8)
         let lines = markdown.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.first, "## Preflight: NO-GO — 0 passed, 17 failed, 0 skipped", markdown)
+        XCTAssertEqual(lines.first, "## Preflight: NO-GO — 0 passed, 19 failed, 0 skipped", markdown)
         let failures = lines.filter { $0.hasPrefix("- **") }
-        XCTAssertEqual(failures.count, 17, markdown)
-        XCTAssertEqual(failures.filter { $0.contains(" (error): ") }.count, 3, markdown)
+        XCTAssertEqual(failures.count, 19, markdown)
+        XCTAssertEqual(failures.filter { $0.contains(" (error): ") }.count, 5, markdown)
         XCTAssertTrue(markdown.contains(#"result\[0\].password: expected \<redacted\>, got \<redacted\>"#), markdown)
 
         let report = try String(contentsOfFile: json, encoding: .utf8)

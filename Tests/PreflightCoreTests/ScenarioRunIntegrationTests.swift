@@ -117,6 +117,12 @@ final class ScenarioRunIntegrationTests: ScratchServerTestCase {
         "errors.json / a command the server refuses": (true, "serverError", ["command find", "BadValue"]),
         "errors.json / a duplicate key nobody expected": (true, "serverError", ["insertOne customers", "DuplicateKey"]),
         "errors.json / a transaction that fails unexpectedly": (true, "serverError", ["transaction", "DuplicateKey"]),
+        "variables.json / a saved document read at a field it lacks": (
+            true, "variable", [#"tests[0].steps[1]: find customers: the variable "customer" has no "0.city": its value is [{"_id":1,"name":"Ada"}]"#]
+        ),
+        "variables.json / a procedure reads a field its argument lacks": (
+            true, "variable", [#"tests[1].steps[0]: run findByCity: procedures.findByCity.steps[0]: find customers: the variable "customer" has no "city""#]
+        ),
         "secrets-are-redacted.json / a mismatch on a password field": (false, "mismatch", ["result[0].password: expected "]),
         "secrets-are-redacted.json / a mismatch on a token field": (false, "mismatch", ["result[0].token: expected "]),
         "failpoint-failing-test.json / fails with failCommand still on for every insert": (
@@ -351,7 +357,7 @@ final class ScenarioRunIntegrationTests: ScratchServerTestCase {
 
         let failing = ScenarioCatalog.load([ScenarioFixtures.failing], loader: loader)
         XCTAssertEqual(failing.errors, [])
-        XCTAssertEqual(failing.scenarios.count, 5)
+        XCTAssertEqual(failing.scenarios.count, 6)
 
         let invalidFiles = ScenarioCatalog.jsonFiles(under: ScenarioFixtures.invalid)
         XCTAssertGreaterThanOrEqual(invalidFiles.count, 9)

@@ -13,6 +13,16 @@ enum StepRunner {
 
     static func run(_ step: Step, _ environment: StepEnvironment) throws {
         environment.log.append(.step(step))
+        do {
+            try perform(step, environment)
+        } catch let failure as RunFailure where failure.problem.type == "variable" && !failure.problem.message.hasPrefix(step.title) {
+            // A `$$var` that cannot be resolved is found deep in the substitution, which
+            // knows the variable but not the step: name the step here, as every failure does.
+            throw failure.prefixed(step.title)
+        }
+    }
+
+    private static func perform(_ step: Step, _ environment: StepEnvironment) throws {
         switch step.kind {
         case .operation(let operation):
             try OperationStepRunner.run(operation, step: step, environment)
