@@ -30,6 +30,10 @@ enum StarterPack {
             preflight gate checklists/release.json --uri "$URI"  # the release decision
             ```
 
+            The live file, the compat spec and the gate read the `app` database at `$URI`
+            (`--database` names another). Where it holds no jobs they fail with "nothing was
+            checked", and the gate is NO-GO: a pass over no documents would prove nothing.
+
             Then change `jobs` into your own collections, one test at a time.
             """#),
         ("lib/jobs.json", #"""

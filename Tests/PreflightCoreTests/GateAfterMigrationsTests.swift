@@ -40,6 +40,24 @@ final class GateAfterMigrationsTests: ScratchServerTestCase {
         XCTAssertEqual(evidence.item("migrations", "0002 status length: up succeeds")?["outcome"] as? String, "passed", "alone it passes")
     }
 
+    /// A database with no orders: each `up` succeeds on the empty copy, which proves
+    /// nothing, so the sequence fails as every other check over no document does.
+    func testASequenceAppliedToNoDocumentIsNotAPass() throws {
+        try folder.write("spec.json", Self.spec)
+        try folder.write("0001.json", #"""
+            {"preflight": 1, "migration": "0001 billed as a bool", "database": "shop", "changes": {"orders": {"changes": ["billed"]}},
+             "up": [{"updateMany": "orders", "filter": {"billed": "no"}, "update": {"$set": {"billed": false}}}],
+             "down": [{"updateMany": "orders", "filter": {"billed": "never"}, "update": {"$set": {"billed": "no"}}}]}
+            """#)
+        let checklist = try folder.write("checklist.json", #"{"preflight": 1, "checklist": "empty", "database": "shop", "compat": ["spec.json"], "migrations": ["0001.json"]}"#)
+        let (run, evidence) = try gate(checklist)
+        XCTAssertEqual(run.status, 1, run.transcript)
+        let sequence = try XCTUnwrap(evidence.item("migrations", "the pending migrations, applied in order"), run.transcript)
+        XCTAssertEqual(sequence["outcome"] as? String, "failed", run.transcript)
+        XCTAssertTrue((sequence["reason"] as? String ?? "").hasPrefix("nothing was checked: 0001 billed as a bool ran on a whole copy of orders (0 documents)"), "\(sequence)")
+        XCTAssertFalse(evidence.items.contains { $0["outcome"] as? String == "passed" && ($0["section"] as? String) != "server" }, run.transcript)
+    }
+
     /// Two wrong values among 40: a copy of 10 may not hold them, so the fix is not proved;
     /// a whole copy proves it.
     func testAFixSeenOnlyOnASampleStillBlocks() throws {

@@ -16,6 +16,9 @@ struct AfterMigrations {
         var live: [Int: Bool]
         var copy: String
         var whole: Bool
+        /// The documents the copy held before the migrations: none, and their `up`s
+        /// succeeding proves nothing.
+        var documents: Int
     }
 
     struct Failure: Error {
@@ -53,7 +56,8 @@ struct AfterMigrations {
                     }
                 }
                 let (compat, live) = body(sandbox, whole)
-                return .success(State(compat: compat, live: live, copy: copy, whole: whole))
+                let documents = counts.values.reduce(0) { $0 + min($1, limit) }
+                return .success(State(compat: compat, live: live, copy: copy, whole: whole, documents: documents))
             }
         } catch let error as MongoError {
             return .failure(Failure(message: error.message))

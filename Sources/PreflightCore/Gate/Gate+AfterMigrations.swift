@@ -108,9 +108,14 @@ extension Gate {
             }
             scenarioItems[entry.index] = item
         }
-        var sequence = GateItem(
-            section: .migrations, name: "the pending migrations, applied in order", outcome: .passed,
-            reason: "\(names): every up succeeded on \(state.copy)")
+        // Every `up` succeeds on empty collections: that is a pass over nothing.
+        var sequence = state.documents == 0
+            ? GateItem(
+                section: .migrations, name: "the pending migrations, applied in order", outcome: .failed,
+                reason: "nothing was checked: \(names) ran on \(state.copy), and every up succeeds on no document. Is the database right (--database, or the URI's)?")
+            : GateItem(
+                section: .migrations, name: "the pending migrations, applied in order", outcome: .passed,
+                reason: "\(names): every up succeeded on \(state.copy)")
         sequence.policy = loaded.checklist.migrations.first?.policy ?? ItemPolicy()
         return (compatItems, scenarioItems, sequence)
     }
