@@ -23,6 +23,14 @@ final class TestListingTests: ScratchServerTestCase {
         let listed = run.standardOutput.split(separator: "\n").map(String.init)
         XCTAssertFalse(listed.isEmpty, run.transcript)
         XCTAssertTrue(listed.allSatisfy { $0.contains("orders") }, run.transcript)
+
+        // A folder that also holds a library, compat specs and migrations lists its tests
+        // and nothing else, so the list can be piped.
+        let pack = try PreflightProcess.run(["run", "--list", "scenarios/earlybird", "--uri", "mongodb://127.0.0.1:1/"])
+        XCTAssertEqual(pack.status, 0, pack.transcript)
+        let packLines = pack.standardOutput.split(separator: "\n").map(String.init)
+        XCTAssertGreaterThan(packLines.count, expected, pack.transcript)
+        XCTAssertTrue(packLines.allSatisfy { $0.hasPrefix("scenarios/earlybird/") && $0.contains(".json::") }, pack.transcript)
     }
 
     func testAFileAndATestNameRunExactlyThatTest() throws {

@@ -146,8 +146,9 @@ struct RunCommand: ParsableCommand {
             report.write([.problem("nothing to run", tests: [("scenario files", TestProblem(type: "invalidInput", message: message))])])
             throw CommandFailure.exit(message, .invalidInput)
         }
-        if reportOptions.verbosity != .quiet {
-            // Said aloud, so a file that was not run is never a surprise.
+        // Said aloud, so a file that was not run is never a surprise; not under --list,
+        // which runs nothing and whose lines are meant for a pipe.
+        if reportOptions.verbosity != .quiet && !scenarioOptions.list {
             for other in catalog.otherFiles where other.kind != "fixture data" {
                 ConsoleReport.standardOutput("· \(other.file): \(other.kind), not run")
             }
