@@ -49,8 +49,13 @@ final class EarlyBirdPackTests: ScratchServerTestCase {
         let catalog = ScenarioCatalog.load([EarlyBirdPack.absolute("scenarios")], loader: ScenarioLoader())
         XCTAssertEqual(catalog.errors.map(\.description), [])
         let tests = catalog.scenarios.reduce(0) { $0 + $1.tests.count }
-        XCTAssertTrue(
-            check.standardOutput.contains("\(catalog.scenarios.count) scenario files valid, \(tests) tests."), check.transcript)
+        XCTAssertEqual(
+            check.lastLine, "\(catalog.scenarios.count) scenario files valid, \(tests) tests; 1 library, 1 compat spec, 1 migration and 1 checklist valid.",
+            check.transcript)
+        // A folder of compat specs alone is counted as what it holds.
+        let compat = try runBinary(["check", "scenarios/earlybird/compat"])
+        XCTAssertEqual(compat.status, 0, compat.transcript)
+        XCTAssertEqual(compat.lastLine, "1 compat spec valid.", compat.transcript)
         XCTAssertTrue(check.standardOutput.contains("✓ scenarios/earlybird/lib/earlybird.json: library"), check.transcript)
         for monitoring in ["billable-backlog", "billed-orders", "order-creation-rate", "revenue"] {
             XCTAssertTrue(

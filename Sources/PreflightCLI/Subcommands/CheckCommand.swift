@@ -58,7 +58,24 @@ struct CheckCommand: ParsableCommand {
         for other in catalog.otherFiles where !["compat spec", "migration", "checklist"].contains(other.kind) {
             print("· \(other.file): \(other.kind), not a scenario")
         }
+        print(Self.summary(catalog))
+    }
+
+    /// `2 scenario files valid, 3 tests; 1 library, 1 compat spec and 1 migration valid.`:
+    /// every kind of file that was checked is counted, so a folder of compat specs does not
+    /// read as `0 scenario files valid`.
+    static func summary(_ catalog: ScenarioCatalog) -> String {
+        func count(_ number: Int, _ one: String, _ many: String) -> String { "\(number) \(number == 1 ? one : many)" }
         let tests = catalog.scenarios.reduce(0) { $0 + $1.tests.count }
-        print("\(catalog.scenarios.count) scenario file\(catalog.scenarios.count == 1 ? "" : "s") valid, \(tests) test\(tests == 1 ? "" : "s").")
+        let kinds = { (kind: String) in catalog.otherFiles.filter { $0.kind == kind }.count }
+        let others = [
+            (catalog.libraries.count, "library", "libraries"), (catalog.compatSpecs.count, "compat spec", "compat specs"),
+            (kinds("migration"), "migration", "migrations"), (kinds("checklist"), "checklist", "checklists"),
+        ].filter { $0.0 > 0 }.map { count($0.0, $0.1, $0.2) }
+        let listed = others.count < 2 ? others.joined() : others.dropLast().joined(separator: ", ") + " and " + others[others.count - 1]
+        let scenarios = count(catalog.scenarios.count, "scenario file", "scenario files") + " valid, " + count(tests, "test", "tests")
+        if others.isEmpty { return scenarios + "." }
+        if catalog.scenarios.isEmpty { return listed + " valid." }
+        return scenarios + "; " + listed + " valid."
     }
 }
