@@ -15,7 +15,8 @@ struct Preflight: ParsableCommand {
             Exit codes: 0 everything passed; 1 a test failed (NO-GO); 2 an input file is \
             invalid (nothing was run); 3 the environment failed (no server, a server that \
             stopped answering, scratch server would not start, report not writable); 64 \
-            command-line usage.
+            command-line usage; 130 or 143 interrupted by Ctrl-C or SIGTERM (the reports \
+            hold what finished).
             """,
         version: PreflightVersion.current,
         subcommands: [InitCommand.self, RunCommand.self, CheckCommand.self, CompatCommand.self, MigrateCommand.self, GateCommand.self, CaptureCommand.self, ScratchCommand.self, SandboxesCommand.self]
