@@ -26,6 +26,8 @@ enum ExtendedJSONStrictness {
         // For each open object or array, the key it is the value of: `$timestamp`'s `t`
         // and `i` and `$regularExpression`'s `options` are checked inside their objects.
         var owners: [Owner] = []
+        // Just after `{`: the next key stands where a type key would.
+        var objectJustOpened = false
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
@@ -39,6 +41,11 @@ enum ExtendedJSONStrictness {
                     keyStart = start
                     keyIsPending = true
                     keyMatters = matters(bytes, start + 1, index - 1)
+                    if objectJustOpened, keyMatters {
+                        let key = key()
+                        if let meant = ExtendedJSONNearMiss.meant(key.utf8) { return (start, ExtendedJSONNearMiss.message(key, meant: meant)) }
+                    }
+                    objectJustOpened = false
                     continue
                 }
                 if keyIsPending && keyMatters {
@@ -88,6 +95,7 @@ enum ExtendedJSONStrictness {
                 }
                 if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") { _ = owners.popLast() }
                 if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: ",") { keyIsPending = false }
+                if !JSONBytes.isWhitespace(byte) { objectJustOpened = byte == UInt8(ascii: "{") }
                 index += 1
             }
         }

@@ -86,15 +86,20 @@ struct FastJSONReader {
             guard peek() == UInt8(ascii: ":") else { throw Decline() }
             index += 1
             skipSpace()
-            if keyStart < keyEnd, bytes[keyStart] == UInt8(ascii: "$"), let special = Self.special(bytes, keyStart, keyEnd) {
-                switch special {
-                case .typeOperator:
-                    sawTypeKey = true
-                case .wrapper where elements.isEmpty && depth > 1:
-                    let value = try wrapped(key)
-                    guard try endOfElement(closedBy: UInt8(ascii: "}")) else { throw Decline() }
-                    return value
-                default:
+            if keyStart < keyEnd, bytes[keyStart] == UInt8(ascii: "$") {
+                if let special = Self.special(bytes, keyStart, keyEnd) {
+                    switch special {
+                    case .typeOperator:
+                        sawTypeKey = true
+                    case .wrapper where elements.isEmpty && depth > 1:
+                        let value = try wrapped(key)
+                        guard try endOfElement(closedBy: UInt8(ascii: "}")) else { throw Decline() }
+                        return value
+                    default:
+                        throw Decline()
+                    }
+                } else if elements.isEmpty, ExtendedJSONNearMiss.meant(UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd])) != nil {
+                    // A misspelt type key is an error, which the full path reports with its line.
                     throw Decline()
                 }
             }

@@ -32,6 +32,13 @@ final class ExtendedJSONStrictnessTests: XCTestCase {
         (#"{"$timestamp": {"t": 1, "i": 4294967297}}"#, "is not a timestamp's increment"),
         (#"{"$regularExpression": {"pattern": "a", "options": "iq"}}"#, #"the regular expression options "iq" hold "q", which would be dropped"#),
         (#"{"$regex": "a", "$options": "z"}"#, #"hold "z", which would be dropped"#),
+        // A misspelt type key would store a document with that field instead of the value.
+        (#"{"$dat": "2026-01-05T00:00:00Z"}"#, "`$dat` is not an Extended JSON type key, so this object would be stored as a document with a field named `$dat`; did you mean `$date`?"),
+        (#"{"$Date": "2026-01-05T00:00:00Z"}"#, "did you mean `$date`?"),
+        (#"{"$numberlong": "5"}"#, "did you mean `$numberLong`?"),
+        (#"{"$numberDeciml": "1.5"}"#, "did you mean `$numberDecimal`?"),
+        (#"{"$oi": "0123456789abcdef01234567"}"#, "did you mean `$oid`?"),
+        (#"{ "$numbrInt" : "5"}"#, "did you mean `$numberInt`?"),
         ("NaN", #"bare NaN is not JSON and would not be read as written; write {"$numberDouble": "NaN"}"#),
         ("Infinity", "bare Infinity is not JSON"),
         ("-Infinity", "bare -Infinity is not JSON"),
@@ -47,6 +54,10 @@ final class ExtendedJSONStrictnessTests: XCTestCase {
         #"{"$date": "2024-02-29T23:59:59.999Z"}"#, #"{"$date": {"$numberLong": "-62135596800000"}}"#,
         #"{"$oid": "0123456789abcdefABCDEF01"}"#, #"{"$timestamp": {"t": 4294967295, "i": 0}}"#,
         #"{"$regularExpression": {"pattern": "a", "options": "ilmsux"}}"#, #""NaN and Infinity inside a string""#, #""{\"$oid\": \"x\"}""#,
+        // Keys of MongoDB's own near a type key, a near miss that is not the object's first
+        // key (a field, not a wrapper), and `$$` names are read as written.
+        #"{"$cond": [true, 1, 2]}"#, #"{"$id": 1}"#, #"{"$type": "date"}"#, #"{"$set": {"a": 1}}"#, #"{"$gte": 5}"#,
+        #"{"a": 1, "$dat": 2}"#, #"{"$$var": "x"}"#, #"{"$dateToString": {"date": "$at"}}"#, #"{"$toDate": "$at"}"#,
     ]
 
     func testEveryValueNotReadAsWrittenIsAnErrorAtItsPlace() {
@@ -67,6 +78,15 @@ final class ExtendedJSONStrictnessTests: XCTestCase {
                 XCTAssertTrue(error.message.contains(message), "\(value): \(error.message)")
             }
         }
+    }
+
+    /// Both readers refuse a misspelt type key: the fast one hands the text to the full
+    /// path, which locates it.
+    func testAMisspeltTypeKeyIsRefusedByBothReaders() {
+        let text = Array(#"{"due": {"$dat": "2026-01-05T00:00:00Z"}}"#.utf8)
+        XCTAssertNil(FastJSONReader.document(text))
+        XCTAssertThrowsError(try ExtendedJSON.parseDocumentFully(text))
+        XCTAssertNotNil(FastJSONReader.document(Array(#"{"due": {"$date": "2026-01-05T00:00:00Z"}}"#.utf8)))
     }
 
     func testValuesWrittenExactlyStillRead() throws {
