@@ -325,7 +325,7 @@ final class ScenarioLoaderTests: LoaderCorpusTestCase {
                    {"fnd": "orders", "filter": {}}
                  ]}]}
                 """#,
-            errors: [#"scenario.json:4:4: tests[0].steps[1]: a step needs exactly one action (an operation such as "find", or a control step such as "run"); did you mean `find`?"#]),
+            errors: [#"scenario.json:4:4: tests[0].steps[1]: a step needs exactly one action (an operation such as "find", or a control step such as "run"); `fnd` is not an action: did you mean `find`?"#]),
         Broken(
             name: "no action, nothing near",
             text: #"""

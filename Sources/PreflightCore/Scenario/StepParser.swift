@@ -77,12 +77,12 @@ final class StepParser {
         guard let action = first else {
             // Keys every step may carry (`expect`, `name`) are not misspelt actions.
             let guess = document.keys.lazy.filter { !OperationAction.commonKeys.contains($0) }
-                .compactMap { NearestName.suggestion(for: $0, among: Self.actionKeys) }.first
+                .compactMap { key in NearestName.suggestion(for: key, among: Self.actionKeys).map { (key, $0) } }.first
             let known = document.keys.first { !OperationAction.commonKeys.contains($0) }
             diagnostics.error(
                 path,
                 "a step needs exactly one action (an operation such as \"find\", or a control step such as \"run\")"
-                    + (guess.map { "; did you mean `\($0)`?" } ?? (known.map { "; `\($0)` is not an action" } ?? "")))
+                    + (guess.map { "; `\($0.0)` is not an action: did you mean `\($0.1)`?" } ?? (known.map { "; `\($0)` is not an action" } ?? "")))
             return nil
         }
         guard others.isEmpty else {
