@@ -60,7 +60,10 @@ extension Matcher {
             }
         }
         if !root, let extra = actualDocument.first(where: { !expected.contains($0.key) }) {
+            // Only a result's top-level documents may hold more than is written: say how a
+            // nested one may too, since the rule is the surprise.
             let message = "unexpected field \(Self.quoted(extra.key)) with value \(Self.shown(extra.value))"
+                + " (a nested document matches exactly; wrap it in {\"$$matchAsRoot\": …} to allow other fields)"
             return Mismatch(path: path, message: message)
         }
         return nil
