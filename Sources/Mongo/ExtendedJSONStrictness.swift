@@ -290,8 +290,11 @@ enum ExtendedJSONStrictness {
             guard range.upperBound <= scalars.count, scalars[range].allSatisfy(JSONBytes.isDigit) else { return nil }
             return Int(String(decoding: scalars[range], as: UTF8.self))
         }
+        // libbson reads only ISO 8601 here, and its own message for anything else names
+        // neither the key nor the form.
         guard scalars.count >= 10, scalars[4] == UInt8(ascii: "-"), scalars[7] == UInt8(ascii: "-"),
-              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10)
+        else { return "is not a date: write it in ISO 8601, such as 2026-01-05T00:00:00Z" }
         guard (1...12).contains(month) else { return "has no month \(month)" }
         let days = JSONBytes.days(inMonth: month, of: year)
         guard (1...days).contains(day) else { return "is not a date: \(String(format: "%04d-%02d", year, month)) has \(days) days" }

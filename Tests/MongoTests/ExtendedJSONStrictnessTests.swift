@@ -26,6 +26,8 @@ final class ExtendedJSONStrictnessTests: XCTestCase {
         (#"{"$date": "2025-02-29T00:00:00Z"}"#, "2025-02 has 28 days"),
         (#"{"$date": "2026-13-01T00:00:00Z"}"#, "has no month 13"),
         (#"{"$date": "2026-01-01T24:00:00Z"}"#, "has no hour 24"),
+        (#"{"$date": "yesterday"}"#, #"{"$date": "yesterday"} is not a date: write it in ISO 8601, such as 2026-01-05T00:00:00Z"#),
+        (#"{"$date": "05/01/2026"}"#, "is not a date: write it in ISO 8601"),
         (#"{"$oid": "0123456789abcdef0123456X"}"#, "is not an ObjectId: it takes exactly 24 hexadecimal digits"),
         (#"{"$oid": "0123456789abcdef01234567aa"}"#, "is not an ObjectId"),
         (#"{"$timestamp": {"t": 4294967296, "i": 1}}"#, "is not a timestamp's seconds: it takes a whole number from 0 to 4294967295"),

@@ -62,7 +62,7 @@ final class ScenarioLoaderTests: LoaderCorpusTestCase {
                  "vars": {"since": {"$date": "27/01/2026"}},
                  "tests": [{"name": "t", "steps": [{"find": "orders"}]}]}
                 """#,
-            errors: [#"scenario.json:2:41: Could not parse "27/01/2026" as date: use ISO8601 format yyyy-mm-ddThh:mm plus timezone, either "Z" or like "+0500""#]),
+            errors: [#"scenario.json:2:30: {"$date": "27/01/2026"} is not a date: write it in ISO 8601, such as 2026-01-05T00:00:00Z"#]),
         Broken(
             name: "bad $oid",
             text: #"""
