@@ -458,10 +458,45 @@ final class ScenarioLoaderTests: LoaderCorpusTestCase {
                  ]}]}
                 """#,
             errors: [#"scenario.json:3:68: tests[0].steps[0].expectError.codeNmae: unknown key `codeNmae`; did you mean `codeName`?"#]),
+        Broken(
+            name: "an expect no result of the action can match",
+            text: #"""
+                {"preflight": 1, "name": "s",
+                 "tests": [{"name": "t", "steps": [
+                   {"count": "orders", "filter": {}, "expect": "3"},
+                   {"find": "orders", "filter": {}, "expect": {"_id": 1}},
+                   {"insertOne": "orders", "document": {"_id": 1}, "expect": [1]},
+                   {"findOneAndDelete": "orders", "filter": {}, "expect": []}
+                 ]}]}
+                """#,
+            errors: [
+                #"scenario.json:3:38: tests[0].steps[0].expect: `count` returns a number: write `expect` as a number such as 3, not "3""#,
+                #"scenario.json:4:37: tests[0].steps[1].expect: `find` returns the documents as an array: write `expect` as [ … ] (or a matcher such as {"$$unordered": [ … ]})"#,
+                #"scenario.json:5:52: tests[0].steps[2].expect: `insertOne` returns a result document such as {"insertedId": …}: write `expect` as an object"#,
+                #"scenario.json:6:49: tests[0].steps[3].expect: `findOneAndDelete` returns the document, or null: write `expect` as an object or null"#,
+            ]),
     ]
 
     func testStepsAndArgumentsAreValidated() {
         assertCorpus(Self.steps)
+    }
+
+    /// Matchers and variables stand for a result of any shape, and each action's own shape
+    /// loads.
+    func testAnExpectOfTheResultsShapeOrAMatcherLoads() throws {
+        _ = try load(#"""
+            {"preflight": 1, "name": "s", "vars": {"n": 1},
+             "tests": [{"name": "t", "steps": [
+               {"count": "orders", "filter": {}, "expect": {"$$var": "n"}},
+               {"count": "orders", "filter": {}, "expect": {"$numberLong": "1"}},
+               {"estimatedDocumentCount": "orders", "expect": 1.0},
+               {"find": "orders", "filter": {}, "expect": {"$$unordered": [{"_id": 1}]}},
+               {"distinct": "orders", "key": "status", "expect": ["new"]},
+               {"findOneAndDelete": "orders", "filter": {}, "expect": null},
+               {"updateOne": "orders", "filter": {}, "update": {"$set": {"a": 1}}, "expect": {"matchedCount": 1}},
+               {"createIndex": "orders", "key": {"a": 1}, "expect": "a_1"}
+             ]}]}
+            """#)
     }
 
     // MARK: - Operators and variables

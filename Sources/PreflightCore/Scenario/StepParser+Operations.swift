@@ -55,6 +55,7 @@ extension StepParser {
         let argumentsHoldVariables = substitutions(in: .document(arguments), at: path, scope: scope, expectation: false)
 
         let expect = document["expect"]
+        if let expect { checkExpectShape(action, expect, at: path.key("expect")) }
         let expectHoldsVariables = expect.map { expectation($0, at: path.key("expect"), scope: scope) } ?? false
         let expectError = document["expectError"].flatMap { expectedError($0, at: path.key("expectError"), scope: scope) }
         if expectError?.result != nil, !ExpectedError.partialResultActions.contains(action) {
@@ -305,5 +306,44 @@ extension ReadPreference {
         let parsed = parser.readPreference(value, at: .root)
         if let first = diagnostics.errors.first { return .failure(first) }
         return parsed.map { .success($0) } ?? .failure(ValidationError(file: "--read-preference", message: "not a read preference"))
+    }
+}
+
+extension StepParser {
+    /// An `expect` whose shape the action's result can never have: `"3"` for a count, a
+    /// single document for a `find`. It would fail every run, far from the typo; a
+    /// matcher (`{"$$unordered": …}`, `{"$$var": …}`) is left to the run.
+    func checkExpectShape(_ action: OperationAction, _ expect: BSON, at path: JSONPath) {
+        if case .document(let document) = expect, let first = document.keys.first, first.hasPrefix("$$") { return }
+        let problem: String?
+        switch action {
+        case .find, .aggregate, .distinct, .listIndexes:
+            if case .array = expect { return }
+            problem = "`\(action.rawValue)` returns \(action == .distinct ? "the values" : "the documents") as an array: write `expect` as [ … ] (or a matcher such as {\"$$unordered\": [ … ]})"
+        case .count, .estimatedDocumentCount:
+            if expect.isNumber { return }
+            problem = "`\(action.rawValue)` returns a number: write `expect` as a number such as 3, not \(Redaction.redact(expect).extendedJSON(.relaxed).prefix(60))"
+        case .insertOne, .insertMany, .updateOne, .updateMany, .replaceOne, .deleteOne, .deleteMany, .bulkWrite:
+            if case .document = expect { return }
+            problem = "`\(action.rawValue)` returns a result document such as \(Self.resultExample(action)): write `expect` as an object"
+        case .findOneAndUpdate, .findOneAndReplace, .findOneAndDelete:
+            switch expect {
+            case .document, .null: return
+            default: problem = "`\(action.rawValue)` returns the document, or null: write `expect` as an object or null"
+            }
+        case .createIndex, .dropIndex, .drop, .createCollection, .command:
+            problem = nil
+        }
+        if let problem { diagnostics.error(path, problem) }
+    }
+
+    private static func resultExample(_ action: OperationAction) -> String {
+        switch action {
+        case .insertOne: "{\"insertedId\": …}"
+        case .insertMany: "{\"insertedCount\": 2}"
+        case .deleteOne, .deleteMany: "{\"deletedCount\": 1}"
+        case .bulkWrite: "{\"insertedCount\": 1, \"modifiedCount\": 1}"
+        default: "{\"matchedCount\": 1, \"modifiedCount\": 1}"
+        }
     }
 }
