@@ -7,7 +7,8 @@ public enum ExtendedJSONNearMiss {
     /// The type key `key` was most likely meant as, or nil: the same letters in another
     /// case (`$numberlong`), or one letter added, dropped or changed (two for the long
     /// keys, `$numberDeciml`). Keys MongoDB itself knows are never suggested against:
-    /// `$cond` is not a misspelt `$code`, nor `$id` a misspelt `$oid`.
+    /// `$cond` is not a misspelt `$code`, nor `$id` a misspelt `$oid`, nor the `$score`
+    /// stage (MongoDB 8.2) a misspelt `$scope`.
     public static func meant(_ key: some Collection<UInt8>) -> String? {
         // `$$var` and the other `$$` names, asked about on every step that has one, and keys
         // longer than any type key can reach are ruled out before anything is copied.
@@ -18,7 +19,7 @@ public enum ExtendedJSONNearMiss {
         for (word, lowerWord) in wrappers {
             let allowed = word.count >= 10 ? 2 : 1
             guard abs(word.count - key.count) <= allowed else { continue }
-            if lowerWord == lowered || distance(lowered, lowerWord, atMost: allowed) <= allowed {
+            if distance(lowered, lowerWord, atMost: allowed) <= allowed {
                 return String(decoding: word, as: UTF8.self)
             }
         }
@@ -37,7 +38,7 @@ public enum ExtendedJSONNearMiss {
     ].map { (Array($0.utf8), Array($0.utf8).map(lowercase)) }
 
     /// Keys with a meaning of their own that lie within reach of a type key.
-    private static let known: [[UInt8]] = ["$type", "$regex", "$options", "$ref", "$id", "$db", "$cond"].map { Array($0.utf8) }
+    private static let known: [[UInt8]] = ["$type", "$regex", "$options", "$ref", "$id", "$db", "$cond", "$score"].map { Array($0.utf8) }
         + wrappers.map(\.0)
 
     private static func lowercase(_ byte: UInt8) -> UInt8 {

@@ -281,9 +281,9 @@ enum ExtendedJSONStrictness {
         return nil
     }
 
-    /// An ISO-8601 date libbson would roll over: a day the month does not have, an hour,
-    /// minute or second out of range. Other shapes are left to libbson, which reads or
-    /// refuses them itself.
+    /// An ISO-8601 date libbson would roll over (a day the month does not have, an hour,
+    /// minute or second out of range), or text that does not start as a date at all. The
+    /// other shapes after `YYYY-MM-DD` are left to libbson, which reads or refuses them.
     static func dateProblem(_ text: String) -> String? {
         let scalars = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int? {

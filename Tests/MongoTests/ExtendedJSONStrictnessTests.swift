@@ -58,7 +58,7 @@ final class ExtendedJSONStrictnessTests: XCTestCase {
         #"{"$regularExpression": {"pattern": "a", "options": "ilmsux"}}"#, #""NaN and Infinity inside a string""#, #""{\"$oid\": \"x\"}""#,
         // Keys of MongoDB's own near a type key, a near miss that is not the object's first
         // key (a field, not a wrapper), and `$$` names are read as written.
-        #"{"$cond": [true, 1, 2]}"#, #"{"$id": 1}"#, #"{"$type": "date"}"#, #"{"$set": {"a": 1}}"#, #"{"$gte": 5}"#,
+        #"{"$cond": [true, 1, 2]}"#, #"{"$id": 1}"#, #"{"$score": {"score": 1}}"#, #"{"$type": "date"}"#, #"{"$set": {"a": 1}}"#, #"{"$gte": 5}"#,
         #"{"a": 1, "$dat": 2}"#, #"{"$$var": "x"}"#, #"{"$dateToString": {"date": "$at"}}"#, #"{"$toDate": "$at"}"#,
     ]
 

@@ -50,7 +50,7 @@ final class MatcherTests: XCTestCase {
     }
 
     func testNonRootDocumentAtTheTopMayNotHaveExtraKeys() {
-        assertMismatch(#"{"a": 1}"#, #"{"a": 1, "b": {"c": [1]}}"#, root: false, at: "", #"unexpected field "b" with value {"c":[1]} (a nested document matches exactly; wrap it in {"$$matchAsRoot": …} to allow other fields)"#)
+        assertMismatch(#"{"a": 1}"#, #"{"a": 1, "b": {"c": [1]}}"#, root: false, at: "", #"unexpected field "b" with value {"c":[1]}"#)
     }
 
     func testKeyOrderIsIgnored() {
@@ -93,13 +93,13 @@ final class MatcherTests: XCTestCase {
 
     func testDocumentsOfATopLevelResultArrayAreRootLevel() {
         assertMatches(#"[{"_id": 1}]"#, #"[{"_id": 1, "status": "new"}]"#, root: true)
-        assertMismatch(#"[{"_id": 1}]"#, #"[{"_id": 1, "status": "new"}]"#, root: false, at: "[0]", #"unexpected field "status" with value "new" (a nested document matches exactly; wrap it in {"$$matchAsRoot": …} to allow other fields)"#)
+        assertMismatch(#"[{"_id": 1}]"#, #"[{"_id": 1, "status": "new"}]"#, root: false, at: "[0]", #"unexpected field "status" with value "new""#)
     }
 
     func testDocumentsOfAnArrayInsideADocumentAreNested() {
         assertMismatch(
             #"{"items": [{"sku": "a"}]}"#, #"{"items": [{"sku": "a", "qty": 2}]}"#, root: true, at: "items[0]",
-            #"unexpected field "qty" with value 2 (a nested document matches exactly; wrap it in {"$$matchAsRoot": …} to allow other fields)"#)
+            #"unexpected field "qty" with value 2"#)
     }
 
     // MARK: Numbers
@@ -302,7 +302,7 @@ final class MatcherTests: XCTestCase {
 
     func testAnyOfKeepsTheRootStatus() {
         assertMatches(#"{"$$anyOf": [{"a": 1}]}"#, #"{"a": 1, "b": 2}"#, root: true)
-        assertMismatch(#"{"$$anyOf": [{"a": 1}]}"#, #"{"a": 1, "b": 2}"#, root: false, at: "", #"unexpected field "b" with value 2 (a nested document matches exactly; wrap it in {"$$matchAsRoot": …} to allow other fields)"#)
+        assertMismatch(#"{"$$anyOf": [{"a": 1}]}"#, #"{"a": 1, "b": 2}"#, root: false, at: "", #"unexpected field "b" with value 2"#)
     }
 
     func testMatchAsRootAllowsExtraKeysInANestedDocument() {

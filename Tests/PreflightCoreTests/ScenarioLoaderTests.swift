@@ -466,7 +466,9 @@ final class ScenarioLoaderTests: LoaderCorpusTestCase {
                    {"count": "orders", "filter": {}, "expect": "3"},
                    {"find": "orders", "filter": {}, "expect": {"_id": 1}},
                    {"insertOne": "orders", "document": {"_id": 1}, "expect": [1]},
-                   {"findOneAndDelete": "orders", "filter": {}, "expect": []}
+                   {"findOneAndDelete": "orders", "filter": {}, "expect": []},
+                   {"createIndex": "orders", "key": {"a": 1}, "expect": "a_1"},
+                   {"count": "orders", "filter": {}, "expect": {"$numberDecimal": "3"}}
                  ]}]}
                 """#,
             errors: [
@@ -474,6 +476,8 @@ final class ScenarioLoaderTests: LoaderCorpusTestCase {
                 #"scenario.json:4:37: tests[0].steps[1].expect: `find` returns the documents as an array: write `expect` as [ … ] (or a matcher such as {"$$unordered": [ … ]})"#,
                 #"scenario.json:5:52: tests[0].steps[2].expect: `insertOne` returns a result document such as {"insertedId": …}: write `expect` as an object"#,
                 #"scenario.json:6:49: tests[0].steps[3].expect: `findOneAndDelete` returns the document, or null: write `expect` as an object or null"#,
+                #"scenario.json:7:47: tests[0].steps[4].expect: `createIndex` returns the index's name as {"name": …}: write `expect` as an object"#,
+                #"scenario.json:8:38: tests[0].steps[5].expect: `count` returns a number: write `expect` as a number such as 3, not {"$numberDecimal":"3"}"#,
             ]),
     ]
 
@@ -494,7 +498,8 @@ final class ScenarioLoaderTests: LoaderCorpusTestCase {
                {"distinct": "orders", "key": "status", "expect": ["new"]},
                {"findOneAndDelete": "orders", "filter": {}, "expect": null},
                {"updateOne": "orders", "filter": {}, "update": {"$set": {"a": 1}}, "expect": {"matchedCount": 1}},
-               {"createIndex": "orders", "key": {"a": 1}, "expect": "a_1"}
+               {"createIndex": "orders", "key": {"a": 1}, "expect": {"name": "a_1"}},
+               {"command": {"ping": 1}, "expect": {"ok": 1}}
              ]}]}
             """#)
     }

@@ -15,8 +15,8 @@ struct ScratchCommand: ParsableCommand {
 
             Ctrl-C, SIGTERM, or Preflight dying in any way (even kill -9) stops the server and \
             removes its directory. mongod on PATH is used first, with test commands enabled; \
-            otherwise SecantusDB from .venv/ (installed by `make setup`), PREFLIGHT_SECANTUSD, \
-            or PATH.
+            otherwise SecantusDB: PREFLIGHT_SECANTUSD when set, then .venv/ (installed by \
+            `make setup`), then PATH.
 
             The server is a standalone unless --replica-set is given. Transactions, and fail \
             points whose errors must carry a replica set's labels and retries, need the \

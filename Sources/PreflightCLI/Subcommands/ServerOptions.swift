@@ -13,7 +13,7 @@ struct ServerOptions: ParsableArguments {
     @Option(
         name: .customLong("scratch"),
         help: ArgumentHelp(
-            "Which scratch server to start when there is no --uri: mongod, secantus, or the path of a server binary. Without it: mongod when it is on PATH, else SecantusDB (from .venv/, PREFLIGHT_SECANTUSD, or PATH).",
+            "Which scratch server to start when there is no --uri: mongod, secantus, or the path of a server binary. Without it: mongod when it is on PATH, else SecantusDB (PREFLIGHT_SECANTUSD, then .venv/, then PATH).",
             valueName: "mongod|secantus|PATH"))
     var scratch: String?
 

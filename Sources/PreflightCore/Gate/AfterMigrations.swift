@@ -16,9 +16,8 @@ struct AfterMigrations {
         var live: [Int: Bool]
         var copy: String
         var whole: Bool
-        /// The documents the copy held before the migrations: none, and their `up`s
-        /// succeeding proves nothing.
-        var documents: Int
+        /// The documents copied, by collection, before the migrations ran.
+        var copied: [String: Int]
     }
 
     struct Failure: Error {
@@ -40,13 +39,14 @@ struct AfterMigrations {
                 defer {
                     if !run.options.keepDatabases, let problem = run.sandboxes.drop(sandbox, using: client) { gate.notes.append(problem) }
                 }
+                var copied: [String: Int] = [:]
                 for collection in collections {
                     let target = client.collection(collection, in: sandbox)
                     try Self.recreate(collection, from: gate.database, as: target, client: client)
                     if (counts[collection] ?? 0) <= limit {
-                        _ = try reader.copyAll(collection, in: gate.database, into: target)
+                        copied[collection] = try reader.copyAll(collection, in: gate.database, into: target)
                     } else {
-                        _ = try reader.sample(collection, in: gate.database, size: limit, into: target)
+                        copied[collection] = try reader.sample(collection, in: gate.database, size: limit, into: target)
                     }
                 }
                 for migration in gate.loaded.migrations {
@@ -56,8 +56,7 @@ struct AfterMigrations {
                     }
                 }
                 let (compat, live) = body(sandbox, whole)
-                let documents = counts.values.reduce(0) { $0 + min($1, limit) }
-                return .success(State(compat: compat, live: live, copy: copy, whole: whole, documents: documents))
+                return .success(State(compat: compat, live: live, copy: copy, whole: whole, copied: copied))
             }
         } catch let error as MongoError {
             return .failure(Failure(message: error.message))

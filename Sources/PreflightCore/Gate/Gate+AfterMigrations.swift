@@ -35,6 +35,10 @@ extension Gate {
             migration.changes.filter { !$0.created }.forEach { collections.add($0.collection) }
             collections.visit(migration.up)
         }
+        // The collections the migrations read or change and do not create: the data their
+        // `up`s are held to.
+        let created = Set(loaded.migrations.flatMap { $0.changes.filter(\.created).map(\.collection) })
+        let migrated = collections.names.filter { !created.contains($0) }
         compat.specs.forEach { collections.add($0.collection) }
         // Once per file, not per test: a file's tests read the same collections.
         var seenFiles: Set<String> = []
@@ -109,10 +113,12 @@ extension Gate {
             scenarioItems[entry.index] = item
         }
         // Every `up` succeeds on empty collections: that is a pass over nothing.
-        var sequence = state.documents == 0
+        let migratedDocuments = migrated.reduce(0) { $0 + (state.copied[$1] ?? 0) }
+        var sequence = !migrated.isEmpty && migratedDocuments == 0
             ? GateItem(
                 section: .migrations, name: "the pending migrations, applied in order", outcome: .failed,
-                reason: "nothing was checked: \(names) ran on \(state.copy), and every up succeeds on no document. Is the database right (--database, or the URI's)?")
+                reason: "nothing was checked: \(names) ran on \(state.copy), where \(migrated.joined(separator: ", ")) "
+                    + "\(migrated.count == 1 ? "holds" : "hold") no document, and every up succeeds on none. Is the database right (--database, or the URI's)?")
             : GateItem(
                 section: .migrations, name: "the pending migrations, applied in order", outcome: .passed,
                 reason: "\(names): every up succeeded on \(state.copy)")

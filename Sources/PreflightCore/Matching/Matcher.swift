@@ -61,9 +61,12 @@ extension Matcher {
         }
         if !root, let extra = actualDocument.first(where: { !expected.contains($0.key) }) {
             // Only a result's top-level documents may hold more than is written: say how a
-            // nested one may too, since the rule is the surprise.
+            // document under a field may too, since the rule is the surprise. Not at the top
+            // (an exact collection's documents, where extra fields are the point) nor for an
+            // array's element, whose place says less.
+            let underAField = !path.isEmpty && !path.hasSuffix("]")
             let message = "unexpected field \(Self.quoted(extra.key)) with value \(Self.shown(extra.value))"
-                + " (a nested document matches exactly; wrap it in {\"$$matchAsRoot\": …} to allow other fields)"
+                + (underAField ? " (a nested document matches exactly; wrap it in {\"$$matchAsRoot\": …} to allow other fields)" : "")
             return Mismatch(path: path, message: message)
         }
         return nil
