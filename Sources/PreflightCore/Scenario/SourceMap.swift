@@ -96,15 +96,7 @@ struct SourceMap: Sendable {
                 index += 1
                 column += 1
                 let textStart = index
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
-                    if bytes[index] == UInt8(ascii: "\\"), index + 1 < bytes.count {
-                        index += 2
-                        column += 2
-                        continue
-                    }
-                    if bytes[index] & 0xC0 != 0x80 { column += 1 }
-                    index += 1
-                }
+                skipStringText(bytes, at: &index, column: &column)
                 if isKey, case .object = stack.last, !seenKeys.isEmpty {
                     if findingDuplicates || stack.count <= recordingDepth {
                         let key = unescape(bytes[textStart..<index])
@@ -156,6 +148,20 @@ struct SourceMap: Sendable {
         return (positions, duplicateKeys)
     }
 
+    /// Moves from the first byte of a string's text to its closing quote, counting the
+    /// columns of its characters (an escape counts as the two it is written with).
+    private static func skipStringText(_ bytes: [UInt8], at index: inout Int, column: inout Int) {
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+            if bytes[index] == UInt8(ascii: "\\"), index + 1 < bytes.count {
+                index += 2
+                column += 2
+                continue
+            }
+            if bytes[index] & 0xC0 != 0x80 { column += 1 }
+            index += 1
+        }
+    }
+
     /// Moves past the object or array opening at `index`, to the byte after its closing
     /// bracket, counting lines and columns as the scan does: the quick way through the
     /// bulk of a file, whose documents and steps lie deeper than the recorded paths.
@@ -167,15 +173,7 @@ struct SourceMap: Sendable {
             case UInt8(ascii: "\""):
                 index += 1
                 column += 1
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
-                    if bytes[index] == UInt8(ascii: "\\"), index + 1 < bytes.count {
-                        index += 2
-                        column += 2
-                        continue
-                    }
-                    if bytes[index] & 0xC0 != 0x80 { column += 1 }
-                    index += 1
-                }
+                skipStringText(bytes, at: &index, column: &column)
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 depth += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
