@@ -62,6 +62,26 @@ final class GateAfterMigrationsTests: ScratchServerTestCase {
         XCTAssertEqual(evidence.item("compat", folder.path + "/customers.json")?["outcome"] as? String, "passed", run.transcript)
     }
 
+    /// A migration that fixes the data but changes a field it does not declare fails its
+    /// own checks: the fix is not credited, and what it would fix still blocks.
+    func testAFixByAMigrationThatFailsItsOwnChecksIsNotCredited() throws {
+        try withClient { _ = try $0.collection("orders", in: database).insertMany([["_id": 1, "status": "new", "billed": "no"], ["_id": 2, "status": "new", "billed": false]]) }
+        try folder.write("spec.json", Self.spec)
+        try folder.write("0001.json", #"""
+            {"preflight": 1, "migration": "0001 billed as a bool", "database": "shop", "changes": {"orders": {"changes": ["billed"], "adds": ["billed_was"]}},
+             "up": [{"updateMany": "orders", "filter": {"billed": "no"}, "update": {"$set": {"billed": false, "billed_was": "no", "touched": true}}}],
+             "down": [{"updateMany": "orders", "filter": {"billed_was": "no"}, "update": {"$set": {"billed": "no"}, "$unset": {"billed_was": "", "touched": ""}}}]}
+            """#)
+        let checklist = try folder.write("checklist.json", #"{"preflight": 1, "checklist": "broken fix", "database": "shop", "compat": ["spec.json"], "migrations": ["0001.json"]}"#)
+        let (run, evidence) = try gate(checklist)
+        XCTAssertEqual(run.status, 1, run.transcript)
+        XCTAssertEqual(evidence.item("migrations", "0001 billed as a bool: up changes only the fields declared in changes")?["outcome"] as? String, "failed", run.transcript)
+        let compat = try XCTUnwrap(evidence.item("compat", folder.path + "/spec.json"), run.transcript)
+        XCTAssertTrue(compat["fixedBy"] is NSNull, "\(compat)")
+        XCTAssertEqual(compat["blocks"] as? Bool, true, "\(compat)")
+        XCTAssertTrue((compat["reason"] as? String ?? "").contains("would fix it, but the migrations fail their own checks (0001 billed as a bool: up changes only the fields declared in changes: failed), so it is not counted as fixed"), "\(compat)")
+    }
+
     /// Two wrong values among 40: a copy of 10 may not hold them, so the fix is not proved;
     /// a whole copy proves it.
     func testAFixSeenOnlyOnASampleStillBlocks() throws {

@@ -33,6 +33,17 @@ public final class Gate {
         self.report = report
     }
 
+    /// `items` with no fix credited to the pending migrations, each saying why.
+    static func uncredited(_ items: [GateItem], _ broken: GateItem) -> [GateItem] {
+        items.map { item in
+            guard let fixedBy = item.fixedBy else { return item }
+            var item = item
+            item.fixedBy = nil
+            item.reason += " — \(fixedBy) would fix it, but the migrations fail their own checks (\(broken.name): \(broken.outcome.rawValue)), so it is not counted as fixed"
+            return item
+        }
+    }
+
     /// Runs every item. Never throws: what cannot be checked is an unknown item.
     public func check() -> GateResult {
         let started = Date()
@@ -64,6 +75,11 @@ public final class Gate {
             let after = afterMigrations(compat: compat, scenarios: scenarios)
             adjusted = (after.compat, after.scenarios)
             if let sequence = after.sequence { migrations.append(sequence) }
+            // A migration that fails its own checks is not the fix it would be: what it
+            // would fix stays as it is today, blocking.
+            if let broken = migrations.first(where: { $0.outcome != .passed }) {
+                adjusted = (Self.uncredited(adjusted.compat, broken), Self.uncredited(adjusted.scenarios, broken))
+            }
         }
         for item in adjusted.scenarios + adjusted.compat + migrations { report(item) }
         items += adjusted.scenarios + adjusted.compat + migrations
