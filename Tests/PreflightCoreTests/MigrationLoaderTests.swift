@@ -132,6 +132,19 @@ final class MigrationLoaderTests: LoaderCorpusTestCase {
         ])
     }
 
+    /// A changed collection misspelt against the one `up` writes is named, with the one
+    /// meant; a list written as a string is one error, not also "declares nothing".
+    func testAMisspeltChangedCollectionAndAListOfTheWrongTypeAreOneErrorEach() throws {
+        let text = """
+            {"preflight": 1, "migration": "m", "database": "shop", \(Self.up), \(Self.down),
+             "changes": {"ordres": {"adds": ["a"]}, "orders": {"adds": "a"}, "orders_2026": {"adds": ["a"]}, "archive": {"created": true}}}
+            """
+        XCTAssertEqual(try errors(text), [
+            #"migration.json:2:52: changes.orders.adds: expected a JSON array, got "a" (string)"#,
+            #"migration.json:2:14: changes.ordres: no step of `up` or `down` names the collection "ordres"; did you mean "orders"?"#,
+        ])
+    }
+
     func testTheCompatSpecAndFixtureFilesMustExist() throws {
         let text = """
             {"preflight": 1, "migration": "m", "database": "shop", \(Self.up), \(Self.down),

@@ -28,12 +28,32 @@ extension MigrationLoader {
             let listed = ["adds", "removes", "changes"].reduce(0) { $0 + (body[$1]?.arrayValue?.count ?? 0) }
             if entry.created && listed > 0 {
                 diagnostics.error(path, "a collection that `up` creates has no fields to declare: every document in it is new")
-            } else if !entry.created && listed == 0 && body.keys.allSatisfy(changeKeys.contains) {
+            } else if !entry.created && listed == 0 && body.keys.allSatisfy(changeKeys.contains)
+                // A list written as something else is already an error of its own.
+                && ["adds", "removes", "changes"].allSatisfy({ body[$0] == nil || body[$0]?.arrayValue != nil }) {
                 diagnostics.error(path, "declares nothing: list the fields `up` adds, removes or changes, or remove \"\(collection)\"")
             }
             declared.append(entry)
         }
         return declared
+    }
+
+    /// A collection in `changes` that no step of `up` or `down` names, when one that they
+    /// do name is a slip away: `tikets` beside an `up` that writes `tickets` would declare
+    /// nothing there, and every change to `tickets` would then read as undeclared. A
+    /// created collection may come from a command the walk does not read, and a name that
+    /// extends another (`orders_2026`, `orders`) is another collection: neither is asked.
+    static func checkChangedCollectionsAreNamed(_ changes: [DeclaredChanges], up: [Step], down: [Step], _ diagnostics: Diagnostics) {
+        var named = CollectionsNamed()
+        named.visit(up)
+        named.visit(down)
+        for entry in changes where !entry.created && !named.names.contains(entry.collection) {
+            guard let guess = NearestName.suggestion(for: entry.collection, among: named.names),
+                  !guess.hasPrefix(entry.collection) && !entry.collection.hasPrefix(guess) else { continue }
+            diagnostics.error(
+                JSONPath.root.key("changes").key(entry.collection),
+                "no step of `up` or `down` names the collection \"\(entry.collection)\"; did you mean \"\(guess)\"?")
+        }
     }
 
     /// One list of field paths, each checked: a real path, not `_id`, listed once, and not

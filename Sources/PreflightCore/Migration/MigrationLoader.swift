@@ -60,6 +60,7 @@ public struct MigrationLoader: Sendable {
         let up = parser.steps(document["up"], at: JSONPath.root.key("up"), scope: &upScope)
         let down = parser.steps(document["down"], at: JSONPath.root.key("down"), scope: &downScope)
         let changes = Self.changes(reader, diagnostics)
+        Self.checkChangedCollectionsAreNamed(changes, up: up, down: down, diagnostics)
         let compat = Self.compat(reader, directory: directory)
         let fixtures = ScenarioLoader.fixtures(
             reader.document("fixtures"), mode: .sandbox, directory: directory, diagnostics, parser: parser, globals: globals)

@@ -117,7 +117,7 @@ public final class ConsoleReport: RunObserver {
         let seconds = FixedPoint.text(duration, places: 2)
         write("")
         if errored > 0 {
-            write("\(errored) of the failed tests ended on an error the test did not expect (a command the server refused, a lost connection, a variable without the value asked for) rather than a wrong result; their messages say which.")
+            write("\(errored) of the failed tests ended on an error the test did not expect rather than a wrong result (such as a command the server refused, a lost connection, or a variable or data that was not there); their messages say which.")
         }
         write("\(suites.count) file\(suites.count == 1 ? "" : "s") in \(seconds) s")
         let line = "\(passed) passed, \(failed + errored) failed, \(skipped) skipped"
