@@ -207,6 +207,19 @@ final class RunCommandTests: ScratchServerTestCase {
         XCTAssertEqual(mixed.status, 2, mixed.transcript)
     }
 
+    /// What --keep-databases kept is named, with how to drop it, and is on the server.
+    func testKeptSandboxesAreNamed() throws {
+        let before = Set(try withClient { try $0.databaseNames() })
+        let result = try preflight([
+            "run", ScenarioFixtures.path("passing/crud-operations.json"), "--uri", try uri, "--keep-databases", "--junit", folder.path + "/junit.xml",
+        ])
+        XCTAssertEqual(result.status, 0, result.transcript)
+        let kept = Set(try withClient { try $0.databaseNames() }).subtracting(before).filter { $0.hasPrefix("pf_") }.sorted()
+        XCTAssertEqual(kept.count, 1, result.transcript)
+        XCTAssertTrue(result.standardError.contains("Kept (--keep-databases): \(kept.joined(separator: ", ")). Drop them when done: preflight sandboxes --uri '"), result.transcript)
+        try withClient { client in try kept.forEach { try client.dropDatabase($0) } }
+    }
+
     func testAnUnwritableReportPathExitsThreeBeforeAnyTestRuns() throws {
         let regularFile = folder.path + "/not-a-directory"
         XCTAssertTrue(FileManager.default.createFile(atPath: regularFile, contents: Data("x".utf8)))

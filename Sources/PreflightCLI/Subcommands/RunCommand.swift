@@ -215,6 +215,12 @@ struct RunCommand: ParsableCommand {
         KeptUntilExit.keep(catalog, files, selection, suites, server)
 
         try report.finish(suites, console: console)
+        // Kept to be looked at, so said where; a scratch server takes them with it.
+        if keepDatabases, !server.run.standingSandboxes.isEmpty {
+            Console.standardError(server.scratch == nil
+                ? "Kept (--keep-databases): \(server.run.standingSandboxes.joined(separator: ", ")). Drop them when done: preflight sandboxes --uri '\(server.run.pool.redactedURI)' --prune"
+                : "--keep-databases kept \(server.run.standingSandboxes.joined(separator: ", ")) on the scratch server, which is removed now; give --uri to keep them.")
+        }
         if let lost = server.environmentFailure() {
             throw CommandFailure.exit(lost, .environment)
         }

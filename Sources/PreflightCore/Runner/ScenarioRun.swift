@@ -18,6 +18,8 @@ public final class ScenarioRun: @unchecked Sendable {
     /// Every lane's commands pass it, so Ctrl-C can stop them all.
     private let gate = CommandGate()
     let sandboxes: SandboxNames
+    /// The sandboxes still standing: after a run with `--keep-databases`, the ones kept.
+    public var standingSandboxes: [String] { sandboxes.all }
     let options: RunOptions
 
     /// Opens a pool on `uri` and asks the server what it is.
