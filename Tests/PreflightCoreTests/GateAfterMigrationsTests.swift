@@ -80,6 +80,13 @@ final class GateAfterMigrationsTests: ScratchServerTestCase {
         XCTAssertTrue(compat["fixedBy"] is NSNull, "\(compat)")
         XCTAssertEqual(compat["blocks"] as? Bool, true, "\(compat)")
         XCTAssertTrue((compat["reason"] as? String ?? "").contains("would fix it, but the migrations fail their own checks (0001 billed as a bool: up changes only the fields declared in changes: failed), so it is not counted as fixed"), "\(compat)")
+
+        // The checklist lets the migration's failures warn: its fix counts, and the gate is GO.
+        let warned = try folder.write("warned.json", #"{"preflight": 1, "checklist": "warned", "database": "shop", "compat": ["spec.json"], "migrations": [{"file": "0001.json", "severity": "warn", "reason": "touched is a marker the next migration removes"}]}"#)
+        let (warnedRun, warnedEvidence) = try gate(warned)
+        XCTAssertEqual(warnedRun.status, 0, warnedRun.transcript)
+        let credited = try XCTUnwrap(warnedEvidence.item("compat", folder.path + "/spec.json"), warnedRun.transcript)
+        XCTAssertTrue((credited["fixedBy"] as? String ?? "").hasPrefix("0001 billed as a bool"), "\(credited)")
     }
 
     /// Two wrong values among 40: a copy of 10 may not hold them, so the fix is not proved;

@@ -137,12 +137,25 @@ final class MigrationLoaderTests: LoaderCorpusTestCase {
     func testAMisspeltChangedCollectionAndAListOfTheWrongTypeAreOneErrorEach() throws {
         let text = """
             {"preflight": 1, "migration": "m", "database": "shop", \(Self.up), \(Self.down),
-             "changes": {"ordres": {"adds": ["a"]}, "orders": {"adds": "a"}, "orders_2026": {"adds": ["a"]}, "archive": {"created": true}}}
+             "changes": {"ordres": {"adds": ["a"]}, "orders": {"adds": "a"}, "orders_2026": {"adds": ["a"]}, "ordrs": {"created": true},
+                         "order": {"adds": ["a"]}, "orders.v2": {"created": "yes"}}}
             """
         XCTAssertEqual(try errors(text), [
             #"migration.json:2:52: changes.orders.adds: expected a JSON array, got "a" (string)"#,
+            #"migration.json:3:54: changes["orders.v2"].created: expected true or false, got "yes" (string)"#,
             #"migration.json:2:14: changes.ordres: no step of `up` or `down` names the collection "ordres"; did you mean "orders"?"#,
+            #"migration.json:3:14: changes.order: no step of `up` or `down` names the collection "order"; did you mean "orders"?"#,
         ])
+        // A command or a pipeline's $out may write a collection the walk does not read: then
+        // nothing is asked.
+        let command = #"""
+            {"preflight": 1, "migration": "m", "database": "shop",
+             "up": [{"updateMany": "tasks", "filter": {}, "update": {"$set": {"a": 1}}}, {"command": {"update": "tags", "updates": [{"q": {}, "u": {"$set": {"a": 1}}, "multi": true}]}}],
+             "down": [{"updateMany": "tasks", "filter": {}, "update": {"$unset": {"a": ""}}}, {"command": {"update": "tags", "updates": [{"q": {}, "u": {"$unset": {"a": ""}}, "multi": true}]}}],
+             "changes": {"tasks": {"adds": ["a"]}, "tags": {"adds": ["a"]}}}
+            """#
+        let written = try write(command, main: "migration.json")
+        XCTAssertEqual(try MigrationLoader().load(written.file).changes.map(\.collection), ["tasks", "tags"])
     }
 
     func testTheCompatSpecAndFixtureFilesMustExist() throws {

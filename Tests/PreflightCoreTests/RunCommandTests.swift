@@ -216,8 +216,11 @@ final class RunCommandTests: ScratchServerTestCase {
         XCTAssertEqual(result.status, 0, result.transcript)
         let kept = Set(try withClient { try $0.databaseNames() }).subtracting(before).filter { $0.hasPrefix("pf_") }.sorted()
         XCTAssertEqual(kept.count, 1, result.transcript)
-        XCTAssertTrue(result.standardError.contains("Kept (--keep-databases): \(kept.joined(separator: ", ")). Drop them when done: preflight sandboxes --uri '"), result.transcript)
-        try withClient { client in try kept.forEach { try client.dropDatabase($0) } }
+        XCTAssertTrue(result.standardError.contains("Kept (--keep-databases): \(kept.joined(separator: ", ")). When done, preflight sandboxes --uri '"), result.transcript)
+        // The advice works: the prune drops them and their records.
+        let prune = try preflight(["sandboxes", "--uri", try uri, "--prune"])
+        XCTAssertEqual(prune.status, 0, prune.transcript)
+        XCTAssertTrue(Set(try withClient { try $0.databaseNames() }).isDisjoint(with: kept), prune.transcript)
     }
 
     func testAnUnwritableReportPathExitsThreeBeforeAnyTestRuns() throws {

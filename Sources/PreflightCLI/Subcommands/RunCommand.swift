@@ -214,13 +214,14 @@ struct RunCommand: ParsableCommand {
         let suites = server.run.run(selection, observer: console)
         KeptUntilExit.keep(catalog, files, selection, suites, server)
 
-        try report.finish(suites, console: console)
-        // Kept to be looked at, so said where; a scratch server takes them with it.
+        // Kept to be looked at, so said where, even when a report cannot be written; a
+        // scratch server takes them with it.
         if keepDatabases, !server.run.standingSandboxes.isEmpty {
             Console.standardError(server.scratch == nil
-                ? "Kept (--keep-databases): \(server.run.standingSandboxes.joined(separator: ", ")). Drop them when done: preflight sandboxes --uri '\(server.run.pool.redactedURI)' --prune"
+                ? "Kept (--keep-databases): \(server.run.standingSandboxes.joined(separator: ", ")). When done, preflight sandboxes --uri '\(server.run.pool.redactedURI)' --prune drops them (and any other sandbox without a living owner)."
                 : "--keep-databases kept \(server.run.standingSandboxes.joined(separator: ", ")) on the scratch server, which is removed now; give --uri to keep them.")
         }
+        try report.finish(suites, console: console)
         if let lost = server.environmentFailure() {
             throw CommandFailure.exit(lost, .environment)
         }

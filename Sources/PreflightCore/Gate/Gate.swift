@@ -39,7 +39,8 @@ public final class Gate {
             guard let fixedBy = item.fixedBy else { return item }
             var item = item
             item.fixedBy = nil
-            item.reason += " — \(fixedBy) would fix it, but the migrations fail their own checks (\(broken.name): \(broken.outcome.rawValue)), so it is not counted as fixed"
+            let why = broken.outcome == .unknown ? "are not verified" : "fail their own checks"
+            item.reason += " — \(fixedBy) would fix it, but the migrations \(why) (\(broken.name): \(broken.outcome.rawValue)), so it is not counted as fixed"
             return item
         }
     }
@@ -76,8 +77,8 @@ public final class Gate {
             adjusted = (after.compat, after.scenarios)
             if let sequence = after.sequence { migrations.append(sequence) }
             // A migration that fails its own checks is not the fix it would be: what it
-            // would fix stays as it is today, blocking.
-            if let broken = migrations.first(where: { $0.outcome != .passed }) {
+            // would fix stays as it is today. An item the checklist lets warn does not count.
+            if let broken = migrations.first(where: \.blocks) {
                 adjusted = (Self.uncredited(adjusted.compat, broken), Self.uncredited(adjusted.scenarios, broken))
             }
         }

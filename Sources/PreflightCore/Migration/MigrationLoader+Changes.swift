@@ -29,8 +29,9 @@ extension MigrationLoader {
             if entry.created && listed > 0 {
                 diagnostics.error(path, "a collection that `up` creates has no fields to declare: every document in it is new")
             } else if !entry.created && listed == 0 && body.keys.allSatisfy(changeKeys.contains)
-                // A list written as something else is already an error of its own.
-                && ["adds", "removes", "changes"].allSatisfy({ body[$0] == nil || body[$0]?.arrayValue != nil }) {
+                // A list (or `created`) written as something else is already an error of its own.
+                && ["adds", "removes", "changes"].allSatisfy({ body[$0] == nil || body[$0]?.arrayValue != nil })
+                && (body["created"] == nil || body["created"]?.boolValue != nil) {
                 diagnostics.error(path, "declares nothing: list the fields `up` adds, removes or changes, or remove \"\(collection)\"")
             }
             declared.append(entry)
@@ -40,16 +41,29 @@ extension MigrationLoader {
 
     /// A collection in `changes` that no step of `up` or `down` names, when one that they
     /// do name is a slip away: `tikets` beside an `up` that writes `tickets` would declare
-    /// nothing there, and every change to `tickets` would then read as undeclared. A
-    /// created collection may come from a command the walk does not read, and a name that
-    /// extends another (`orders_2026`, `orders`) is another collection: neither is asked.
+    /// nothing there, and every change to `tickets` would then read as undeclared.
+    ///
+    /// Only where every write is seen: a `command` step (`update`, `insert`…) or a
+    /// pipeline's `$out` / `$merge` names its target in a way the walk does not read, so
+    /// with one of them nothing is asked. Nor about a created collection, or a name that
+    /// extends another after `_`, `.` or a digit (`orders_2026` beside `orders`).
     static func checkChangedCollectionsAreNamed(_ changes: [DeclaredChanges], up: [Step], down: [Step], _ diagnostics: Diagnostics) {
+        var walk = StepWalk()
+        let unseenWrite = walk.first(in: up + down) { step in
+            guard case .operation(let operation) = step.kind else { return false }
+            return operation.action == .command || StepParser.pipelineWrites(operation.arguments["pipeline"])
+        }
+        guard unseenWrite == nil else { return }
         var named = CollectionsNamed()
         named.visit(up)
         named.visit(down)
+        func extends(_ long: String, _ short: String) -> Bool {
+            guard long.count > short.count, long.hasPrefix(short), let next = long.dropFirst(short.count).first else { return false }
+            return next == "_" || next == "." || next.isNumber
+        }
         for entry in changes where !entry.created && !named.names.contains(entry.collection) {
             guard let guess = NearestName.suggestion(for: entry.collection, among: named.names),
-                  !guess.hasPrefix(entry.collection) && !entry.collection.hasPrefix(guess) else { continue }
+                  !extends(guess, entry.collection) && !extends(entry.collection, guess) else { continue }
             diagnostics.error(
                 JSONPath.root.key("changes").key(entry.collection),
                 "no step of `up` or `down` names the collection \"\(entry.collection)\"; did you mean \"\(guess)\"?")
