@@ -89,6 +89,24 @@ final class GateAfterMigrationsTests: ScratchServerTestCase {
         XCTAssertTrue((credited["fixedBy"] as? String ?? "").hasPrefix("0001 billed as a bool"), "\(credited)")
     }
 
+    /// A migration that leaves a failing compat spec as it was: the item says so in a few
+    /// words instead of repeating today's reason for the copy.
+    func testAFailureTheMigrationsLeaveAsItWasIsNotWrittenTwice() throws {
+        try withClient { _ = try $0.collection("orders", in: database).insertMany([["_id": 1, "status": "new", "billed": "no"], ["_id": 2, "status": "new", "billed": false]]) }
+        try folder.write("spec.json", Self.spec)
+        try folder.write("0001.json", #"""
+            {"preflight": 1, "migration": "0001 a note", "database": "shop", "changes": {"orders": {"adds": ["note"]}},
+             "up": [{"updateMany": "orders", "filter": {}, "update": {"$set": {"note": "n"}}}],
+             "down": [{"updateMany": "orders", "filter": {}, "update": {"$unset": {"note": ""}}}]}
+            """#)
+        let checklist = try folder.write("checklist.json", #"{"preflight": 1, "checklist": "unrelated", "database": "shop", "compat": ["spec.json"], "migrations": ["0001.json"]}"#)
+        let (run, evidence) = try gate(checklist)
+        XCTAssertEqual(run.status, 1, run.transcript)
+        let reason = try XCTUnwrap(evidence.item("compat", folder.path + "/spec.json")?["reason"] as? String, run.transcript)
+        XCTAssertTrue(reason.hasSuffix(" — the same after 0001 a note"), reason)
+        XCTAssertEqual(reason.components(separatedBy: "billed: 1 of 2 documents").count, 2, reason)
+    }
+
     /// Two wrong values among 40: a copy of 10 may not hold them, so the fix is not proved;
     /// a whole copy proves it.
     func testAFixSeenOnlyOnASampleStillBlocks() throws {

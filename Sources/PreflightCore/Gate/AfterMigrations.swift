@@ -18,6 +18,8 @@ struct AfterMigrations {
         var whole: Bool
         /// The documents copied, by collection, before the migrations ran.
         var copied: [String: Int]
+        /// The sandbox the copy was in, which the items after the migrations name.
+        var sandbox: String
     }
 
     struct Failure: Error {
@@ -56,7 +58,7 @@ struct AfterMigrations {
                     }
                 }
                 let (compat, live) = body(sandbox, whole)
-                return .success(State(compat: compat, live: live, copy: copy, whole: whole, copied: copied))
+                return .success(State(compat: compat, live: live, copy: copy, whole: whole, copied: copied, sandbox: sandbox))
             }
         } catch let error as MongoError {
             return .failure(Failure(message: error.message))

@@ -89,7 +89,10 @@ extension Gate {
                 item.outcome = after.outcome
                 item.reason = "holds today, but not after \(names): " + after.reason
             case (.failed, _):
-                item.reason += " — still after \(names): " + after.reason
+                // Written out again only where it differs: the same failure, word for word
+                // but for the sandbox's name, made reasons of a thousand characters.
+                let same = after.reason.replacingOccurrences(of: state.sandbox + ".", with: database + ".") == item.reason
+                item.reason += same ? " — the same after \(names)" : " — still after \(names): " + after.reason
             default:
                 break
             }
