@@ -3,27 +3,31 @@
 /// date, and a test that compares it fails far from the typo, or passes on the wrong value.
 /// Both readers (the fast one and libbson's, through `ExtendedJSONStrictness`) ask here
 /// about the first key of each object, and such a key is an error where it stands.
+///
+/// The fast reader asks of every operator that opens an object (`$set`, `$gte`, `$match`),
+/// so nothing here allocates: most keys are ruled out by length or by a second edit.
 public enum ExtendedJSONNearMiss {
     /// The type key `key` was most likely meant as, or nil: the same letters in another
     /// case (`$numberlong`), or one letter added, dropped or changed (two for the long
     /// keys, `$numberDeciml`). Keys MongoDB itself knows are never suggested against:
     /// `$cond` is not a misspelt `$code`, nor `$id` a misspelt `$oid`, nor the `$score`
     /// stage (MongoDB 8.2) a misspelt `$scope`.
-    public static func meant(_ key: some Collection<UInt8>) -> String? {
+    public static func meant(_ key: UnsafeBufferPointer<UInt8>) -> String? {
         // `$$var` and the other `$$` names, asked about on every step that has one, and keys
-        // longer than any type key can reach are ruled out before anything is copied.
-        guard (3...20).contains(key.count), key.first == UInt8(ascii: "$"), key.dropFirst().first != UInt8(ascii: "$") else { return nil }
-        let key = Array(key)
-        if known.contains(where: { $0 == key }) { return nil }
-        let lowered = key.map(lowercase)
-        for (word, lowerWord) in wrappers {
-            let allowed = word.count >= 10 ? 2 : 1
-            guard abs(word.count - key.count) <= allowed else { continue }
-            if distance(lowered, lowerWord, atMost: allowed) <= allowed {
-                return String(decoding: word, as: UTF8.self)
-            }
+        // longer than any type key can reach are ruled out first.
+        guard (3...20).contains(key.count), key[0] == UInt8(ascii: "$"), key[1] != UInt8(ascii: "$") else { return nil }
+        if known.contains(where: { $0.count == key.count && $0.elementsEqual(key) }) { return nil }
+        for (name, lowered) in wrappers {
+            let allowed = lowered.count >= 10 ? 2 : 1
+            guard abs(lowered.count - key.count) <= allowed else { continue }
+            if allowed == 1 ? withinOneEdit(key, lowered) : distance(key, lowered, atMost: allowed) <= allowed { return name }
         }
         return nil
+    }
+
+    public static func meant(_ key: String) -> String? {
+        var key = key
+        return key.withUTF8 { meant($0) }
     }
 
     /// The message for `key`, read where `meant` is the type key it resembles.
@@ -31,34 +35,63 @@ public enum ExtendedJSONNearMiss {
         "`\(key)` is not an Extended JSON type key, so this object would be stored as a document with a field named `\(key)`; did you mean `\(meant)`?"
     }
 
-    /// The Extended JSON type keys a value is wrapped in.
-    private static let wrappers: [([UInt8], [UInt8])] = [
+    /// The Extended JSON type keys a value is wrapped in, and their letters in lower case.
+    static let wrappers: [(String, [UInt8])] = [
         "$oid", "$date", "$numberInt", "$numberLong", "$numberDouble", "$numberDecimal", "$binary", "$uuid", "$code",
         "$scope", "$timestamp", "$regularExpression", "$dbPointer", "$symbol", "$minKey", "$maxKey", "$undefined",
-    ].map { (Array($0.utf8), Array($0.utf8).map(lowercase)) }
+    ].map { ($0, Array($0.utf8).map(lowercase)) }
 
-    /// Keys with a meaning of their own that lie within reach of a type key.
-    private static let known: [[UInt8]] = ["$type", "$regex", "$options", "$ref", "$id", "$db", "$cond", "$score"].map { Array($0.utf8) }
-        + wrappers.map(\.0)
+    /// Keys with a meaning of their own: every key libbson's reader gives one, and
+    /// MongoDB's within reach of a type key.
+    static let known: [[UInt8]] = FastJSONReader.typeKeyNames + ["$cond", "$score"].map { Array($0.utf8) }
 
     private static func lowercase(_ byte: UInt8) -> UInt8 {
         byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
     }
 
-    /// Levenshtein distance, stopped early once every way is past `limit`.
-    private static func distance(_ a: [UInt8], _ b: [UInt8], atMost limit: Int) -> Int {
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            var smallest = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                smallest = min(smallest, current[j])
+    /// Whether `key`, case folded, is at most one insertion, deletion or substitution
+    /// away from `word`: Levenshtein distance at most 1, read in one pass.
+    private static func withinOneEdit(_ key: UnsafeBufferPointer<UInt8>, _ word: [UInt8]) -> Bool {
+        var i = 0, j = 0, edits = 0
+        while i < key.count && j < word.count {
+            if lowercase(key[i]) == word[j] {
+                i += 1
+                j += 1
+                continue
             }
-            if smallest > limit { return limit + 1 }
-            swap(&previous, &current)
+            edits += 1
+            if edits > 1 { return false }
+            // The longer side has the extra letter; of equal lengths, one letter differs.
+            if key.count > word.count {
+                i += 1
+            } else if key.count < word.count {
+                j += 1
+            } else {
+                i += 1
+                j += 1
+            }
         }
-        return previous[b.count]
+        return edits + (key.count - i) + (word.count - j) <= 1
+    }
+
+    /// Levenshtein distance of `key`, case folded, to `word`, stopped early once every way
+    /// is past `limit`; its two rows live on the stack.
+    private static func distance(_ key: UnsafeBufferPointer<UInt8>, _ word: [UInt8], atMost limit: Int) -> Int {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * (word.count + 1)) { rows in
+            var previous = rows.baseAddress!, current = previous + word.count + 1
+            for j in 0...word.count { previous[j] = j }
+            for i in 1...key.count {
+                current[0] = i
+                var smallest = i
+                let letter = lowercase(key[i - 1])
+                for j in 1...word.count {
+                    current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (letter == word[j - 1] ? 0 : 1))
+                    smallest = min(smallest, current[j])
+                }
+                if smallest > limit { return limit + 1 }
+                swap(&previous, &current)
+            }
+            return previous[word.count]
+        }
     }
 }

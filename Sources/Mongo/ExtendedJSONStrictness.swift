@@ -43,7 +43,7 @@ enum ExtendedJSONStrictness {
                     keyMatters = matters(bytes, start + 1, index - 1)
                     if objectJustOpened, keyMatters {
                         let key = key()
-                        if let meant = ExtendedJSONNearMiss.meant(key.utf8) { return (start, ExtendedJSONNearMiss.message(key, meant: meant)) }
+                        if let meant = ExtendedJSONNearMiss.meant(key) { return (start, ExtendedJSONNearMiss.message(key, meant: meant)) }
                     }
                     objectJustOpened = false
                     continue

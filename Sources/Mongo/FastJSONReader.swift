@@ -342,6 +342,9 @@ struct FastJSONReader {
            "$timestamp", "$undefined", "$uuid", "$dbPointer", "$ref", "$id", "$db"]
         .map { (Array($0.utf8), Special.other) }
 
+    /// The same keys, for the check of misspelt ones (`ExtendedJSONNearMiss`).
+    static let typeKeyNames = typeKeys.map(\.0)
+
     private static let placeholder = Array(TypeOperatorEscape.placeholder.utf8)
 
     /// The value of `{"<key>": …}`, at `index` just after the colon.
