@@ -216,10 +216,11 @@ struct RunCommand: ParsableCommand {
 
         // Kept to be looked at, so said where, even when a report cannot be written; a
         // scratch server takes them with it.
-        if keepDatabases, !server.run.standingSandboxes.isEmpty {
+        let kept = keepDatabases ? server.run.standingSandboxes.joined(separator: ", ") : ""
+        if !kept.isEmpty {
             Console.standardError(server.scratch == nil
-                ? "Kept (--keep-databases): \(server.run.standingSandboxes.joined(separator: ", ")). When done, preflight sandboxes --uri '\(server.run.pool.redactedURI)' --prune drops them (and any other sandbox without a living owner)."
-                : "--keep-databases kept \(server.run.standingSandboxes.joined(separator: ", ")) on the scratch server, which is removed now; give --uri to keep them.")
+                ? "Kept (--keep-databases): \(kept). When done, preflight sandboxes --uri '\(server.run.pool.redactedURI)' --prune drops them (and any other sandbox without a living owner)."
+                : "--keep-databases kept \(kept) on the scratch server, which is removed now; give --uri to keep them.")
         }
         try report.finish(suites, console: console)
         if let lost = server.environmentFailure() {

@@ -2,6 +2,9 @@ import Foundation
 import Mongo
 
 extension Gate {
+    /// The item that says whether the pending migrations, one after the other, succeed.
+    static let sequenceName = "the pending migrations, applied in order"
+
     /// Holds every compat spec and every live test to a copy of the live collections after
     /// all pending migrations, applied in order (`AfterMigrations` does the copying).
     ///
@@ -22,7 +25,7 @@ extension Gate {
                 compatItems[index].outcome = .unknown
                 compatItems[index].reason = "holds today, but could not be held to the data after \(names): \(why)"
             }
-            var sequence = GateItem(section: .migrations, name: "the pending migrations, applied in order", outcome: .unknown, reason: why)
+            var sequence = GateItem(section: .migrations, name: Self.sequenceName, outcome: .unknown, reason: why)
             sequence.policy = loaded.checklist.migrations.first?.policy ?? ItemPolicy()
             return (compatItems, scenarioItems, sequence)
         }
@@ -116,15 +119,13 @@ extension Gate {
             scenarioItems[entry.index] = item
         }
         // Every `up` succeeds on empty collections: that is a pass over nothing.
-        let migratedDocuments = migrated.reduce(0) { $0 + (state.copied[$1] ?? 0) }
-        var sequence = !migrated.isEmpty && migratedDocuments == 0
-            ? GateItem(
-                section: .migrations, name: "the pending migrations, applied in order", outcome: .failed,
-                reason: "nothing was checked: \(names) ran on \(state.copy), where \(migrated.joined(separator: ", ")) "
-                    + "\(migrated.count == 1 ? "holds" : "hold") no document, and every up succeeds on none. Is the database right (--database, or the URI's)?")
-            : GateItem(
-                section: .migrations, name: "the pending migrations, applied in order", outcome: .passed,
-                reason: "\(names): every up succeeded on \(state.copy)")
+        let onNothing = !migrated.isEmpty && migrated.allSatisfy { (state.copied[$0] ?? 0) == 0 }
+        var sequence = GateItem(
+            section: .migrations, name: Self.sequenceName, outcome: onNothing ? .failed : .passed,
+            reason: onNothing
+                ? "nothing was checked: \(names) ran on \(state.copy), where \(migrated.joined(separator: ", ")) "
+                    + "\(migrated.count == 1 ? "holds" : "hold") no document, and every up succeeds on none. Is the database right (--database, or the URI's)?"
+                : "\(names): every up succeeded on \(state.copy)")
         sequence.policy = loaded.checklist.migrations.first?.policy ?? ItemPolicy()
         return (compatItems, scenarioItems, sequence)
     }

@@ -1,7 +1,9 @@
 import Mongo
 
 extension MigrationLoader {
-    static let changeKeys = ["adds", "removes", "changes", "created"]
+    /// The lists of field paths a collection's entry may hold.
+    static let listKeys = ["adds", "removes", "changes"]
+    static let changeKeys = listKeys + ["created"]
 
     /// `changes`: per collection, the fields `up` may add, remove or change, or that it
     /// creates the collection. Everything not declared must come through `up` unchanged,
@@ -25,12 +27,12 @@ extension MigrationLoader {
             entry.removes = paths(fields, "removes")
             entry.changes = paths(fields, "changes")
             // Counted as written, so a list whose paths were all refused is not also "nothing".
-            let listed = ["adds", "removes", "changes"].reduce(0) { $0 + (body[$1]?.arrayValue?.count ?? 0) }
+            let listed = listKeys.reduce(0) { $0 + (body[$1]?.arrayValue?.count ?? 0) }
             if entry.created && listed > 0 {
                 diagnostics.error(path, "a collection that `up` creates has no fields to declare: every document in it is new")
             } else if !entry.created && listed == 0 && body.keys.allSatisfy(changeKeys.contains)
                 // A list (or `created`) written as something else is already an error of its own.
-                && ["adds", "removes", "changes"].allSatisfy({ body[$0] == nil || body[$0]?.arrayValue != nil })
+                && listKeys.allSatisfy({ body[$0] == nil || body[$0]?.arrayValue != nil })
                 && (body["created"] == nil || body["created"]?.boolValue != nil) {
                 diagnostics.error(path, "declares nothing: list the fields `up` adds, removes or changes, or remove \"\(collection)\"")
             }
