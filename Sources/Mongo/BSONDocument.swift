@@ -44,6 +44,11 @@ public struct BSONDocument: Sendable, Hashable {
         elements[index].value = value
     }
 
+    /// Room for `count` elements in all, so appending that many copies nothing.
+    public mutating func reserveCapacity(_ count: Int) {
+        elements.reserveCapacity(count)
+    }
+
     /// Appends even when the key exists already, as BSON allows.
     public mutating func append(_ key: String, _ value: BSON) {
         elements.append((key: key, value: value))

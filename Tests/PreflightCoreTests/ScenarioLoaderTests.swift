@@ -1518,6 +1518,30 @@ final class ScenarioLoaderTests: LoaderCorpusTestCase {
         XCTAssertEqual(inner.count, 1)
     }
 
+    /// A procedure may use what the file's steps save, wherever they save it: a `save`
+    /// under a name, a `save` of several names, and a `forEach`'s element, each saved
+    /// more than once.
+    func testAProcedureSeesWhatTheStepsOfTheFileSave() throws {
+        let text = #"""
+            {"preflight": 1, "name": "s", "vars": {"orders": [{"_id": 1}]},
+             "procedures": {"use": {"steps": [
+               {"find": "orders", "filter": {"a": {"$$var": "claimed"}, "b": {"$$var": "firstId"}, "c": {"$$var": "order"}}}
+             ]}},
+             "tests": [{"name": "t", "steps": [
+               {"find": "orders", "save": "claimed"},
+               {"find": "orders", "save": "claimed"},
+               {"find": "orders", "save": {"firstId": "0._id"}},
+               {"forEach": "orders", "as": "order", "steps": [{"run": "use"}]},
+               {"run": "use"}
+             ]}, {"name": "u", "steps": [
+               {"forEach": "orders", "as": "order", "steps": [{"find": "orders", "save": "claimed"}]},
+               {"run": "use"}
+             ]}]}
+            """#
+        let scenario = try load(text)
+        XCTAssertEqual(scenario.tests.map(\.steps.count), [5, 2])
+    }
+
     /// Without the `--var`, the same use of `month` is an unknown variable.
     func testAVariableOverrideIsWhatDefinesTheVariable() {
         let text = #"""

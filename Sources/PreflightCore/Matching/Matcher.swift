@@ -55,7 +55,9 @@ extension Matcher {
         // Absent keys reach `match` as nil, so `$$exists: false` and `$$unsetOrMatches`
         // decide for themselves whether absence is fine.
         for (key, value) in expected {
-            if let mismatch = match(value, actualDocument[key], root: false, path: Self.path(path, key: key)) {
+            let field = actualDocument[key]
+            if let field, Self.leafMatches(value, field) { continue }
+            if let mismatch = match(value, field, root: false, path: Self.path(path, key: key)) {
                 return mismatch
             }
         }
@@ -81,11 +83,22 @@ extension Matcher {
             return Self.lengthMismatch(path, expected, actualElements, inAnyOrder: false)
         }
         for (index, (wanted, got)) in zip(expected, actualElements).enumerated() {
+            if Self.leafMatches(wanted, got) { continue }
             if let mismatch = match(wanted, got, root: root, path: Self.path(path, index: index)) {
                 return mismatch
             }
         }
         return nil
+    }
+
+    /// Whether `expected` is a plain value (no document, array or operator) that `actual`
+    /// matches: decided before the path of a key or element is written out, since most
+    /// values match and the path is wanted only for a mismatch.
+    static func leafMatches(_ expected: BSON, _ actual: BSON) -> Bool {
+        switch expected {
+        case .document, .array: false
+        default: expected.isNumber && actual.isNumber ? numbersEqual(expected, actual) : expected == actual
+        }
     }
 
     func matchValue(_ expected: BSON, _ actual: BSON?, path: String) -> Mismatch? {

@@ -65,18 +65,19 @@ enum SensitiveWords {
         return false
     }
 
-    /// Whether some byte of `block` may start a word: a first letter (`p`, `s`, `t` in
-    /// either case) whose byte in `following` (the bytes one further on) is a second
-    /// letter. Never false where one does; sometimes true where none does (the bytes are
-    /// then read one by one).
+    /// Whether some byte of `block` may start a word: the first two letters of one (`pa`,
+    /// `pw`, `se`, `to`, in either case), the second in `following` (the bytes one further
+    /// on). Never false where one does; sometimes true where none does (the bytes are then
+    /// read one by one). Pairs, not any first letter before any second: `insert`'s `se`
+    /// must be read, but not `filter`'s `te` or `$clusterTime`'s, which every command has.
     @inline(__always)
     private static func mayStart(_ block: UInt64, _ following: UInt64) -> Bool {
         let first = block | 0x2020_2020_2020_2020, second = following | 0x2020_2020_2020_2020
-        let firsts = zeroBytes(first ^ repeated("p")) | zeroBytes(first ^ repeated("s")) | zeroBytes(first ^ repeated("t"))
-        let seconds =
-            zeroBytes(second ^ repeated("a")) | zeroBytes(second ^ repeated("w")) | zeroBytes(second ^ repeated("e"))
-            | zeroBytes(second ^ repeated("o"))
-        return firsts & seconds != 0
+        let p = zeroBytes(first ^ repeated("p")), s = zeroBytes(first ^ repeated("s")), t = zeroBytes(first ^ repeated("t"))
+        let pairs =
+            p & (zeroBytes(second ^ repeated("a")) | zeroBytes(second ^ repeated("w")))
+            | s & zeroBytes(second ^ repeated("e")) | t & zeroBytes(second ^ repeated("o"))
+        return pairs != 0
     }
 
     /// The top bit of each byte that is zero in `value`, and perhaps of a byte above one

@@ -6,29 +6,81 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         case index(Int)
     }
 
-    public private(set) var components: [Component]
+    /// The last component, linked to the path before it. A path is made for every step
+    /// of a file and for the keys its checks look at, nearly always to be dropped unread:
+    /// a list of components was copied whole (and each key retained) for each of them,
+    /// where a link is one small allocation.
+    private final class Link: Sendable {
+        let parent: Link?
+        let component: Component
+        let count: Int
+
+        init(_ parent: Link?, _ component: Component) {
+            self.parent = parent
+            self.component = component
+            count = (parent?.count ?? 0) + 1
+        }
+    }
+
+    private let last: Link?
 
     public init(_ components: [Component] = []) {
-        self.components = components
+        last = components.reduce(nil) { Link($0, $1) }
+    }
+
+    private init(last: Link?) {
+        self.last = last
     }
 
     public static let root = JSONPath()
 
-    // Appended to a copy, not `components + [x]`: that makes a one-element array first,
-    // and paths are made for every step a file holds.
+    /// From the top: `tests`, `2`, `steps`, `0`.
+    public var components: [Component] {
+        var components: [Component] = []
+        components.reserveCapacity(count)
+        var link = last
+        while let current = link {
+            components.append(current.component)
+            link = current.parent
+        }
+        return components.reversed()
+    }
+
+    public var count: Int { last?.count ?? 0 }
+
     public func key(_ key: String) -> JSONPath {
-        var path = self
-        path.components.append(.key(key))
-        return path
+        JSONPath(last: Link(last, .key(key)))
     }
 
     public func index(_ index: Int) -> JSONPath {
-        var path = self
-        path.components.append(.index(index))
-        return path
+        JSONPath(last: Link(last, .index(index)))
     }
 
-    public var isRoot: Bool { components.isEmpty }
+    /// The path without its last component; the root stays the root.
+    public var parent: JSONPath { JSONPath(last: last?.parent) }
+
+    public var isRoot: Bool { last == nil }
+
+    public static func == (lhs: JSONPath, rhs: JSONPath) -> Bool {
+        var (a, b) = (lhs.last, rhs.last)
+        guard a?.count == b?.count else { return false }
+        while let left = a, let right = b {
+            // Paths made from one another share their beginnings.
+            if left === right { return true }
+            if left.component != right.component { return false }
+            (a, b) = (left.parent, right.parent)
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        var link = last
+        while let current = link {
+            hasher.combine(current.component)
+            link = current.parent
+        }
+    }
 
     /// Keys that are not plain identifiers (`"a.b"`, `"$set"` is fine) are quoted so the
     /// path stays unambiguous.

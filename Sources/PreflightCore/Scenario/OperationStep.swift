@@ -2,30 +2,56 @@ import Mongo
 
 /// A collection operation or a command, with its arguments as written (variables not yet
 /// substituted) and what it must produce.
-public struct OperationStep: Sendable {
-    public var action: OperationAction
+///
+/// A class, read-only once made: a step is handed from the file's list to the runner, the
+/// executor and the report, and a struct of this many strings, documents and options was
+/// retained and released field by field at each hand-over, for every step a run sends.
+public final class OperationStep: Sendable {
+    public let action: OperationAction
     /// The collection; empty for `command`.
-    public var collection: String
+    public let collection: String
     /// The step's arguments (`filter`, `update`, …); for `command`, the command document.
-    public var arguments: BSONDocument
+    public let arguments: BSONDocument
     /// For `command`: the database it is sent to when not the scenario's own.
-    public var database: String?
-    public var expect: BSON?
-    public var expectError: ExpectedError?
-    public var save: SaveTarget?
-    public var timeoutMS: Int?
+    public let database: String?
+    public let expect: BSON?
+    public let expectError: ExpectedError?
+    public let save: SaveTarget?
+    public let timeoutMS: Int?
     /// Where the read goes, when the step says (live files only).
-    public var readPreference: ReadPreference? = nil
+    public let readPreference: ReadPreference?
     /// Whether `arguments` and `expect` may hold `$$var`, `$$now` or `$$newObjectId`: the
     /// loader knows from its walk, and a step without any is sent and matched without a
-    /// second walk at every run. True unless the loader said otherwise.
-    var argumentsHoldVariables = true
-    var expectHoldsVariables = true
+    /// second walk at every run.
+    let argumentsHoldVariables: Bool
+    let expectHoldsVariables: Bool
+
+    init(
+        action: OperationAction, collection: String, arguments: BSONDocument, database: String?, expect: BSON?,
+        expectError: ExpectedError?, save: SaveTarget?, timeoutMS: Int?, readPreference: ReadPreference? = nil,
+        argumentsHoldVariables: Bool = true, expectHoldsVariables: Bool = true
+    ) {
+        self.action = action
+        self.collection = collection
+        self.arguments = arguments
+        self.database = database
+        self.expect = expect
+        self.expectError = expectError
+        self.save = save
+        self.timeoutMS = timeoutMS
+        self.readPreference = readPreference
+        self.argumentsHoldVariables = argumentsHoldVariables
+        self.expectHoldsVariables = expectHoldsVariables
+    }
 
     /// Whether the step only reads: a read action, or a read-only command, and no
     /// `$out` / `$merge` stage in its pipeline.
     public var isReadOnly: Bool {
-        action == .command ? Self.isReadOnlyCommand(arguments) : action.isRead && !StepParser.pipelineWrites(arguments["pipeline"])
+        Self.isReadOnly(action, arguments)
+    }
+
+    static func isReadOnly(_ action: OperationAction, _ arguments: BSONDocument) -> Bool {
+        action == .command ? isReadOnlyCommand(arguments) : action.isRead && !StepParser.pipelineWrites(arguments["pipeline"])
     }
 
     /// A command that only reads: a read-only command name, and no pipeline that writes.

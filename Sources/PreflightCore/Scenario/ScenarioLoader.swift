@@ -146,18 +146,22 @@ public struct ScenarioLoader: Sendable {
     /// Every name a `save` or a `forEach … as` defines anywhere under `value`.
     static func savedNames(in value: BSON) -> Set<String> {
         var names: Set<String> = []
+        // A file saves under a few names, step after step: the last one is not hashed again.
+        var last: String?
         func visit(_ value: BSON) {
             switch value {
             case .document(let document):
-                if let action = document.elements.first(where: { StepParser.isActionKey($0.key) })?.key {
+                if let isOperation = document.elements.lazy.compactMap({ StepParser.isOperationKey($0.key) }).first {
                     switch document["save"] {
-                    case .string(let name)?: names.insert(name)
+                    case .string(let name)? where name != last:
+                        names.insert(name)
+                        last = name
                     case .document(let pairs)?: names.formUnion(pairs.keys)
                     default: break
                     }
-                    if let element = document["as"]?.stringValue { names.insert(element) }
                     // An operation's arguments and expectations hold data, not steps.
-                    if OperationAction.names.contains(action) { return }
+                    if isOperation { return }
+                    if let element = document["as"]?.stringValue { names.insert(element) }
                 }
                 for element in document.elements where element.value.isContainer { visit(element.value) }
             case .array(let elements):

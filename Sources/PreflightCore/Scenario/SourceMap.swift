@@ -36,16 +36,16 @@ struct SourceMap: Sendable {
 
     /// Where `path` starts, or its nearest recorded ancestor.
     func location(of path: JSONPath) -> (line: Int, column: Int)? {
-        let positions = path.components.count <= Self.shallowDepth
+        let positions = path.count <= Self.shallowDepth
             ? shallow
             // A repeated key is located at its first writing, the one a lookup finds: the
             // deep scan looks for repeats too unless there are none.
             : table.positions { Self.scan(bytes, recordingDepth: Self.maximumDepth, findingDuplicates: !keysAreDistinct).positions }
-        var components = path.components
+        var path = path
         while true {
-            if let position = positions[JSONPath(components)] { return position }
-            if components.isEmpty { return nil }
-            components.removeLast()
+            if let position = positions[path] { return position }
+            if path.isRoot { return nil }
+            path = path.parent
         }
     }
 

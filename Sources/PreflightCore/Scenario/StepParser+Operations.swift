@@ -7,10 +7,11 @@ extension StepParser {
         if let keys = action.stepKeys {
             reader.allowOnly(keys, context: " for `\(action.rawValue)`")
         }
-        if document["timeoutMS"] != nil && !action.acceptsTimeout {
+        let common = CommonKeys(document, action)
+        if common.timeoutMS != nil && !action.acceptsTimeout {
             diagnostics.error(path.key("timeoutMS"), "`timeoutMS` is sent as the server's maxTimeMS, which only find, aggregate, count, estimatedDocumentCount, distinct, findOneAndUpdate, findOneAndReplace, findOneAndDelete and command steps take")
         }
-        if document["timeoutMS"] != nil && document["maxTimeMS"] != nil {
+        if common.timeoutMS != nil && common.hasMaxTimeMS {
             diagnostics.error(path.key("maxTimeMS"), "`timeoutMS` is sent as maxTimeMS: give one of the two")
         }
         for key in action.requiredKeys where document[key] == nil {
@@ -41,9 +42,7 @@ extension StepParser {
         } else {
             guard let name = reader.string(action.rawValue, required: true) else { return nil }
             collection = name
-            for (key, value) in document where key != action.rawValue && !action.commonKeys.contains(key) && key != "readPreference" {
-                arguments.append(key, value)
-            }
+            arguments = common.arguments
             checkArgumentShapes(action, arguments, at: path)
             if context.live && !action.isRead {
                 diagnostics.error(path.key(action.rawValue), "\"\(action.rawValue)\" writes, and a live scenario may only read (find, aggregate, count, distinct, listIndexes, read-only commands)")
@@ -54,41 +53,86 @@ extension StepParser {
         }
         let argumentsHoldVariables = substitutions(in: .document(arguments), at: path, scope: scope, expectation: false)
 
-        let expect = document["expect"]
+        let expect = common.expect
         if let expect { checkExpectShape(action, expect, at: path.key("expect")) }
         let expectHoldsVariables = expect.map { expectation($0, at: path.key("expect"), scope: scope) } ?? false
-        let expectError = document["expectError"].flatMap { expectedError($0, at: path.key("expectError"), scope: scope) }
+        let expectError = common.expectError.flatMap { expectedError($0, at: path.key("expectError"), scope: scope) }
         if expectError?.result != nil, !ExpectedError.partialResultActions.contains(action) {
             diagnostics.error(
                 path.key("expectError").key("result"),
                 "only a write that can fail part-way reports a result with its error: \(ExpectedError.partialResultActions.map(\.rawValue).joined(separator: ", "))")
         }
-        if expect != nil && document["expectError"] != nil {
+        if expect != nil && common.expectError != nil {
             diagnostics.error(path, "a step has \"expect\" or \"expectError\", not both: an operation either succeeds or fails")
         }
-        let save = document["save"].flatMap { saveTarget($0, at: path.key("save")) }
+        let save = common.save.flatMap { saveTarget($0, at: path.key("save")) }
         if let save {
-            if document["expectError"] != nil {
+            if common.expectError != nil {
                 diagnostics.error(path.key("save"), "a step that expects an error has no result to save")
             }
             scope.formUnion(save.variables)
         }
-        var step = OperationStep(
-            action: action, collection: collection, arguments: arguments, database: database, expect: expect,
-            expectError: expectError, save: save, timeoutMS: reader.integer("timeoutMS", in: 1...Int(Int32.max)))
-        step.argumentsHoldVariables = argumentsHoldVariables
-        step.expectHoldsVariables = expectHoldsVariables
-        if let value = document["readPreference"] {
+        let timeoutMS = common.timeoutMS == nil ? nil : reader.integer("timeoutMS", in: 1...Int(Int32.max))
+        var chosenReadPreference: ReadPreference?
+        if let value = common.readPreference {
             let at = path.key("readPreference")
             if !context.live {
                 diagnostics.error(at, Self.sandboxReadPreference)
-            } else if !step.isReadOnly {
+            } else if !OperationStep.isReadOnly(action, arguments) {
                 diagnostics.error(at, "a write always goes to the primary: only reads take a read preference")
             } else {
-                step.readPreference = readPreference(value, at: at)
+                chosenReadPreference = readPreference(value, at: at)
             }
         }
-        return step
+        return OperationStep(
+            action: action, collection: collection, arguments: arguments, database: database, expect: expect,
+            expectError: expectError, save: save, timeoutMS: timeoutMS, readPreference: chosenReadPreference,
+            argumentsHoldVariables: argumentsHoldVariables, expectHoldsVariables: expectHoldsVariables)
+    }
+
+    /// The keys every operation step may carry, found in one pass over the step, and the
+    /// rest as the arguments: a file holds a step per operation, and a lookup per key
+    /// compared it with each key of the step.
+    struct CommonKeys {
+        var expect: BSON?
+        var expectError: BSON?
+        var save: BSON?
+        var timeoutMS: BSON?
+        var readPreference: BSON?
+        var hasMaxTimeMS = false
+        /// Every other key but the action's, in the step's order (for `createIndex` and
+        /// `dropIndex`, `name` is the index's, so an argument).
+        var arguments = BSONDocument()
+
+        init(_ document: BSONDocument, _ action: OperationAction) {
+            let nameIsLabel = action != .createIndex && action != .dropIndex
+            let actionStart = action.rawValue.utf8.first
+            if action != .command { arguments.reserveCapacity(document.count) }
+            for (key, value) in document.elements {
+                // By first letter before any comparison: most keys (`filter`, `document`,
+                // `_id`) start with none of these, and a comparison of unequal strings is a call.
+                let first = key.utf8.first
+                if first.map({ Self.commonStarts[Int($0)] }) == true {
+                    switch key {
+                    case "expect": if expect == nil { expect = value }; continue
+                    case "expectError": if expectError == nil { expectError = value }; continue
+                    case "save": if save == nil { save = value }; continue
+                    case "timeoutMS": if timeoutMS == nil { timeoutMS = value }; continue
+                    case "readPreference": if readPreference == nil { readPreference = value }; continue
+                    case "name" where nameIsLabel: continue
+                    default: break
+                    }
+                }
+                if first == actionStart, key == action.rawValue { continue }
+                if first == UInt8(ascii: "m"), key == "maxTimeMS" { hasMaxTimeMS = true }
+                if action != .command { arguments.append(key, value) }
+            }
+        }
+
+        /// The first letters of the keys above: `e`, `s`, `t`, `r`, `n`.
+        private static let commonStarts: [Bool] = (0..<256).map { byte in
+            ["expect", "expectError", "save", "timeoutMS", "readPreference", "name"].contains { $0.utf8.first == UInt8(byte) }
+        }
     }
 
     /// Where a `command` may go: the scenario's own database (the sandbox), or `admin` for

@@ -24,9 +24,11 @@ final class StepParser {
 
     static let controlKeys = ["run", "forEach", "repeat", "parallel", "transaction", "failPoint", "compat", "sleep", "expectVar", "check", "exec", "http"]
     static let actionKeys = OperationAction.allCases.map(\.rawValue) + controlKeys
-    /// The same, for the membership tests made on every key of a file: a list of forty
-    /// names compared one by one cost a third of reading a large file.
-    private static let actionKeySet = Set(actionKeys)
+    /// The same, for the membership tests made on every key of a file (a list of forty
+    /// names compared one by one cost a third of reading a large file), each with whether
+    /// it is an operation.
+    private static let actionKinds: [String: Bool] = Dictionary(
+        uniqueKeysWithValues: actionKeys.map { ($0, OperationAction.named[$0] != nil) })
     /// For each first byte, a bit per length that some action name has: most keys of a
     /// file (`_id`, `filter`, `qty`) are turned away by it without being hashed.
     private static let actionShapes: [UInt64] = actionKeys.reduce(into: [UInt64](repeating: 0, count: 256)) { shapes, name in
@@ -35,8 +37,13 @@ final class StepParser {
 
     /// Whether `key` names an action or a control step.
     static func isActionKey(_ key: String) -> Bool {
-        guard let first = key.utf8.first, actionShapes[Int(first)] & (1 << UInt64(min(key.utf8.count, 63))) != 0 else { return false }
-        return actionKeySet.contains(key)
+        isOperationKey(key) != nil
+    }
+
+    /// Whether `key` names an operation (true) or a control step (false); nil for neither.
+    static func isOperationKey(_ key: String) -> Bool? {
+        guard let first = key.utf8.first, actionShapes[Int(first)] & (1 << UInt64(min(key.utf8.count, 63))) != 0 else { return nil }
+        return actionKinds[key]
     }
 
     let diagnostics: Diagnostics
@@ -96,7 +103,7 @@ final class StepParser {
         let reader = FieldReader(document, at: path, diagnostics)
         let label = action == "createIndex" || action == "dropIndex" ? nil : reader.string("name")
         let kind: Step.Kind?
-        if let operation = OperationAction(rawValue: action) {
+        if let operation = OperationAction.named[action] {
             kind = self.operation(operation, reader, scope: &scope).map { .operation($0) }
         } else {
             kind = control(action, reader, scope: &scope)
