@@ -10,7 +10,7 @@ extension MongoCollection {
         let document = Self.withID(document)
         try withHandle { (handle) throws(MongoError) in
             try withArguments([document], options: options, session: session) { (arguments, opts) throws(MongoError) in
-                _ = try checkedReply { reply, error in
+                try checkedIgnoringReply { reply, error in
                     mongoc_collection_insert_one(handle, arguments[0], opts, reply, error)
                 }
             }

@@ -57,6 +57,16 @@ func checkedReply(_ body: (OpaquePointer, UnsafeMutablePointer<bson_error_t>) ->
     return reply
 }
 
+/// The same for a call whose reply matters only when it failed (an `insertOne`'s counts
+/// say nothing its success does not): the reply is read into a document only then.
+func checkedIgnoringReply(_ body: (OpaquePointer, UnsafeMutablePointer<bson_error_t>) -> Bool) throws(MongoError) {
+    var error = bson_error_t()
+    let (_, failure) = try ReplyStorage.capture({ reply in body(reply, &error) }) { (succeeded, reply) throws(MongoError) -> MongoError? in
+        succeeded ? nil : MongoError(error, reply: try BSONDocument(copying: reply))
+    }
+    if let failure { throw failure }
+}
+
 /// Runs a libmongoc call that reports failure through `bson_error_t` alone.
 func checked(_ body: (UnsafeMutablePointer<bson_error_t>) -> Bool) throws(MongoError) {
     var error = bson_error_t()
