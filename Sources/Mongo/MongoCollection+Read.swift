@@ -69,7 +69,7 @@ extension MongoCollection {
     /// opts `bson_t` (kept alive until the cursor is created; libmongoc copies it).
     private func openCursor(
         session: ClientSession?,
-        _ open: (OpaquePointer, (BSONDocument) throws -> OpaquePointer) throws -> OpaquePointer?
+        _ open: (OpaquePointer, (BSONDocument) throws -> OpaquePointer?) throws -> OpaquePointer?
     ) throws -> MongoCursor {
         let (handle, owned) = try borrowHandle()
         var made: [OpaquePointer] = []
@@ -77,8 +77,8 @@ extension MongoCollection {
         let pointer: OpaquePointer?
         do {
             pointer = try open(handle) { options in
-                let opts = try OperationOptions(options, session: session).makeBSON()
-                made.append(opts)
+                let opts = try OperationOptions(options, session: session).makeBSONIfAny()
+                if let opts { made.append(opts) }
                 return opts
             }
         } catch {

@@ -50,15 +50,15 @@ public struct MongoCollection {
     /// Builds the `bson_t`s for an operation's arguments and options, lends them, destroys them.
     func withArguments<T>(
         _ documents: [BSONDocument], options: BSONDocument, session: ClientSession?,
-        _ body: ([OpaquePointer], OpaquePointer) throws(MongoError) -> T
+        _ body: ([OpaquePointer], OpaquePointer?) throws(MongoError) -> T
     ) throws(MongoError) -> T {
         var pointers: [OpaquePointer] = []
         defer { pointers.forEach { bson_destroy($0) } }
         for document in documents {
             pointers.append(try document.makeBSON())
         }
-        let opts = try OperationOptions(options, session: session).makeBSON()
-        defer { bson_destroy(opts) }
+        let opts = try OperationOptions(options, session: session).makeBSONIfAny()
+        defer { if let opts { bson_destroy(opts) } }
         return try body(pointers, opts)
     }
 

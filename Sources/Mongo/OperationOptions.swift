@@ -12,6 +12,13 @@ struct OperationOptions {
         self.session = session
     }
 
+    /// A new `bson_t` the caller must destroy, or nil when there is nothing to send:
+    /// libmongoc takes no options as NULL, and a `bson_t` made and freed for nothing was
+    /// an aligned allocation for nearly every operation of a file.
+    func makeBSONIfAny() throws(MongoError) -> OpaquePointer? {
+        fields.isEmpty && session == nil ? nil : try makeBSON()
+    }
+
     /// A new `bson_t` the caller must destroy.
     func makeBSON() throws(MongoError) -> OpaquePointer {
         let opts = try fields.makeBSON()
