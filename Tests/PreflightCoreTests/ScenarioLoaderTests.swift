@@ -1542,6 +1542,30 @@ final class ScenarioLoaderTests: LoaderCorpusTestCase {
         XCTAssertEqual(scenario.tests.map(\.steps.count), [5, 2])
     }
 
+    /// An `as` names a variable only on `forEach`: on an operation that passes other keys
+    /// through (`createIndex`), or in data shaped like a step, it names nothing, and a
+    /// procedure that uses it would fail at run time instead of here.
+    func testAnAsOnAnOperationNamesNoVariable() {
+        assertCorpus([
+            Broken(
+                name: "as on createIndex",
+                text: #"""
+                    {"preflight": 1, "name": "s",
+                     "procedures": {"p": {"steps": [{"find": "c", "filter": {"a": {"$$var": "x"}}}]}},
+                     "tests": [{"name": "t", "steps": [{"createIndex": "c", "key": {"a": 1}, "as": "x"}, {"run": "p"}]}]}
+                    """#,
+                errors: [#"scenario.json:2:64: procedures.p.steps[0].filter.a.$$var: unknown variable `x` (no variables are defined here)"#]),
+            Broken(
+                name: "as in data shaped like a step",
+                text: #"""
+                    {"preflight": 1, "name": "s",
+                     "procedures": {"p": {"steps": [{"find": "c", "filter": {"a": {"$$var": "x"}}}]}},
+                     "tests": [{"name": "t", "steps": [{"expectVar": "preflight", "expect": {"find": "c", "as": "x"}}, {"run": "p"}]}]}
+                    """#,
+                errors: [#"scenario.json:2:64: procedures.p.steps[0].filter.a.$$var: unknown variable `x` (no variables are defined here)"#]),
+        ])
+    }
+
     /// Without the `--var`, the same use of `month` is an unknown variable.
     func testAVariableOverrideIsWhatDefinesTheVariable() {
         let text = #"""
