@@ -66,7 +66,8 @@ extension MongoCollection {
     }
 
     /// Opens a cursor, handing `open` the collection handle and a function that makes the
-    /// opts `bson_t` (kept alive until the cursor is created; libmongoc copies it).
+    /// opts `bson_t` (kept alive until the cursor is created; libmongoc copies it), or
+    /// NULL when there are no options and no session.
     private func openCursor(
         session: ClientSession?,
         _ open: (OpaquePointer, (BSONDocument) throws -> OpaquePointer?) throws -> OpaquePointer?

@@ -47,7 +47,8 @@ public struct MongoCollection {
         return handle
     }
 
-    /// Builds the `bson_t`s for an operation's arguments and options, lends them, destroys them.
+    /// Builds the `bson_t`s for an operation's arguments and options, lends them, destroys
+    /// them. The options are NULL when there are none and no session, as libmongoc allows.
     func withArguments<T>(
         _ documents: [BSONDocument], options: BSONDocument, session: ClientSession?,
         _ body: ([OpaquePointer], OpaquePointer?) throws(MongoError) -> T

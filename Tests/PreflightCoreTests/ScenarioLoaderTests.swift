@@ -1543,26 +1543,24 @@ final class ScenarioLoaderTests: LoaderCorpusTestCase {
     }
 
     /// An `as` names a variable only on `forEach`: on an operation that passes other keys
-    /// through (`createIndex`), or in data shaped like a step, it names nothing, and a
-    /// procedure that uses it would fail at run time instead of here.
+    /// through (`createIndex`), or in data shaped like a step of any kind, it names
+    /// nothing, and a procedure that used it would fail at run time instead of here.
     func testAnAsOnAnOperationNamesNoVariable() {
+        // A procedure using `x`, run after a step that writes `"as": "x"`.
+        func broken(_ name: String, step: String) -> Broken {
+            Broken(
+                name: name,
+                text: #"""
+                    {"preflight": 1, "name": "s",
+                     "procedures": {"p": {"steps": [{"find": "c", "filter": {"a": {"$$var": "x"}}}]}},
+                     "tests": [{"name": "t", "steps": [\#(step), {"run": "p"}]}]}
+                    """#,
+                errors: [#"scenario.json:2:64: procedures.p.steps[0].filter.a.$$var: unknown variable `x` (no variables are defined here)"#])
+        }
         assertCorpus([
-            Broken(
-                name: "as on createIndex",
-                text: #"""
-                    {"preflight": 1, "name": "s",
-                     "procedures": {"p": {"steps": [{"find": "c", "filter": {"a": {"$$var": "x"}}}]}},
-                     "tests": [{"name": "t", "steps": [{"createIndex": "c", "key": {"a": 1}, "as": "x"}, {"run": "p"}]}]}
-                    """#,
-                errors: [#"scenario.json:2:64: procedures.p.steps[0].filter.a.$$var: unknown variable `x` (no variables are defined here)"#]),
-            Broken(
-                name: "as in data shaped like a step",
-                text: #"""
-                    {"preflight": 1, "name": "s",
-                     "procedures": {"p": {"steps": [{"find": "c", "filter": {"a": {"$$var": "x"}}}]}},
-                     "tests": [{"name": "t", "steps": [{"expectVar": "preflight", "expect": {"find": "c", "as": "x"}}, {"run": "p"}]}]}
-                    """#,
-                errors: [#"scenario.json:2:64: procedures.p.steps[0].filter.a.$$var: unknown variable `x` (no variables are defined here)"#]),
+            broken("as on createIndex", step: #"{"createIndex": "c", "key": {"a": 1}, "as": "x"}"#),
+            broken("as in data shaped like a step", step: #"{"expectVar": "preflight", "expect": {"find": "c", "as": "x"}}"#),
+            broken("as in data shaped like a control step", step: #"{"expectVar": "preflight", "expect": {"repeat": 1, "as": "x"}}"#),
         ])
     }
 

@@ -67,4 +67,27 @@ final class SchemaTableTests: XCTestCase {
         let change = migration["properties"]?.documentValue?["changes"]?.documentValue?["additionalProperties"]
         XCTAssertEqual(keys(change), Set(MigrationLoader.changeKeys))
     }
+
+    /// The step keys the loader takes out of an operation's arguments are the common keys
+    /// every step may carry: a key added to one list and not the other would be allowed
+    /// on a step and then sent to the server as an argument.
+    func testTheKeysTakenOutOfTheArgumentsAreTheCommonKeys() {
+        XCTAssertEqual(Set(StepParser.CommonKeys.keys), Set(OperationAction.commonKeys + ["readPreference"]))
+        let every: BSONDocument = ["find": "c", "filter": [:], "name": "n", "expect": [], "expectError": [:], "save": "s",
+                                   "timeoutMS": 5, "readPreference": "primary", "maxTimeMS": 3]
+        let read = StepParser.CommonKeys(every, .find)
+        XCTAssertEqual(read.arguments.keys, ["filter", "maxTimeMS"])
+        XCTAssertTrue(read.hasMaxTimeMS)
+        XCTAssertEqual(read.save, "s")
+        XCTAssertEqual(read.timeoutMS, 5)
+        // For an index, `name` is the index's.
+        let index = StepParser.CommonKeys(["createIndex": "c", "key": ["a": 1], "name": "a_1", "expect": [:]], .createIndex)
+        XCTAssertEqual(index.arguments.keys, ["key", "name"])
+        // A command's arguments are its command document, not the step's other keys.
+        XCTAssertTrue(StepParser.CommonKeys(["command": ["ping": 1], "on": "admin"], .command).arguments.isEmpty)
+        // The first of a key written twice, as a lookup finds.
+        let twice = StepParser.CommonKeys(BSONDocument([("find", "c"), ("save", "first"), ("save", "second")]), .find)
+        XCTAssertEqual(twice.save, "first")
+        XCTAssertTrue(twice.arguments.isEmpty)
+    }
 }

@@ -7,9 +7,8 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The last component, linked to the path before it. A path is made for every step
-    /// of a file and for the keys its checks look at, nearly always to be dropped unread:
-    /// a list of components was copied whole (and each key retained) for each of them,
-    /// where a link is one small allocation.
+    /// of a file and for the keys its checks look at, nearly always to be dropped unread,
+    /// so making one is one small allocation, not a copy of every component before it.
     private final class Link: Sendable {
         let parent: Link?
         let component: Component
@@ -103,8 +102,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// `_`, `$`, `-`), which follows a dot; else quoted in brackets, `["a.b"]`. A key is the
     /// user's text: clipped, so a 5 MB key is not printed whole.
     static func written(key: String) -> (text: String, plain: Bool) {
-        // The ASCII test first: it is the usual key, and the matcher writes the path of
-        // every key it compares, passing or not.
+        // The ASCII test first: it is the usual key, and a report names many paths.
         if !key.isEmpty, key.utf8.count <= 80, key.utf8.allSatisfy(isPlainASCII) { return (key, true) }
         let clipped = key.clipped(to: 80)
         if !clipped.isEmpty, clipped.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" || $0 == "-" }) {

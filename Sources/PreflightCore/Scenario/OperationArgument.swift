@@ -60,9 +60,6 @@ extension OperationAction {
     /// The names of `arguments`.
     public var argumentKeys: [String]? { arguments?.map(\.name) }
 
-    /// Every action's name, for telling an operation step from a control step.
-    static let names = Set(allCases.map(\.rawValue))
-
     /// Every key an operation step of this action may hold, nil when open-ended: made
     /// once, as a file has a step per operation. (`readPreference` is allowed here and
     /// checked where it stands, so that a misplaced one is told why.)

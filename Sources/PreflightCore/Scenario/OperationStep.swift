@@ -3,9 +3,9 @@ import Mongo
 /// A collection operation or a command, with its arguments as written (variables not yet
 /// substituted) and what it must produce.
 ///
-/// A class, read-only once made: a step is handed from the file's list to the runner, the
-/// executor and the report, and a struct of this many strings, documents and options was
-/// retained and released field by field at each hand-over, for every step a run sends.
+/// A class, read-only once made, so that handing a step from the file's list to the
+/// runner, the executor and the report is one retain, not one per string, document and
+/// option it holds: every step a run sends is handed over several times.
 public final class OperationStep: Sendable {
     public let action: OperationAction
     /// The collection; empty for `command`.

@@ -143,7 +143,8 @@ public struct ScenarioLoader: Sendable {
         return requires
     }
 
-    /// Every name a `save` or a `forEach … as` defines anywhere under `value`.
+    /// Every name a `save` or a `forEach … as` defines anywhere under `value`. An `as`
+    /// anywhere else (on an operation, which may pass other keys to the server) names nothing.
     static func savedNames(in value: BSON) -> Set<String> {
         var names: Set<String> = []
         // A file saves under a few names, step after step: the last one is not hashed again.
@@ -151,7 +152,9 @@ public struct ScenarioLoader: Sendable {
         func visit(_ value: BSON) {
             switch value {
             case .document(let document):
-                if let isOperation = document.elements.lazy.compactMap({ StepParser.isOperationKey($0.key) }).first {
+                if let (key, kind) = document.elements.lazy.compactMap({ element in
+                    StepParser.actionKind(of: element.key).map { (element.key, $0) }
+                }).first {
                     switch document["save"] {
                     case .string(let name)? where name != last:
                         names.insert(name)
@@ -160,8 +163,8 @@ public struct ScenarioLoader: Sendable {
                     default: break
                     }
                     // An operation's arguments and expectations hold data, not steps.
-                    if isOperation { return }
-                    if let element = document["as"]?.stringValue { names.insert(element) }
+                    if kind == .operation { return }
+                    if key == "forEach", let element = document["as"]?.stringValue { names.insert(element) }
                 }
                 for element in document.elements where element.value.isContainer { visit(element.value) }
             case .array(let elements):

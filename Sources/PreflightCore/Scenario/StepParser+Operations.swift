@@ -90,9 +90,10 @@ extension StepParser {
             argumentsHoldVariables: argumentsHoldVariables, expectHoldsVariables: expectHoldsVariables)
     }
 
-    /// The keys every operation step may carry, found in one pass over the step, and the
-    /// rest as the arguments: a file holds a step per operation, and a lookup per key
-    /// compared it with each key of the step.
+    /// The keys every operation step may carry (`OperationAction.commonKeys` and
+    /// `readPreference`), and whether it writes `maxTimeMS`, found in one pass over the
+    /// step, with the rest as its arguments: a file holds a step per operation, and one
+    /// pass compares each key once, where a lookup per key compares it again for each.
     struct CommonKeys {
         var expect: BSON?
         var expectError: BSON?
@@ -101,18 +102,24 @@ extension StepParser {
         var readPreference: BSON?
         var hasMaxTimeMS = false
         /// Every other key but the action's, in the step's order (for `createIndex` and
-        /// `dropIndex`, `name` is the index's, so an argument).
+        /// `dropIndex`, `name` is the index's, so an argument); none for `command`, whose
+        /// arguments are its command document.
         var arguments = BSONDocument()
+
+        /// The keys taken out of the arguments; `SchemaTableTests` holds them to
+        /// `OperationAction.commonKeys` and `readPreference`.
+        static let keys = ["expect", "expectError", "save", "timeoutMS", "readPreference", "name"]
 
         init(_ document: BSONDocument, _ action: OperationAction) {
             let nameIsLabel = action != .createIndex && action != .dropIndex
             let actionStart = action.rawValue.utf8.first
-            if action != .command { arguments.reserveCapacity(document.count) }
+            let collectsArguments = action != .command
+            if collectsArguments { arguments.reserveCapacity(document.count) }
             for (key, value) in document.elements {
                 // By first letter before any comparison: most keys (`filter`, `document`,
                 // `_id`) start with none of these, and a comparison of unequal strings is a call.
                 let first = key.utf8.first
-                if first.map({ Self.commonStarts[Int($0)] }) == true {
+                if first.map({ Self.keyStarts[Int($0)] }) == true {
                     switch key {
                     case "expect": if expect == nil { expect = value }; continue
                     case "expectError": if expectError == nil { expectError = value }; continue
@@ -125,13 +132,13 @@ extension StepParser {
                 }
                 if first == actionStart, key == action.rawValue { continue }
                 if first == UInt8(ascii: "m"), key == "maxTimeMS" { hasMaxTimeMS = true }
-                if action != .command { arguments.append(key, value) }
+                if collectsArguments { arguments.append(key, value) }
             }
         }
 
-        /// The first letters of the keys above: `e`, `s`, `t`, `r`, `n`.
-        private static let commonStarts: [Bool] = (0..<256).map { byte in
-            ["expect", "expectError", "save", "timeoutMS", "readPreference", "name"].contains { $0.utf8.first == UInt8(byte) }
+        /// The first letters of `keys`: `e`, `s`, `t`, `r`, `n`.
+        private static let keyStarts: [Bool] = (0..<256).map { byte in
+            keys.contains { $0.utf8.first == UInt8(byte) }
         }
     }
 

@@ -27,8 +27,8 @@ final class StepParser {
     /// The same, for the membership tests made on every key of a file (a list of forty
     /// names compared one by one cost a third of reading a large file), each with whether
     /// it is an operation.
-    private static let actionKinds: [String: Bool] = Dictionary(
-        uniqueKeysWithValues: actionKeys.map { ($0, OperationAction.named[$0] != nil) })
+    private static let actionKinds: [String: ActionKind] = Dictionary(
+        uniqueKeysWithValues: actionKeys.map { ($0, OperationAction.named[$0] != nil ? .operation : .control) })
     /// For each first byte, a bit per length that some action name has: most keys of a
     /// file (`_id`, `filter`, `qty`) are turned away by it without being hashed.
     private static let actionShapes: [UInt64] = actionKeys.reduce(into: [UInt64](repeating: 0, count: 256)) { shapes, name in
@@ -37,11 +37,16 @@ final class StepParser {
 
     /// Whether `key` names an action or a control step.
     static func isActionKey(_ key: String) -> Bool {
-        isOperationKey(key) != nil
+        actionKind(of: key) != nil
     }
 
-    /// Whether `key` names an operation (true) or a control step (false); nil for neither.
-    static func isOperationKey(_ key: String) -> Bool? {
+    enum ActionKind {
+        case operation
+        case control
+    }
+
+    /// What `key` names as a step's action; nil when it names none.
+    static func actionKind(of key: String) -> ActionKind? {
         guard let first = key.utf8.first, actionShapes[Int(first)] & (1 << UInt64(min(key.utf8.count, 63))) != 0 else { return nil }
         return actionKinds[key]
     }
