@@ -18,10 +18,6 @@ public enum OperationAction: String, Sendable, CaseIterable {
 
     private static let ordered = allCases
 
-    /// The action a step key names, by a hash: `init(rawValue:)` compares the key with
-    /// each name in turn, for every step a file holds.
-    static let named: [String: OperationAction] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
-
     /// The common keys of this action: for `createIndex` and `dropIndex`, `name` is the
     /// index's name, as in MongoDB, not the step's label.
     public var commonKeys: [String] {

@@ -163,7 +163,7 @@ public struct ScenarioLoader: Sendable {
                     default: break
                     }
                     // An operation's arguments and expectations hold data, not steps.
-                    if kind == .operation { return }
+                    if case .operation = kind { return }
                     if key == "forEach", let element = document["as"]?.stringValue { names.insert(element) }
                 }
                 for element in document.elements where element.value.isContainer { visit(element.value) }

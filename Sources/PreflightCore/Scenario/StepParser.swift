@@ -25,23 +25,18 @@ final class StepParser {
     static let controlKeys = ["run", "forEach", "repeat", "parallel", "transaction", "failPoint", "compat", "sleep", "expectVar", "check", "exec", "http"]
     static let actionKeys = OperationAction.allCases.map(\.rawValue) + controlKeys
     /// The same, for the membership tests made on every key of a file (a list of forty
-    /// names compared one by one cost a third of reading a large file), each with whether
-    /// it is an operation.
+    /// names compared one by one cost a third of reading a large file), each with what it
+    /// names: one hash of a step's action key says which action it is.
     private static let actionKinds: [String: ActionKind] = Dictionary(
-        uniqueKeysWithValues: actionKeys.map { ($0, OperationAction.named[$0] != nil ? .operation : .control) })
+        uniqueKeysWithValues: actionKeys.map { ($0, OperationAction(rawValue: $0).map(ActionKind.operation) ?? .control) })
     /// For each first byte, a bit per length that some action name has: most keys of a
     /// file (`_id`, `filter`, `qty`) are turned away by it without being hashed.
     private static let actionShapes: [UInt64] = actionKeys.reduce(into: [UInt64](repeating: 0, count: 256)) { shapes, name in
         shapes[Int(name.utf8.first!)] |= 1 << UInt64(min(name.utf8.count, 63))
     }
 
-    /// Whether `key` names an action or a control step.
-    static func isActionKey(_ key: String) -> Bool {
-        actionKind(of: key) != nil
-    }
-
     enum ActionKind {
-        case operation
+        case operation(OperationAction)
         case control
     }
 
@@ -81,12 +76,13 @@ final class StepParser {
 
     func step(_ document: BSONDocument, at path: JSONPath, scope: inout Set<String>) -> Step? {
         // The first action key, and any other (a mistake): no array made for the usual one.
-        var first: String?
+        var first: (key: String, kind: ActionKind)?
         var others: [String] = []
-        for element in document.elements where Self.isActionKey(element.key) {
-            if first == nil { first = element.key } else { others.append(element.key) }
+        for element in document.elements {
+            guard let kind = Self.actionKind(of: element.key) else { continue }
+            if first == nil { first = (element.key, kind) } else { others.append(element.key) }
         }
-        guard let action = first else {
+        guard let (action, actionKind) = first else {
             // Keys every step may carry (`expect`, `name`) are not misspelt actions.
             let guess = document.keys.lazy.filter { !OperationAction.commonKeys.contains($0) }
                 .compactMap { key in NearestName.suggestion(for: key, among: Self.actionKeys).map { (key, $0) } }.first
@@ -108,7 +104,7 @@ final class StepParser {
         let reader = FieldReader(document, at: path, diagnostics)
         let label = action == "createIndex" || action == "dropIndex" ? nil : reader.string("name")
         let kind: Step.Kind?
-        if let operation = OperationAction.named[action] {
+        if case .operation(let operation) = actionKind {
             kind = self.operation(operation, reader, scope: &scope).map { .operation($0) }
         } else {
             kind = control(action, reader, scope: &scope)
