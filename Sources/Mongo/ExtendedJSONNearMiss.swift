@@ -39,22 +39,18 @@ public enum ExtendedJSONNearMiss {
     static let wrappers: [(String, [UInt8])] = [
         "$oid", "$date", "$numberInt", "$numberLong", "$numberDouble", "$numberDecimal", "$binary", "$uuid", "$code",
         "$scope", "$timestamp", "$regularExpression", "$dbPointer", "$symbol", "$minKey", "$maxKey", "$undefined",
-    ].map { ($0, Array($0.utf8).map(lowercase)) }
+    ].map { ($0, Array($0.utf8).map(JSONBytes.lowercased)) }
 
     /// Keys with a meaning of their own: every key libbson's reader gives one, and
     /// MongoDB's within reach of a type key.
     static let known: [[UInt8]] = FastJSONReader.typeKeyNames + ["$cond", "$score"].map { Array($0.utf8) }
-
-    private static func lowercase(_ byte: UInt8) -> UInt8 {
-        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
-    }
 
     /// Whether `key`, case folded, is at most one insertion, deletion or substitution
     /// away from `word`: Levenshtein distance at most 1, read in one pass.
     private static func withinOneEdit(_ key: UnsafeBufferPointer<UInt8>, _ word: [UInt8]) -> Bool {
         var i = 0, j = 0, edits = 0
         while i < key.count && j < word.count {
-            if lowercase(key[i]) == word[j] {
+            if JSONBytes.lowercased(key[i]) == word[j] {
                 i += 1
                 j += 1
                 continue
@@ -83,7 +79,7 @@ public enum ExtendedJSONNearMiss {
             for i in 1...key.count {
                 current[0] = i
                 var smallest = i
-                let letter = lowercase(key[i - 1])
+                let letter = JSONBytes.lowercased(key[i - 1])
                 for j in 1...word.count {
                     current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (letter == word[j - 1] ? 0 : 1))
                     smallest = min(smallest, current[j])

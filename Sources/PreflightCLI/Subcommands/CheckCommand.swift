@@ -72,7 +72,7 @@ struct CheckCommand: ParsableCommand {
             (catalog.libraries.count, "library", "libraries"), (catalog.compatSpecs.count, "compat spec", "compat specs"),
             (kinds("migration"), "migration", "migrations"), (kinds("checklist"), "checklist", "checklists"),
         ].filter { $0.0 > 0 }.map { count($0.0, $0.1, $0.2) }
-        let listed = others.count < 2 ? others.joined() : others.dropLast().joined(separator: ", ") + " and " + others[others.count - 1]
+        let listed = others.listed("and")
         let scenarios = count(catalog.scenarios.count, "scenario file", "scenario files") + " valid, " + count(tests, "test", "tests")
         if others.isEmpty { return scenarios + "." }
         if catalog.scenarios.isEmpty { return listed + " valid." }

@@ -32,6 +32,6 @@ public struct CompatField: Sendable {
     /// `bool`, `date or null`, `string or null`: the allowed types for messages.
     var typeDescription: String {
         guard let types, !types.isEmpty else { return "any type" }
-        return Matcher.alternatives(types)
+        return types.listed("or")
     }
 }

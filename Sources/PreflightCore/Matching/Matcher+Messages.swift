@@ -37,12 +37,6 @@ extension Matcher {
         return text.count <= shownLimit ? text : text.prefix(shownLimit) + "…"
     }
 
-    /// `"a"`, `"a" or "b"`, `"a", "b" or "c"`.
-    static func alternatives(_ items: [String]) -> String {
-        guard let last = items.last, items.count > 1 else { return items.first ?? "" }
-        return items.dropLast().joined(separator: ", ") + " or " + last
-    }
-
     /// `expected X, got Y (note)`, or `expected X, but the field is missing`.
     static func failure(_ path: String, _ expectation: String, _ actual: BSON?, note: String? = nil) -> Mismatch {
         var message = "expected \(expectation), "

@@ -68,7 +68,7 @@ extension Matcher {
         if let unknown = aliases.first(where: { !ExpectationSyntax.typeAliases.contains($0) }) {
             return Mismatch(path: path, message: "unknown type \(Self.quoted(unknown)) in `$$type`")
         }
-        let expectation = "type " + Self.alternatives(aliases.map(Self.quoted))
+        let expectation = "type " + aliases.map(Self.quoted).listed("or")
         guard let actual else { return Self.failure(path, expectation, nil) }
         if aliases.contains(actual.typeAlias) || (actual.isNumber && aliases.contains("number")) { return nil }
         return Mismatch(

@@ -1,3 +1,5 @@
+import Mongo
+
 /// Whether a text names a secret: `password`, `passwd`, `pwd`, `secret` or `token` in any
 /// case, anywhere in it. Asked of every key of every command and reply a run sends and
 /// receives, so it reads the UTF-8 bytes directly instead of lower-casing a copy and
@@ -106,7 +108,7 @@ enum SensitiveWords {
         var index = index
         for letter in pattern.dropFirst() {
             guard index < bytes.count else { return false }
-            if lowercased(bytes[index]) == letter {
+            if JSONBytes.lowercased(bytes[index]) == letter {
                 index += 1
             } else if letter == UInt8(ascii: "k"), index + 2 < bytes.count, bytes[index] == 0xE2, bytes[index + 1] == 0x84,
                 bytes[index + 2] == 0xAA
@@ -117,9 +119,5 @@ enum SensitiveWords {
             }
         }
         return true
-    }
-
-    private static func lowercased(_ byte: UInt8) -> UInt8 {
-        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 }

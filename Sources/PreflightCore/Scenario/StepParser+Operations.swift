@@ -365,7 +365,7 @@ extension StepParser {
     /// single document for a `find`. It would fail every run, far from the typo; a
     /// matcher (`{"$$unordered": …}`, `{"$$var": …}`) is left to the run.
     func checkExpectShape(_ action: OperationAction, _ expect: BSON, at path: JSONPath) {
-        if case .document(let document) = expect, let first = document.elements.first?.key, first.hasPrefix("$$") { return }
+        if case .document(let document) = expect, let first = document.elements.first?.key, VariableName.isOperatorKey(first) { return }
         let problem: String
         switch action {
         case .find, .aggregate, .distinct, .listIndexes:
