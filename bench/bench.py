@@ -9,7 +9,12 @@ machine that gets busier part-way slows both alike, and quotes medians and their
                 same work in a bare libmongoc loop, at several sizes: the smallest shows
                 the fixed cost of an invocation, the difference between the two largest
                 the cost per operation. Wall time and CPU time (user + system) of each
-                process.
+                process. Beside them, the bare loop with command monitoring on (each
+                command and reply copied, as a command log must), the floor of any
+                runner that logs what it sends. Where valgrind is installed, the same
+                in instructions (callgrind), which move far less from run to run than
+                times, with a third C variant that also reads each step from its JSON
+                text with libbson's reader (bench/overhead/bare.c says what each does).
   (b) pack      the EarlyBird phase-0.7 and incident files against bench/peer/, the same
                 checks written with pytest and pymongo.
   (c) server    the scratch server's time per insert at the start of a run and after
@@ -94,7 +99,7 @@ def overhead(work):
             subprocess.run([sys.executable, os.path.join(ROOT, "bench/overhead/generate.py"), str(n)], stdout=out, check=True)
     server = Scratch()
     try:
-        figures = {(side, n): {"wall": [], "cpu": []} for side in ("preflight", "bare") for n in SIZES}
+        figures = {(side, n): {"wall": [], "cpu": []} for side in ("preflight", "bare", "monitored") for n in SIZES}
         for round_number in range(ROUNDS):
             for n in SIZES:
                 wall, cpu = timed([PREFLIGHT, "run", files[n], "--uri", server.uri, "-q", "--junit", os.path.join(work, "junit.xml")])
@@ -103,6 +108,10 @@ def overhead(work):
                 wall, cpu = timed([bare, server.uri, "bench_bare_%d" % round_number, str(n)])
                 figures[("bare", n)]["wall"].append(wall)
                 figures[("bare", n)]["cpu"].append(cpu)
+                wall, cpu = timed([bare, server.uri, "bench_monitored_%d" % round_number, str(n), "--monitored"])
+                figures[("monitored", n)]["wall"].append(wall)
+                figures[("monitored", n)]["cpu"].append(cpu)
+        instructions = counted(work, server, bare, files)
     finally:
         server.stop()
     m = {key: {kind: median(values) for kind, values in sides.items()} for key, sides in figures.items()}
@@ -115,6 +124,9 @@ def overhead(work):
     for kind in ("wall", "cpu"):
         per = {side: (m[(side, high)][kind] - m[(side, low)][kind]) / operations * 1000 for side in ("preflight", "bare")}
         row("per operation, %s, %d to %d ops" % (kind, 2 * low, 2 * high), per["preflight"], per["bare"], "ms")
+    cpu = {side: (m[(side, high)]["cpu"] - m[(side, low)]["cpu"]) / operations * 1000 for side in ("bare", "monitored")}
+    print("  the bare loop with command monitoring (each command and reply copied): %.3f ms CPU per operation, %.2fx the bare loop"
+          % (cpu["monitored"], cpu["monitored"] / cpu["bare"]))
     smallest = SIZES[0]
     fixed = m[("preflight", smallest)]["wall"] - m[("bare", smallest)]["wall"]
     print("  a %d-operation run costs Preflight %+.0f ms more than the bare loop (wall)" % (2 * smallest, fixed * 1000))
@@ -123,6 +135,35 @@ def overhead(work):
     checks = {n: median([timed([PREFLIGHT, "check", files[n]])[1] for _ in range(ROUNDS)]) for n in (low, high)}
     print("  of Preflight's CPU per operation, reading and validating its step (preflight check): %.3f ms"
           % ((checks[high] - checks[low]) / operations * 1000))
+    if instructions:
+        print("  instructions per operation (callgrind, %d to %d ops, one run each):" % (2 * low, 2 * high))
+        for label, side in (("Preflight", "preflight"), ("bare loop", "bare"), ("bare, monitored", "monitored"),
+                            ("bare, monitored, steps read from JSON", "json"), ("preflight check (per step)", "check")):
+            print("    %-40s %9s   %5.2fx the bare loop" % (label, format(round(instructions[side]), ","), instructions[side] / instructions["bare"]))
+
+
+def counted(work, server, bare, files):
+    """Instructions per operation of each side, from callgrind at the two largest sizes
+    (their difference, so start-up is left out); None without valgrind."""
+    if not shutil.which("valgrind"):
+        print("  (valgrind is not installed: no instruction counts)")
+        return None
+    low, high = SIZES[-2], SIZES[-1]
+    sides = {
+        "preflight": lambda n: [PREFLIGHT, "run", files[n], "--uri", server.uri, "-q", "--junit", os.path.join(work, "junit.xml")],
+        "bare": lambda n: [bare, server.uri, "bench_count_bare_%d" % n, str(n)],
+        "monitored": lambda n: [bare, server.uri, "bench_count_monitored_%d" % n, str(n), "--monitored"],
+        "json": lambda n: [bare, server.uri, "bench_count_json_%d" % n, str(n), "--json"],
+        "check": lambda n: [PREFLIGHT, "check", files[n]],
+    }
+    totals = {}
+    for side, argv in sides.items():
+        for n in (low, high):
+            out = os.path.join(work, "callgrind.out")
+            timed(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + argv(n))
+            with open(out) as profile:
+                totals[(side, n)] = next(int(line.split()[1]) for line in profile if line.startswith("totals:"))
+    return {side: (totals[(side, high)] - totals[(side, low)]) / (2 * (high - low)) for side in sides}
 
 
 def pack(work):
