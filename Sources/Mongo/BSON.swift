@@ -13,13 +13,13 @@ public enum BSON: Sendable, Hashable {
     /// Milliseconds since the Unix epoch; any Int64, so dates before 1970 and after 9999 survive.
     case datetime(Int64)
     case null
-    case regex(pattern: String, options: String)
+    indirect case regex(pattern: String, options: String)
     /// Deprecated by BSON, still read from legacy data.
-    case dbPointer(ref: String, id: ObjectID)
+    indirect case dbPointer(ref: String, id: ObjectID)
     case javascript(String)
     /// Deprecated by BSON, still read from legacy data.
     case symbol(String)
-    case javascriptWithScope(code: String, scope: BSONDocument)
+    indirect case javascriptWithScope(code: String, scope: BSONDocument)
     case int32(Int32)
     case timestamp(seconds: UInt32, increment: UInt32)
     case int64(Int64)
