@@ -66,10 +66,10 @@ public final class CommandMonitor: Sendable {
     }
 
     private static func host(_ host: UnsafePointer<mongoc_host_list_t>?) -> String {
-        guard let host else { return "" }
-        return withUnsafeBytes(of: host.pointee.host_and_port) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
+        guard let host, let offset = MemoryLayout<mongoc_host_list_t>.offset(of: \.host_and_port) else { return "" }
+        // Read in place: `host.pointee` copies the whole entry (both its names, over 500 bytes)
+        // first, twice per command.
+        return String(cString: (UnsafeRawPointer(host) + offset).assumingMemoryBound(to: CChar.self))
     }
 }
 

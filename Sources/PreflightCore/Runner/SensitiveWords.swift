@@ -40,14 +40,25 @@ enum SensitiveWords {
         guard let base = bytes.baseAddress else { return false }
         var start = 0
         // Every command and reply of a run is searched, and few hold a word's first two
-        // letters: eight bytes are ruled out at a time, and only a block that may hold a
+        // letters: sixteen bytes are ruled out at a time, and only a block that may hold a
         // start is read byte by byte.
-        while start + 9 <= bytes.count {
-            let block = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
-            let following = UnsafeRawPointer(base + start + 1).loadUnaligned(as: UInt64.self)
-            if mayStart(block, following), wordStarts(in: bytes, from: start, to: start + 8) { return true }
-            start += 8
+        while start + 17 <= bytes.count {
+            let block = UnsafeRawPointer(base + start)
+            if mayStart(block.loadUnaligned(as: SIMD16<UInt8>.self), block.loadUnaligned(fromByteOffset: 1, as: SIMD16<UInt8>.self)),
+                wordStarts(in: bytes, from: start, to: start + 16)
+            {
+                return true
+            }
+            start += 16
         }
+        // The last bytes, fewer than seventeen (all of a key or a short string): the same
+        // on a copy padded with zeros, which start no word.
+        var padded = (SIMD16<UInt8>(), SIMD16<UInt8>())
+        let startsHere = withUnsafeMutableBytes(of: &padded) { buffer in
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...]))
+            return mayStart(buffer.loadUnaligned(as: SIMD16<UInt8>.self), buffer.loadUnaligned(fromByteOffset: 1, as: SIMD16<UInt8>.self))
+        }
+        guard startsHere else { return false }
         return wordStarts(in: bytes, from: start, to: bytes.count)
     }
 
@@ -67,31 +78,24 @@ enum SensitiveWords {
         return false
     }
 
-    /// Whether some byte of `block` may start a word: the first two letters of one (`pa`,
-    /// `pw`, `se`, `to`, in either case), the second in `following` (the bytes one further
-    /// on). Never false where one does; sometimes true where none does (the bytes are then
-    /// read one by one). Pairs, not any first letter before any second: `insert`'s `se`
-    /// must be read, but not `filter`'s `te` or `$clusterTime`'s, which every command has.
+    /// Whether some byte of `block` starts the first two letters of a word (`pa`, `pw`,
+    /// `se`, `to`, in either case), the second in `following` (the bytes one further on).
+    /// Never false where one does; sometimes true where none does (folding case by setting
+    /// the 0x20 bit makes a few other bytes look like letters), and the bytes are then read
+    /// one by one. Pairs, not any first letter
+    /// before any second: `insert`'s `se` must be read, but not `filter`'s `te` or
+    /// `$clusterTime`'s, which every command has.
     @inline(__always)
-    private static func mayStart(_ block: UInt64, _ following: UInt64) -> Bool {
-        let first = block | 0x2020_2020_2020_2020, second = following | 0x2020_2020_2020_2020
-        let p = zeroBytes(first ^ repeated("p")), s = zeroBytes(first ^ repeated("s")), t = zeroBytes(first ^ repeated("t"))
-        let pairs =
-            p & (zeroBytes(second ^ repeated("a")) | zeroBytes(second ^ repeated("w")))
-            | s & zeroBytes(second ^ repeated("e")) | t & zeroBytes(second ^ repeated("o"))
-        return pairs != 0
-    }
-
-    /// The top bit of each byte that is zero in `value`, and perhaps of a byte above one
-    /// that is (the borrow of the subtraction): a superset, never missing a zero byte.
-    @inline(__always)
-    private static func zeroBytes(_ value: UInt64) -> UInt64 {
-        (value &- 0x0101_0101_0101_0101) & ~value & 0x8080_8080_8080_8080
-    }
-
-    @inline(__always)
-    private static func repeated(_ letter: Unicode.Scalar) -> UInt64 {
-        UInt64(letter.value) &* 0x0101_0101_0101_0101
+    private static func mayStart(_ block: SIMD16<UInt8>, _ following: SIMD16<UInt8>) -> Bool {
+        let first = block | 0x20, second = following | 0x20
+        func letter(_ scalar: Unicode.Scalar) -> SIMD16<UInt8> { SIMD16(repeating: UInt8(ascii: scalar)) }
+        let p = first .== letter("p"), s = first .== letter("s"), t = first .== letter("t")
+        let pairs = (p .& ((second .== letter("a")) .| (second .== letter("w"))))
+            .| (s .& (second .== letter("e"))) .| (t .& (second .== letter("o")))
+        // `any(_:)` is a call to a generic reduction here; the sixteen lanes read as two words
+        // are two loads and an `or`.
+        let lanes = unsafeBitCast(pairs, to: SIMD2<UInt64>.self)
+        return lanes[0] | lanes[1] != 0
     }
 
     /// The second letters of the words, lower case.
