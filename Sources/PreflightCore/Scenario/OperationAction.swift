@@ -9,14 +9,22 @@ public enum OperationAction: String, Sendable, CaseIterable {
     /// The keys every operation step may carry beside its own arguments.
     public static let commonKeys = ["name", "expect", "expectError", "save", "timeoutMS"]
 
-    /// Hashed by its place among the cases, not by its name: a String-backed enum hashes
-    /// its raw value by default, and the tables keyed by action are read for every step a
-    /// file holds and every operation a run sends.
+    /// Hashed and compared by its place among the cases, not by its name: a String-backed
+    /// enum hashes its raw value by default, and the tables keyed by action are read for
+    /// every step a file holds and every operation a run sends.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(Self.ordered.firstIndex(of: self) ?? -1)
+        hasher.combine(ordinal)
     }
 
-    private static let ordered = allCases
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.ordinal == rhs.ordinal
+    }
+
+    /// The case's place in the declaration, which is how a case without a payload is
+    /// stored: one byte, for as long as there are at most 256 cases (a test holds it).
+    var ordinal: UInt8 {
+        unsafeBitCast(self, to: UInt8.self)
+    }
 
     /// The common keys of this action: for `createIndex` and `dropIndex`, `name` is the
     /// index's name, as in MongoDB, not the step's label.
