@@ -57,6 +57,18 @@ final class MatcherTests: XCTestCase {
         assertMatches(#"{"a": 1, "b": {"x": 1, "y": 2}}"#, #"{"b": {"y": 2, "x": 1}, "a": 1}"#)
     }
 
+    /// An expected document that names an operator is an operator, even where the actual
+    /// document holds that very key (MongoDB 5.0 allows `$`-prefixed field names): the
+    /// quick comparison of plain documents must not take it for a field.
+    func testAnOperatorIsNeverReadAsAFieldOfTheSameName() {
+        assertMismatch(
+            #"[{"$$type": "int"}]"#, #"[{"$$type": "int"}]"#, root: true, path: "result", at: "result[0]",
+            #"expected type "int", got "object" ({"$$type":"int"})"#)
+        assertMismatch(
+            #"{"a": {"$$type": "int"}}"#, #"{"a": {"$$type": "int"}}"#, root: true, at: "a",
+            #"expected type "int", got "object" ({"$$type":"int"})"#)
+    }
+
     func testMissingFieldIsReportedWithItsPath() {
         assertMismatch(#"{"a": {"b": "x"}}"#, #"{"a": {}}"#, root: true, at: "a.b", #"expected "x", but the field is missing"#)
     }

@@ -56,7 +56,7 @@ extension Matcher {
         // decide for themselves whether absence is fine.
         for (key, value) in expected {
             let field = actualDocument[key]
-            if let field, Self.leafMatches(value, field) { continue }
+            if let field, Self.leafMatches(value, field) || Self.plainDocumentMatches(value, field, root: false) { continue }
             if let mismatch = match(value, field, root: false, path: Self.path(path, key: key)) {
                 return mismatch
             }
@@ -83,7 +83,7 @@ extension Matcher {
             return Self.lengthMismatch(path, expected, actualElements, inAnyOrder: false)
         }
         for (index, (wanted, got)) in zip(expected, actualElements).enumerated() {
-            if Self.leafMatches(wanted, got) { continue }
+            if Self.leafMatches(wanted, got) || Self.plainDocumentMatches(wanted, got, root: root) { continue }
             if let mismatch = match(wanted, got, root: root, path: Self.path(path, index: index)) {
                 return mismatch
             }
@@ -99,6 +99,20 @@ extension Matcher {
         case .document, .array: false
         default: expected.isNumber && actual.isNumber ? numbersEqual(expected, actual) : expected == actual
         }
+    }
+
+    /// Whether `expected` is a document of plain values (no operator, document or array)
+    /// that `actual` matches as `matchDocument` would: a `find`'s expected documents are
+    /// mostly so, and deciding it first writes no `result[0]` for the many that match.
+    /// False for anything else, which then takes the full way and its messages.
+    static func plainDocumentMatches(_ expected: BSON, _ actual: BSON, root: Bool) -> Bool {
+        guard case .document(let wanted) = expected, case .document(let got) = actual else { return false }
+        for (key, value) in wanted {
+            guard !VariableName.isOperatorKey(key), let field = got[key], leafMatches(value, field) else { return false }
+        }
+        // Every key written is there, once (an expectation's keys are distinct): the same
+        // count means no other key, which only a root-level document may have.
+        return root || got.count == wanted.count
     }
 
     func matchValue(_ expected: BSON, _ actual: BSON?, path: String) -> Mismatch? {
