@@ -1540,6 +1540,14 @@ final class ScenarioLoaderTests: LoaderCorpusTestCase {
             """#
         let scenario = try load(text)
         XCTAssertEqual(scenario.tests.map(\.steps.count), [5, 2])
+        // A check too, in a file with no procedure.
+        let checked = try load(#"""
+            {"preflight": 1, "name": "s",
+             "checks": {"sameAsClaimed": {"find": "orders", "filter": {"_id": {"$$var": "claimed._id"}}, "expect": []}},
+             "tests": [{"name": "t", "steps": [{"findOneAndDelete": "orders", "filter": {}, "save": "claimed"}],
+                        "checks": ["sameAsClaimed"]}]}
+            """#)
+        XCTAssertEqual(checked.checks.count, 1)
     }
 
     /// An `as` names a variable only on `forEach`: on an operation that passes other keys

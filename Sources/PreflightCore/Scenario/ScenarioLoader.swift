@@ -81,10 +81,14 @@ public struct ScenarioLoader: Sendable {
         // file's, and whatever any step of the file saves.
         // Sandbox files also have `preflight`: the sandbox's connection and their services' ports.
         let globals = Set(vars.keys).union(mode == .sandbox ? [VariableName.builtIn] : [])
-        // `vars` and `fixtures` are data, never steps: not walked.
-        let stepHolders = BSONDocument(document.elements.filter { $0.key != "vars" && $0.key != "fixtures" }.map { ($0.key, $0.value) })
-        let everySaved = Self.savedNames(in: .document(stepHolders)).union(
-            sources.procedures.reduce(into: Set<String>()) { $0.formUnion(Self.savedNames(in: $1.steps ?? .null)) })
+        // `vars` and `fixtures` are data, never steps: not walked. A file with neither
+        // procedures nor checks has no use for the names, and is not walked at all.
+        var everySaved: Set<String> = []
+        if !sources.procedures.isEmpty || !sources.checks.isEmpty {
+            let stepHolders = BSONDocument(document.elements.filter { $0.key != "vars" && $0.key != "fixtures" }.map { ($0.key, $0.value) })
+            everySaved = Self.savedNames(in: .document(stepHolders)).union(
+                sources.procedures.reduce(into: Set<String>()) { $0.formUnion(Self.savedNames(in: $1.steps ?? .null)) })
+        }
         let procedures = Self.procedures(sources.procedures, context: &context, scope: globals.union(everySaved))
         let checks = Self.checks(sources.checks, context: context, scope: globals.union(everySaved))
         // A library's problems are reported under its own file name.
