@@ -24,7 +24,7 @@ public final class CommandMonitor: Sendable {
             let command = EventDocument(copying: mongoc_apm_command_started_get_command(event))
             monitor.handler(
                 CommandEvent(
-                    commandName: String(cString: mongoc_apm_command_started_get_command_name(event)),
+                    commandName: CommandNames.string(mongoc_apm_command_started_get_command_name(event)),
                     requestID: mongoc_apm_command_started_get_request_id(event),
                     operationID: mongoc_apm_command_started_get_operation_id(event),
                     host: CommandMonitor.host(mongoc_apm_command_started_get_host(event)),
@@ -39,7 +39,7 @@ public final class CommandMonitor: Sendable {
             let reply = EventDocument(copying: mongoc_apm_command_succeeded_get_reply(event))
             monitor.handler(
                 CommandEvent(
-                    commandName: String(cString: mongoc_apm_command_succeeded_get_command_name(event)),
+                    commandName: CommandNames.string(mongoc_apm_command_succeeded_get_command_name(event)),
                     requestID: mongoc_apm_command_succeeded_get_request_id(event),
                     operationID: mongoc_apm_command_succeeded_get_operation_id(event),
                     host: CommandMonitor.host(mongoc_apm_command_succeeded_get_host(event)),
@@ -54,7 +54,7 @@ public final class CommandMonitor: Sendable {
             let reply = EventDocument(copying: mongoc_apm_command_failed_get_reply(event))
             monitor.handler(
                 CommandEvent(
-                    commandName: String(cString: mongoc_apm_command_failed_get_command_name(event)),
+                    commandName: CommandNames.string(mongoc_apm_command_failed_get_command_name(event)),
                     requestID: mongoc_apm_command_failed_get_request_id(event),
                     operationID: mongoc_apm_command_failed_get_operation_id(event),
                     host: CommandMonitor.host(mongoc_apm_command_failed_get_host(event)),
