@@ -126,7 +126,7 @@ def overhead(work):
         row("per operation, %s, %d to %d ops" % (kind, 2 * low, 2 * high), per["preflight"], per["bare"], "ms")
     cpu = {side: (m[(side, high)]["cpu"] - m[(side, low)]["cpu"]) / operations * 1000 for side in ("bare", "monitored")}
     print("  the bare loop with command monitoring (each command and reply copied): %.3f ms CPU per operation, %.2fx the bare loop"
-          % (cpu["monitored"], cpu["monitored"] / cpu["bare"]))
+          % (cpu["monitored"], cpu["monitored"] / cpu["bare"] if cpu["bare"] else float("nan")))
     smallest = SIZES[0]
     fixed = m[("preflight", smallest)]["wall"] - m[("bare", smallest)]["wall"]
     print("  a %d-operation run costs Preflight %+.0f ms more than the bare loop (wall)" % (2 * smallest, fixed * 1000))
@@ -135,7 +135,9 @@ def overhead(work):
     checks = {n: median([timed([PREFLIGHT, "check", files[n]])[1] for _ in range(ROUNDS)]) for n in (low, high)}
     print("  of Preflight's CPU per operation, reading and validating its step (preflight check): %.3f ms"
           % ((checks[high] - checks[low]) / operations * 1000))
-    if instructions:
+    if not instructions:
+        print("  (valgrind is not installed: no instruction counts)")
+    else:
         print("  instructions per operation (callgrind, %d to %d ops, one run each):" % (2 * low, 2 * high))
         for label, side in (("Preflight", "preflight"), ("bare loop", "bare"), ("bare, monitored", "monitored"),
                             ("bare, monitored, steps read from JSON", "json"), ("preflight check (per step)", "check")):
@@ -146,7 +148,6 @@ def counted(work, server, bare, files):
     """Instructions per operation of each side, from callgrind at the two largest sizes
     (their difference, so start-up is left out); None without valgrind."""
     if not shutil.which("valgrind"):
-        print("  (valgrind is not installed: no instruction counts)")
         return None
     low, high = SIZES[-2], SIZES[-1]
     sides = {

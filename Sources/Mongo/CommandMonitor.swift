@@ -67,10 +67,14 @@ public final class CommandMonitor: Sendable {
 
     private static func host(_ host: UnsafePointer<mongoc_host_list_t>?) -> String {
         guard let host, let offset = MemoryLayout<mongoc_host_list_t>.offset(of: \.host_and_port) else { return "" }
-        // Read in place: `host.pointee` copies the whole entry (both its names, over 500 bytes)
-        // first, twice per command.
-        return String(cString: (UnsafeRawPointer(host) + offset).assumingMemoryBound(to: CChar.self))
+        // Read in place, up to its terminating zero and never past the field: `host.pointee`
+        // copies the whole entry (both its names, over 500 bytes) first, twice per command.
+        let field = (UnsafeRawPointer(host) + offset).assumingMemoryBound(to: CChar.self)
+        let length = strnlen(field, hostAndPortCapacity)
+        return String(decoding: UnsafeRawBufferPointer(start: field, count: length), as: UTF8.self)
     }
+
+    private static let hostAndPortCapacity = MemoryLayout.size(ofValue: mongoc_host_list_t().host_and_port)
 }
 
 /// What a pool's monitoring callbacks report to: the user's monitor, and the pool's closing.

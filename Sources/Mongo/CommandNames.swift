@@ -1,4 +1,8 @@
-import CMongoC
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The names of the commands a run sends most, as strings made once: libmongoc hands
 /// each monitoring event its command's name as a C string, and making a `String` of it

@@ -69,6 +69,17 @@ final class MatcherTests: XCTestCase {
             #"expected type "int", got "object" ({"$$type":"int"})"#)
     }
 
+    /// A document from a variable can hold a key twice (libbson keeps both): a nested one
+    /// that does still may have no other key.
+    func testANestedDocumentWithARepeatedKeyStillRefusesOtherKeys() {
+        let twice = BSON.document(BSONDocument([("a", .int32(1)), ("a", .int32(1))]))
+        let mismatch = matcher.match(
+            .array([.document(["k": twice])]), .array([.document(["k": .document(["a": .int32(1), "b": .int32(2)])])]),
+            root: true, path: "result")
+        XCTAssertEqual(mismatch?.path, "result[0].k")
+        XCTAssertEqual(mismatch?.message, #"unexpected field "b" with value 2 (a nested document matches exactly; wrap it in {"$$matchAsRoot": …} to allow other fields)"#)
+    }
+
     func testMissingFieldIsReportedWithItsPath() {
         assertMismatch(#"{"a": {"b": "x"}}"#, #"{"a": {}}"#, root: true, at: "a.b", #"expected "x", but the field is missing"#)
     }

@@ -7,9 +7,10 @@
  * Two variants add, in C, the least a scenario runner does besides:
  *   --monitored  command monitoring on, each command and reply copied out of its
  *                callback, as a command log that keeps them must (Preflight's does);
- *   --json       that, and each step read from its JSON text as the scenario file
- *                writes it, with libbson's JSON reader; the found document is compared
- *                whole with the expected one.
+ *   --json       that, and each step read from its JSON text with libbson's JSON
+ *                reader, as the scenario file writes it but with its variable already
+ *                substituted (the `sku` the file takes from `skus`); the found document
+ *                is compared whole with the expected one.
  *
  * Build: cc -O2 bare.c $(pkg-config --cflags --libs libmongoc-1.0) -o bare
  * Run:   ./bare URI DATABASE N [--monitored | --json] */
@@ -58,7 +59,11 @@ static void field(const bson_t *step, const char *key, bson_t *out) {
         exit(1);
     }
     if (BSON_ITER_HOLDS_ARRAY(&iter)) bson_iter_array(&iter, &length, &data);
-    else bson_iter_document(&iter, &length, &data);
+    else if (BSON_ITER_HOLDS_DOCUMENT(&iter)) bson_iter_document(&iter, &length, &data);
+    else {
+        fprintf(stderr, "bare: a step's %s is neither a document nor an array\n", key);
+        exit(1);
+    }
     bson_init_static(out, data, length);
 }
 
@@ -120,7 +125,10 @@ int main(int argc, char **argv) {
             bson_iter_t first;
             uint32_t length;
             const uint8_t *data;
-            if (!bson_iter_init(&first, &expected_list) || !bson_iter_next(&first)) return 1;
+            if (!bson_iter_init(&first, &expected_list) || !bson_iter_next(&first) || !BSON_ITER_HOLDS_DOCUMENT(&first)) {
+                fprintf(stderr, "bare: find %ld expects no document\n", i);
+                return 1;
+            }
             bson_iter_document(&first, &length, &data);
             bson_init_static(&expected, data, length);
         } else {

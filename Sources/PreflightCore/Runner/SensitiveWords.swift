@@ -80,10 +80,9 @@ enum SensitiveWords {
 
     /// Whether some byte of `block` starts the first two letters of a word (`pa`, `pw`,
     /// `se`, `to`, in either case), the second in `following` (the bytes one further on).
-    /// Never false where one does; sometimes true where none does (folding case by setting
-    /// the 0x20 bit makes a few other bytes look like letters), and the bytes are then read
-    /// one by one. Pairs, not any first letter
-    /// before any second: `insert`'s `se` must be read, but not `filter`'s `te` or
+    /// Never false where one does; sometimes true where none does (the `se` of `insert`,
+    /// the `to` of `total`), and the bytes are then read one by one. Pairs, not any first
+    /// letter before any second: `insert`'s `se` must be read, but not `filter`'s `te` or
     /// `$clusterTime`'s, which every command has.
     @inline(__always)
     private static func mayStart(_ block: SIMD16<UInt8>, _ following: SIMD16<UInt8>) -> Bool {

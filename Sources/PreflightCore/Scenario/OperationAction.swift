@@ -10,8 +10,9 @@ public enum OperationAction: String, Sendable, CaseIterable {
     public static let commonKeys = ["name", "expect", "expectError", "save", "timeoutMS"]
 
     /// Hashed and compared by its place among the cases, not by its name: a String-backed
-    /// enum hashes its raw value by default, and the tables keyed by action are read for
-    /// every step a file holds and every operation a run sends.
+    /// enum hashes its raw value by default, and `RawRepresentable`'s `==` compares raw
+    /// values; the tables keyed by action are read for every step a file holds and every
+    /// operation a run sends, and actions are compared all through the loader.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(ordinal)
     }

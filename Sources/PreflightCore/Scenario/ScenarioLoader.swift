@@ -82,7 +82,8 @@ public struct ScenarioLoader: Sendable {
         // Sandbox files also have `preflight`: the sandbox's connection and their services' ports.
         let globals = Set(vars.keys).union(mode == .sandbox ? [VariableName.builtIn] : [])
         // `vars` and `fixtures` are data, never steps: not walked. A file with neither
-        // procedures nor checks has no use for the names, and is not walked at all.
+        // procedures nor checks, of its own or included, has no use for the names, and is
+        // not walked at all.
         var everySaved: Set<String> = []
         if !sources.procedures.isEmpty || !sources.checks.isEmpty {
             let stepHolders = BSONDocument(document.elements.filter { $0.key != "vars" && $0.key != "fixtures" }.map { ($0.key, $0.value) })
