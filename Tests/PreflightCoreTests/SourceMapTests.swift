@@ -214,6 +214,8 @@ final class SourceMapTests: XCTestCase {
             #"{"tests":[{"steps":[{"insertOne":"c","document":{"_id":1,"v":[1,[2,{"k":"]"}]]}}]},"é😀",{"a":{"b":"\u00e9}"}}],"#
                 + #""after":[{"x":"y"},"z"],"deep":"# + deep + #","last":{"a":[1,2]}}"#,
             "{\n  \"tests\": [\n    {\"steps\": [{\"find\": \"c\",\n      \"filter\": {\"a\": \"€\"}}]},\n    {\"name\": \"😀\"}\n  ],\n  \"end\": " + deep + "\n}",
+            // What follows a skipped container on the line where it closes, after lines of its own.
+            "{\"tests\": [{\"steps\": [\n  {\"find\": \"é\"},\n  {\"find\": \"x\"}\n]}, {\"name\": \"😀\"}, {\"a\": {\"b\": [1,\n2]}}, 3], \"n\": 1}",
         ]
         for (index, text) in texts.enumerated() {
             XCTAssertGreaterThan(try compareFullAndQuickScans(Array(text.utf8), "text \(index)"), 10, text)
