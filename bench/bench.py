@@ -98,20 +98,23 @@ def overhead(work):
         with open(files[n], "w") as out:
             subprocess.run([sys.executable, os.path.join(ROOT, "bench/overhead/generate.py"), str(n)], stdout=out, check=True)
     server = Scratch()
+    # Each side's command line for N of each operation, its database named by `run`.
+    sides = {
+        "preflight": lambda n, run: [PREFLIGHT, "run", files[n], "--uri", server.uri, "-q", "--junit", os.path.join(work, "junit.xml")],
+        "bare": lambda n, run: [bare, server.uri, "bench_bare_%s" % run, str(n)],
+        "monitored": lambda n, run: [bare, server.uri, "bench_monitored_%s" % run, str(n), "--monitored"],
+        "json": lambda n, run: [bare, server.uri, "bench_json_%s" % run, str(n), "--json"],
+        "check": lambda n, run: [PREFLIGHT, "check", files[n]],
+    }
     try:
         figures = {(side, n): {"wall": [], "cpu": []} for side in ("preflight", "bare", "monitored") for n in SIZES}
         for round_number in range(ROUNDS):
             for n in SIZES:
-                wall, cpu = timed([PREFLIGHT, "run", files[n], "--uri", server.uri, "-q", "--junit", os.path.join(work, "junit.xml")])
-                figures[("preflight", n)]["wall"].append(wall)
-                figures[("preflight", n)]["cpu"].append(cpu)
-                wall, cpu = timed([bare, server.uri, "bench_bare_%d" % round_number, str(n)])
-                figures[("bare", n)]["wall"].append(wall)
-                figures[("bare", n)]["cpu"].append(cpu)
-                wall, cpu = timed([bare, server.uri, "bench_monitored_%d" % round_number, str(n), "--monitored"])
-                figures[("monitored", n)]["wall"].append(wall)
-                figures[("monitored", n)]["cpu"].append(cpu)
-        instructions = counted(work, server, bare, files)
+                for side in ("preflight", "bare", "monitored"):
+                    wall, cpu = timed(sides[side](n, round_number))
+                    figures[(side, n)]["wall"].append(wall)
+                    figures[(side, n)]["cpu"].append(cpu)
+        instructions = counted(work, sides)
     finally:
         server.stop()
     m = {key: {kind: median(values) for kind, values in sides.items()} for key, sides in figures.items()}
@@ -132,7 +135,7 @@ def overhead(work):
     print("  a %d-operation run costs Preflight %+.0f ms more than the bare loop (wall)" % (2 * smallest, fixed * 1000))
     # The file grows with N (a step per operation): how much of the per-operation figure
     # is reading and validating it, which `preflight check` does alone, without a server.
-    checks = {n: median([timed([PREFLIGHT, "check", files[n]])[1] for _ in range(ROUNDS)]) for n in (low, high)}
+    checks = {n: median([timed(sides["check"](n, None))[1] for _ in range(ROUNDS)]) for n in (low, high)}
     print("  of Preflight's CPU per operation, reading and validating its step (preflight check): %.3f ms"
           % ((checks[high] - checks[low]) / operations * 1000))
     if not instructions:
@@ -144,24 +147,17 @@ def overhead(work):
             print("    %-40s %9s   %5.2fx the bare loop" % (label, format(round(instructions[side]), ","), instructions[side] / instructions["bare"]))
 
 
-def counted(work, server, bare, files):
-    """Instructions per operation of each side, from callgrind at the two largest sizes
-    (their difference, so start-up is left out); None without valgrind."""
+def counted(work, sides):
+    """Instructions per operation of each of `sides`, from callgrind at the two largest
+    sizes (their difference, so start-up is left out); None without valgrind."""
     if not shutil.which("valgrind"):
         return None
     low, high = SIZES[-2], SIZES[-1]
-    sides = {
-        "preflight": lambda n: [PREFLIGHT, "run", files[n], "--uri", server.uri, "-q", "--junit", os.path.join(work, "junit.xml")],
-        "bare": lambda n: [bare, server.uri, "bench_count_bare_%d" % n, str(n)],
-        "monitored": lambda n: [bare, server.uri, "bench_count_monitored_%d" % n, str(n), "--monitored"],
-        "json": lambda n: [bare, server.uri, "bench_count_json_%d" % n, str(n), "--json"],
-        "check": lambda n: [PREFLIGHT, "check", files[n]],
-    }
     totals = {}
     for side, argv in sides.items():
         for n in (low, high):
             out = os.path.join(work, "callgrind.out")
-            timed(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + argv(n))
+            timed(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + argv(n, "count_%d" % n))
             with open(out) as profile:
                 totals[(side, n)] = next(int(line.split()[1]) for line in profile if line.startswith("totals:"))
     return {side: (totals[(side, high)] - totals[(side, low)]) / (2 * (high - low)) for side in sides}

@@ -61,7 +61,7 @@ extension Matcher {
                 return mismatch
             }
         }
-        if !root, let extra = actualDocument.first(where: { !expected.contains($0.key) }) {
+        if !root, let extra = Self.unexpectedField(of: actualDocument, beyond: expected) {
             // Only a result's top-level documents may hold more than is written: say how a
             // document under a field may too, since the rule is the surprise. Not at the top
             // (an exact collection's documents, where extra fields are the point) nor for an
@@ -110,9 +110,14 @@ extension Matcher {
         for (key, value) in wanted {
             guard !VariableName.isOperatorKey(key), let field = got[key], leafMatches(value, field) else { return false }
         }
-        // Only a root-level document may have a key the expectation does not name. Keys are
-        // checked, not counted: a document from a variable can hold a key twice.
-        return root || got.elements.allSatisfy { wanted.contains($0.key) }
+        return root || unexpectedField(of: got, beyond: wanted) == nil
+    }
+
+    /// The first field of `actual` that `expected` does not name, which only a root-level
+    /// document may hold. Keys are checked, not counted: a document from a variable can
+    /// hold a key twice.
+    static func unexpectedField(of actual: BSONDocument, beyond expected: BSONDocument) -> (key: String, value: BSON)? {
+        actual.elements.first { !expected.contains($0.key) }
     }
 
     func matchValue(_ expected: BSON, _ actual: BSON?, path: String) -> Mismatch? {

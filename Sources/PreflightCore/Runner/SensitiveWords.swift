@@ -43,12 +43,7 @@ enum SensitiveWords {
         // letters: sixteen bytes are ruled out at a time, and only a block that may hold a
         // start is read byte by byte.
         while start + 17 <= bytes.count {
-            let block = UnsafeRawPointer(base + start)
-            if mayStart(block.loadUnaligned(as: SIMD16<UInt8>.self), block.loadUnaligned(fromByteOffset: 1, as: SIMD16<UInt8>.self)),
-                wordStarts(in: bytes, from: start, to: start + 16)
-            {
-                return true
-            }
+            if mayStart(at: UnsafeRawPointer(base + start)), wordStarts(in: bytes, from: start, to: start + 16) { return true }
             start += 16
         }
         // The last bytes, fewer than seventeen (all of a key or a short string): the same
@@ -56,7 +51,7 @@ enum SensitiveWords {
         var padded = (SIMD16<UInt8>(), SIMD16<UInt8>())
         let startsHere = withUnsafeMutableBytes(of: &padded) { buffer in
             buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...]))
-            return mayStart(buffer.loadUnaligned(as: SIMD16<UInt8>.self), buffer.loadUnaligned(fromByteOffset: 1, as: SIMD16<UInt8>.self))
+            return mayStart(at: UnsafeRawPointer(buffer.baseAddress!))
         }
         guard startsHere else { return false }
         return wordStarts(in: bytes, from: start, to: bytes.count)
@@ -78,15 +73,16 @@ enum SensitiveWords {
         return false
     }
 
-    /// Whether some byte of `block` starts the first two letters of a word (`pa`, `pw`,
-    /// `se`, `to`, in either case), the second in `following` (the bytes one further on).
+    /// Whether one of the sixteen bytes at `block` starts the first two letters of a word
+    /// (`pa`, `pw`, `se`, `to`, in either case); seventeen bytes are read.
     /// Never false where one does; sometimes true where none does (the `se` of `insert`,
     /// the `to` of `total`), and the bytes are then read one by one. Pairs, not any first
     /// letter before any second: `insert`'s `se` must be read, but not `filter`'s `te` or
     /// `$clusterTime`'s, which every command has.
     @inline(__always)
-    private static func mayStart(_ block: SIMD16<UInt8>, _ following: SIMD16<UInt8>) -> Bool {
-        let first = block | 0x20, second = following | 0x20
+    private static func mayStart(at block: UnsafeRawPointer) -> Bool {
+        let first = block.loadUnaligned(as: SIMD16<UInt8>.self) | 0x20
+        let second = block.loadUnaligned(fromByteOffset: 1, as: SIMD16<UInt8>.self) | 0x20
         func letter(_ scalar: Unicode.Scalar) -> SIMD16<UInt8> { SIMD16(repeating: UInt8(ascii: scalar)) }
         let p = first .== letter("p"), s = first .== letter("s"), t = first .== letter("t")
         let pairs = (p .& ((second .== letter("a")) .| (second .== letter("w"))))

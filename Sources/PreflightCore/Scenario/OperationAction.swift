@@ -27,10 +27,15 @@ public enum OperationAction: String, Sendable, CaseIterable {
         unsafeBitCast(self, to: UInt8.self)
     }
 
-    /// The common keys of this action: for `createIndex` and `dropIndex`, `name` is the
-    /// index's name, as in MongoDB, not the step's label.
+    /// Whether a step's `name` is its label: for `createIndex` and `dropIndex` it is the
+    /// index's name, as in MongoDB, and so an argument.
+    public var nameIsLabel: Bool {
+        self != .createIndex && self != .dropIndex
+    }
+
+    /// The common keys of this action: `name` only where it is the step's label.
     public var commonKeys: [String] {
-        self == .createIndex || self == .dropIndex ? Self.commonKeys.filter { $0 != "name" } : Self.commonKeys
+        nameIsLabel ? Self.commonKeys : Self.commonKeys.filter { $0 != "name" }
     }
 
     /// Whether `timeoutMS` can be honoured: sent as `maxTimeMS`, which only these commands

@@ -111,7 +111,7 @@ extension StepParser {
         static let keys = ["expect", "expectError", "save", "timeoutMS", "readPreference", "name"]
 
         init(_ document: BSONDocument, _ action: OperationAction) {
-            let nameIsLabel = action != .createIndex && action != .dropIndex
+            let nameIsLabel = action.nameIsLabel
             let actionStart = action.rawValue.utf8.first
             let collectsArguments = action != .command
             if collectsArguments { arguments.reserveCapacity(document.count) }

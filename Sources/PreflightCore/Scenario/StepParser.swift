@@ -102,7 +102,8 @@ final class StepParser {
             return nil
         }
         let reader = FieldReader(document, at: path, diagnostics)
-        let label = action == "createIndex" || action == "dropIndex" ? nil : reader.string("name")
+        let nameIsIndex = if case .operation(let operation) = actionKind { !operation.nameIsLabel } else { false }
+        let label = nameIsIndex ? nil : reader.string("name")
         let kind: Step.Kind?
         if case .operation(let operation) = actionKind {
             kind = self.operation(operation, reader, scope: &scope).map { .operation($0) }
