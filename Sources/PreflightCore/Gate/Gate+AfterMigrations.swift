@@ -51,6 +51,7 @@ extension Gate {
         let limit = loaded.checklist.migrations.map(\.copyLimit).min() ?? PendingMigration.defaultCopyLimit
 
         let copy = AfterMigrations(gate: self, collections: collections.names, limit: limit)
+        progress.stage("after the migrations: \(names) on a copy of \(collections.names.joined(separator: ", "))")
         let outcome = copy.run { sandbox, whole in
             let after = compat.specs.map { compatItem($0, policy: ItemPolicy(), database: sandbox, today: false) }
             var live: [Int: Bool] = [:]
@@ -61,6 +62,7 @@ extension Gate {
                     pool: run.pool, facts: run.facts, commandLog: run.commandLog, options: run.options, stop: StopSignal(), watch: run.watch,
                     observer: nil)
                 for entry in scenarios.liveTests {
+                    progress.stage("after the migrations: " + GateProgress.test(entry.test.name, in: entry.scenario.file))
                     let suite = runner.run(entry.scenario, tests: [entry.test], database: sandbox, sandbox: false)
                     live[entry.index] = suite.tests.allSatisfy { if case .passed = $0.outcome { true } else { false } }
                 }

@@ -36,6 +36,7 @@ extension Gate {
             let source: MigrationSource = whole ? .copy(reader) : .sample(reader, size: pending.copyLimit)
             let copy = Self.describe(counts, whole: whole, limit: pending.copyLimit)
             notes.append("migration \(migration.name): verified on \(copy)")
+            progress.stage("migrations \(migration.name): verifying on \(copy)")
             let suite = MigrationVerifier(run: run, source: source).verify([migration], observer: nil).first
             for result in suite?.tests ?? [] {
                 var item: GateItem

@@ -26,7 +26,8 @@ extension Gate {
                 selection.append((scenario, scenario.tests))
             }
         }
-        let suites = run.run(selection, observer: nil)
+        progress.begin(scenarios: selection.reduce(0) { $0 + $1.tests.count })
+        let suites = run.run(selection, observer: progress)
         var liveTests: [(index: Int, scenario: Scenario, test: ScenarioTest)] = []
         for (scenario, suite) in zip(selection.map(\.scenario), suites) {
             let policy = policy(for: scenario)

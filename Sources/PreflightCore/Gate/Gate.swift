@@ -16,6 +16,8 @@ public final class Gate {
     let onScratch: Bool
     /// Hears of each item as it ends, for the console.
     let report: (GateItem) -> Void
+    /// Says what is being checked now, on a terminal.
+    let progress: GateProgress
 
     var privileges = Privileges(roles: nil)
     /// Notes for the evidence: what was copied, from where.
@@ -23,7 +25,7 @@ public final class Gate {
 
     public init(
         _ loaded: ChecklistLoader.Loaded, run: ScenarioRun, database: String, uri: String, onScratch: Bool,
-        report: @escaping (GateItem) -> Void
+        progress: GateProgress = GateProgress(ProgressLine(enabled: false)), report: @escaping (GateItem) -> Void
     ) {
         self.loaded = loaded
         self.run = run
@@ -31,6 +33,7 @@ public final class Gate {
         self.uri = uri
         self.onScratch = onScratch
         self.report = report
+        self.progress = progress
     }
 
     /// `items` with no fix credited to the pending migrations, each saying why.

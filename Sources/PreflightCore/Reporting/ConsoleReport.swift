@@ -14,9 +14,8 @@ public final class ConsoleReport: RunObserver {
     private let verbosity: Verbosity
     private let color: Bool
     private let write: (String) -> Void
-    /// Whether a transient "running …" line may be drawn: on a terminal only, where it
-    /// can be erased; in a CI log it would be noise.
-    private let progress: Bool
+    /// The transient "running …" line: drawn on a terminal only.
+    private let progress: ProgressLine
     private var total = 0
     private var started = 0
 
@@ -30,7 +29,7 @@ public final class ConsoleReport: RunObserver {
     ) {
         self.verbosity = verbosity
         self.color = color
-        self.progress = progress && verbosity != .quiet
+        self.progress = ProgressLine(enabled: progress && verbosity != .quiet, color: color)
         self.write = write
     }
 
@@ -44,13 +43,7 @@ public final class ConsoleReport: RunObserver {
 
     public func testStarted(_ test: ScenarioTest, in scenario: Scenario) {
         started += 1
-        guard progress else { return }
-        let line = "  … [\(started)/\(total)] \(test.name)" + (test.repeatCount > 1 ? " (×\(test.repeatCount))" : "")
-        StandardStream.output("\r\u{1B}[K" + paint(line, .dim))
-    }
-
-    private func clearProgress() {
-        if progress { StandardStream.output("\r\u{1B}[K") }
+        progress.show("[\(started)/\(total)] \(test.name)" + (test.repeatCount > 1 ? " (×\(test.repeatCount))" : ""))
     }
 
     public static func standardOutput(_ line: String) {
@@ -83,7 +76,7 @@ public final class ConsoleReport: RunObserver {
     }
 
     private func testFinished(_ result: TestResult, file: String) {
-        clearProgress()
+        progress.clear()
         let time = FixedPoint.text(result.duration, places: 3) + " s"
         switch result.outcome {
         case .passed:

@@ -1,0 +1,100 @@
+import Foundation
+import XCTest
+
+@testable import PreflightCore
+
+/// The transient line that says what runs now: on a terminal (here a pseudo-terminal made
+/// by `script`), drawn over itself, clipped to the width, gone from what stays; never in
+/// a pipe, never with --quiet.
+final class ProgressLineTests: ScratchServerTestCase {
+    private static let erase = "\r\u{1B}[K"
+
+    /// What a terminal of `columns` columns received from `preflight arguments…`, with
+    /// the terminal's `\r\n` read as `\n`.
+    private func onTerminal(_ arguments: [String], columns: Int) throws -> (status: Int32, output: String) {
+        let quoted = ([try ScratchCommandRun.preflightExecutable()] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-q", "-e", "-c", "stty cols \(columns) rows 24 && exec " + quoted.joined(separator: " "), "/dev/null"]
+        process.currentDirectoryURL = URL(fileURLWithPath: Self.packageRoot)
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"))
+    }
+
+    /// The drawings of the progress line (each erase, then what was drawn up to the next
+    /// erase or line end), and the text with them taken out.
+    private func split(_ output: String) -> (drawn: [String], kept: String) {
+        var drawn: [String] = []
+        var kept = ""
+        for (index, part) in output.components(separatedBy: Self.erase).enumerated() {
+            guard index > 0 else {
+                kept += part
+                continue
+            }
+            // What follows an erase up to a newline is the next lasting line, unless it
+            // was itself erased: a drawing never ends in a newline.
+            if let newline = part.firstIndex(of: "\n") {
+                kept += part[..<newline] + "\n" + part[part.index(after: newline)...]
+            } else if !part.isEmpty {
+                drawn.append(part)
+            }
+        }
+        return (drawn, kept)
+    }
+
+    func testTheGateSaysWhatItChecksOnATerminalAndOnlyThere() throws {
+        try withClient { try GateShop.seed(database, using: $0) }
+        let uri = try serverURI(naming: database)
+        let arguments = ["gate", GateFixtures.release, "--uri", uri, "--junit", folder.path + "/gate.xml"]
+        let columns = 70
+        let terminal = try onTerminal(arguments, columns: columns)
+        XCTAssertEqual(terminal.status, 0, terminal.output)
+        let (drawn, kept) = split(terminal.output)
+
+        // Each stage in its turn, the scenario tests counted (the check that a live file's
+        // collections hold documents is the file's own, not a test that starts), then the
+        // copy after the migrations, its compat scan and the live tests held to it.
+        let shop = GateFixtures.root + "/shop/"
+        XCTAssertEqual(drawn.map { String($0.prefix(60)) }, [
+            "  … compat \(shop)orders-compat.json: scanning \(database).orders",
+            "  … scenarios [1/3] an order is marked delivered (mark-delivered.json)",
+            "  … scenarios [2/3] at least minOrders orders were placed (live-orders.json)",
+            "  … scenarios [3/3] every order has a status (live-orders.json)",
+            "  … migrations 0001 default billed: verifying on a whole copy of orders (3 documents)",
+            "  … after the migrations: 0001 default billed on a copy of orders",
+            "  … compat \(shop)orders-compat.json: scanning pf_",
+            "  … after the migrations: at least minOrders orders were placed (live-orders.json)",
+            "  … after the migrations: every order has a status (live-orders.json)",
+        ].map { String($0.prefix(60)) }, terminal.output)
+        XCTAssertTrue(drawn.allSatisfy { $0.count <= columns - 1 }, "\(drawn.filter { $0.count >= columns })")
+        XCTAssertTrue(drawn.contains { $0.hasSuffix("…") }, "a long stage is clipped: \(drawn)")
+
+        // What stays is what a pipe gets: the same lines, with no trace of the drawings.
+        let piped = try runBinary(arguments)
+        XCTAssertEqual(piped.status, 0, piped.transcript)
+        XCTAssertFalse(piped.standardOutput.contains("\u{1B}") || piped.standardOutput.contains("\r"), piped.standardOutput)
+        XCTAssertEqual(kept.split(separator: "\n").map(String.init), piped.lines, terminal.output)
+
+        let quiet = try onTerminal(arguments + ["--quiet"], columns: columns)
+        XCTAssertEqual(quiet.status, 0, quiet.output)
+        XCTAssertFalse(quiet.output.contains("\u{1B}"), quiet.output)
+    }
+
+    func testARunCountsItsTestsOnATerminal() throws {
+        let file = GateFixtures.root + "/shop/mark-delivered.json"
+        let terminal = try onTerminal(["run", file, "--uri", try serverURI, "--junit", folder.path + "/run.xml"], columns: 100)
+        XCTAssertEqual(terminal.status, 0, terminal.output)
+        let (drawn, kept) = split(terminal.output)
+        XCTAssertEqual(drawn, ["  … [1/1] an order is marked delivered"], terminal.output)
+        XCTAssertTrue(kept.contains("  ✓ an order is marked delivered ("), kept)
+        XCTAssertFalse(kept.contains("…"), kept)
+    }
+}
