@@ -189,4 +189,36 @@ final class GateCommandTests: ScratchServerTestCase {
         XCTAssertNil(movedFigure("status.wrongType"), "a figure that did not move is not listed")
         XCTAssertTrue((since["newlyBlocking"] as? [String] ?? []).contains { $0.hasPrefix("\(spec): ") }, "\(since)")
     }
+
+    /// Reports written into the folder that is searched (`run . --json reports/run.json`,
+    /// a gate's evidence beside them) are set aside by the next `check` and `run`, which
+    /// failed on them before; named on its own, a report is refused.
+    func testReportsInTheSearchedFolderAreNotReadAsScenarios() throws {
+        let project = folder.path + "/project", reports = folder.path + "/project/reports"
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: GateFixtures.absolute(GateFixtures.root + "/shop/mark-delivered.json"), toPath: project + "/mark-delivered.json")
+        let runReport = reports + "/run.json", gateReport = reports + "/gate.json", junit = folder.path + "/junit.xml"
+        for _ in 1...2 {
+            let run = try runBinary(["run", project, "--uri", try serverURI, "--json", runReport, "--junit", junit])
+            XCTAssertEqual(run.status, 0, run.transcript)
+            XCTAssertEqual(run.lastLine, "1 passed, 0 failed, 0 skipped", run.transcript)
+        }
+        try withClient { try GateShop.seed(database, using: $0) }
+        let gate = try runBinary(["gate", GateFixtures.release, "--uri", try serverURI(naming: database), "--json", gateReport, "--junit", junit])
+        XCTAssertEqual(gate.status, 0, gate.transcript)
+
+        let check = try runBinary(["check", project])
+        XCTAssertEqual(check.status, 0, check.transcript)
+        XCTAssertEqual(check.lines, [
+            "✓ \(project)/mark-delivered.json: 1 test (sandbox)",
+            "· \(gateReport): Preflight report (written by --json), not a scenario",
+            "· \(runReport): Preflight report (written by --json), not a scenario",
+            "1 scenario file valid, 1 test.",
+        ], check.transcript)
+        for report in [runReport, gateReport] {
+            let named = try runBinary(["run", report, "--uri", try serverURI, "--junit", junit])
+            XCTAssertEqual(named.status, 2, named.transcript)
+            XCTAssertTrue(named.standardError.contains("\(report): is a Preflight report (written by --json), not a scenario"), named.transcript)
+        }
+    }
 }

@@ -9,7 +9,9 @@ struct RunCommand: ParsableCommand {
         abstract: "Run scenario files and report in JUnit XML (and JSON or Markdown when asked).",
         discussion: """
             Every file is validated first (as `preflight check` does); any invalid file stops \
-            the run with exit 2 before a single operation is sent.
+            the run with exit 2 before a single operation is sent. Folders are searched for \
+            *.json; fixture data, JSON Schemas and Preflight's own --json reports found \
+            there are set aside.
 
             Without --uri, a scratch server is started for the run and removed afterwards: \
             a standalone, or a one-member replica set when a file uses a transaction or a \

@@ -97,8 +97,8 @@ public struct ScenarioCatalog: Sendable {
             if kind == "compat spec" {
                 do { compatSpecs.append(try CompatLoader.load(input)) } catch { errors += error.errors }
             }
-            if explicit && kind == "JSON Schema" {
-                errors.append(ValidationError(file: file, message: "is a JSON Schema, not a scenario"))
+            if explicit && (kind == "JSON Schema" || kind == Self.report) {
+                errors.append(ValidationError(file: file, message: "is a \(kind), not a scenario"))
             } else {
                 // Read by `migrate verify`, but validated here too, so `check` finds its problems.
                 if kind == "migration" { errors += MigrationLoader.problems(in: input) }
@@ -130,12 +130,22 @@ public struct ScenarioCatalog: Sendable {
         }
     }
 
+    /// What a `--json` report (of `run`, `compat`, `migrate verify` or `gate`) is called.
+    static let report = "Preflight report (written by --json)"
+
     /// The formats that share a scenario folder but are read by other commands. Anything
     /// with a `preflight` key is Preflight's and is never mistaken for a schema; one with
     /// `tests` is a scenario, and is validated (so a stray key is an error, not a reason
     /// to skip the file).
     private static func otherKind(_ document: BSONDocument) -> String? {
         guard document["tests"] == nil else { return nil }
+        // Preflight's own `--json` reports, often written into the folder that is searched
+        // (`run . --json reports/run.json`), told apart before the checklist (a gate's
+        // evidence names its `checklist`). A scenario's `preflight` is a number, never a
+        // document, and a report never holds `tests` at its top.
+        if document["preflightGate"] != nil || (document["preflight"]?.documentValue?["format"] != nil && document["suites"] != nil) {
+            return report
+        }
         if document["preflight"] == nil && document["name"] == nil && (document["$schema"] != nil || document["$defs"] != nil) {
             return "JSON Schema"
         }
