@@ -20,6 +20,8 @@ final class GateChecklistValidationTests: XCTestCase {
         ("stale-allow-skipped.json", #"6:20: allowSkipped["../shop/live-orders.json::a test that was renamed"]: names no test of the scenarios this checklist lists ("path::test name", the path relative to this checklist)"#),
         ("snapshot-index-direction.json", #"6:75: snapshot.orders.indexes[0].key.status: expected 1, -1, "text", "2dsphere", "2d" or "hashed", got "asc" (string)"#),
         ("misspelt-migrations.json", "6:3: migration: unknown key `migration`; did you mean `migrations`?"),
+        // `floor` is no scenario's, but `minOrders` refers to it: only the misspelt one is refused.
+        ("misspelt-var.json", "6:12: vars.minOrder: no scenario this checklist lists declares `minOrder` in its vars (did you mean `minOrders`?): the checklist's vars set the variables its scenarios declare"),
         ("checks-nothing.json", "1:1: the checklist checks nothing (no server, scenarios, compat or migrations): a gate with no items would say GO having checked nothing"),
     ]
 

@@ -44,7 +44,8 @@ public struct ChecklistLoader: Sendable {
         if document["database"]?.stringValue?.isEmpty == false, let problem = DatabaseName.problem(database) {
             diagnostics.error(JSONPath.root.key("database"), problem)
         }
-        var vars = reader.document("vars") ?? [:]
+        let writtenVars = reader.document("vars") ?? [:]
+        var vars = writtenVars
         let declaredVars = vars.keys
         for key in vars.keys where !VariableName.isValid(key) {
             diagnostics.error(JSONPath.root.key("vars").key(key), "\"\(key)\" is not a variable name: use letters, digits and _, starting with a letter or _")
@@ -103,10 +104,37 @@ public struct ChecklistLoader: Sendable {
             for (written, key, _) in writtenSkips where !listed.contains(key) {
                 diagnostics.error(JSONPath.root.key("allowSkipped").key(written), "names no test of the scenarios this checklist lists (\"path::test name\", the path relative to this checklist)")
             }
+            // The checklist's vars set what its scenarios declare: one that none declares
+            // would be ignored, and a misspelt threshold would leave the file's own default
+            // to pass in silence. One that another of the checklist's vars refers to is used.
+            let declared = scenarios.reduce(into: Set<String>()) { $0.formUnion($1.declaredVars) }
+            var referenced: Set<String> = []
+            for value in writtenVars.values { Self.referencedRoots(in: value, into: &referenced) }
+            for name in declaredVars where !declared.contains(name) && !referenced.contains(name) {
+                let nearest = NearestName.suggestion(for: name, among: declared.sorted()).map { " (did you mean `\($0)`?)" } ?? ""
+                diagnostics.error(
+                    JSONPath.root.key("vars").key(name),
+                    "no scenario this checklist lists declares `\(name)` in its vars\(nearest): the checklist's vars set the variables its scenarios declare")
+            }
         }
         errors = diagnostics.errors + errors
         if !errors.isEmpty { throw ValidationFailure(errors) }
         return Loaded(checklist: checklist, scenarios: scenarios, specs: specs, migrations: loadedMigrations)
+    }
+
+    /// The variables `{"$$var": "name.path"}` inside `value` refer to, by their first name.
+    static func referencedRoots(in value: BSON, into roots: inout Set<String>) {
+        switch value {
+        case .document(let document):
+            if document.count == 1, let reference = document["$$var"]?.stringValue {
+                roots.insert(VariableName.root(of: reference))
+            }
+            for element in document.values { referencedRoots(in: element, into: &roots) }
+        case .array(let elements):
+            for element in elements { referencedRoots(in: element, into: &roots) }
+        default:
+            break
+        }
     }
 
     /// `["../phase-0.7/*.json", {"file": "…", "severity": "warn", "reason": "…"}]`: each
