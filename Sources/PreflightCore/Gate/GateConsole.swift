@@ -24,7 +24,12 @@ public struct GateConsole: Sendable {
 
     public func verdict(_ result: GateResult, changes: BaselineChanges?) {
         var lines = ["", result.verdictLine]
-        if !result.reasons.isEmpty { lines += ["Blocking:"] + result.reasons.map { "  ✗ " + $0 } }
+        if !result.reasons.isEmpty {
+            // Each blocking item under the mark it had above (`?` for an unknown); a reason
+            // that is no item's (the gate checked nothing that held) is a failure.
+            let blocking = result.blocking.map { "  \(GateResult.mark($0)) " + $0.line }
+            lines += ["Blocking:"] + result.reasons.dropLast(blocking.count).map { "  ✗ " + $0 } + blocking
+        }
         if !result.warnings.isEmpty { lines += ["Not blocking:"] + result.warnings.map { "  ⚠ " + $0.line } }
         if !result.fixed.isEmpty { lines += ["Fixed by the pending migrations:"] + result.fixed.map { "  ↻ " + $0.fixedLine.clipped(to: 600) } }
         if let changes, !changes.lines.isEmpty {
