@@ -271,6 +271,26 @@ final class SafetyLoaderTests: LoaderCorpusTestCase {
         XCTAssertEqual(catalog.otherFiles.map(\.kind), ["JSON Schema"])
     }
 
+    // MARK: - names
+
+    /// A name is printed as written in every report, the console and `--list`, and
+    /// selects its test: one holding a password is refused where it stands, not masked in
+    /// some places and printed in others. A connection string without one is a name.
+    func testANameHoldingAPasswordIsRefused() throws {
+        let masked = #"a name is printed in every report and must not hold a password or secret: it reads "%@" with it masked; name it without one"#
+        assertCorpus([
+            Broken(
+                name: "a password in names",
+                text: #"{"preflight": 1, "name": "shop at mongodb://app:S3cret@db/shop", "tests": [{"name": "as mongodb+srv://u:pw@h", "steps": [{"find": "o"}]}]}"#,
+                errors: [
+                    "scenario.json:1:18: name: " + masked.replacingOccurrences(of: "%@", with: "shop at mongodb://app:***@db/shop"),
+                    "scenario.json:1:77: tests[0].name: " + masked.replacingOccurrences(of: "%@", with: "as mongodb+srv://u:***@h"),
+                ]),
+        ])
+        let plain = try load(#"{"preflight": 1, "name": "reads mongodb://db/shop", "tests": [{"name": "t", "steps": [{"find": "o"}]}]}"#)
+        XCTAssertEqual(plain.name, "reads mongodb://db/shop")
+    }
+
     // MARK: - parallel
 
     /// Every branch holds a pooled connection: more than 64 could never all get one.

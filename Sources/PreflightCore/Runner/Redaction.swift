@@ -41,6 +41,16 @@ public enum Redaction {
         }
     }
 
+    /// Why a scenario's or a test's name may not be used as written: a name is printed as
+    /// it is in every report, the console, `--list` and the names `run FILE::name` selects
+    /// by, so one that holds a password cannot be masked in all of them. Refused at load,
+    /// not rewritten; nil for a name that holds none.
+    static func problem(inName name: String) -> String? {
+        let redacted = redactText(name)
+        guard redacted != name else { return nil }
+        return "a name is printed in every report and must not hold a password or secret: it reads \"\(redacted)\" with it masked; name it without one"
+    }
+
     /// Free text, such as a failure message: any connection string loses its password,
     /// in JSON written into the text (`"password":"hunter2"`) a sensitive key's value is
     /// replaced — messages quote documents, and documents may hold secrets — and every
