@@ -3,6 +3,9 @@ import XCTest
 
 @testable import PreflightCore
 
+// The terminal is made by util-linux's `script -c`, which macOS's `script` does not take.
+#if os(Linux)
+
 /// The transient line that says what runs now: on a terminal (here a pseudo-terminal made
 /// by `script`), drawn over itself, clipped to the width, gone from what stays; never in
 /// a pipe, never with --quiet.
@@ -10,8 +13,8 @@ final class ProgressLineTests: ScratchServerTestCase {
     private static let erase = "\r\u{1B}[K"
 
     /// What a terminal of `columns` columns received from `preflight arguments…`, with
-    /// the terminal's `\r\n` read as `\n`.
-    private func onTerminal(_ arguments: [String], columns: Int) throws -> (status: Int32, output: String) {
+    /// the terminal's `\r\n` read as `\n` (util-linux's `script` makes the terminal).
+    private func onTerminal(_ arguments: [String], columns: Int, term: String = "xterm") throws -> (status: Int32, output: String) {
         let quoted = ([try ScratchCommandRun.preflightExecutable()] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
@@ -19,6 +22,7 @@ final class ProgressLineTests: ScratchServerTestCase {
         process.currentDirectoryURL = URL(fileURLWithPath: Self.packageRoot)
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment["TERM"] = term
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -63,17 +67,17 @@ final class ProgressLineTests: ScratchServerTestCase {
         // collections hold documents is the file's own, not a test that starts), then the
         // copy after the migrations, its compat scan and the live tests held to it.
         let shop = GateFixtures.root + "/shop/"
-        XCTAssertEqual(drawn.map { String($0.prefix(60)) }, [
+        XCTAssertEqual(drawn, [
             "  … compat \(shop)orders-compat.json: scanning \(database).orders",
             "  … scenarios [1/3] an order is marked delivered (mark-delivered.json)",
             "  … scenarios [2/3] at least minOrders orders were placed (live-orders.json)",
             "  … scenarios [3/3] every order has a status (live-orders.json)",
             "  … migrations 0001 default billed: verifying on a whole copy of orders (3 documents)",
             "  … after the migrations: 0001 default billed on a copy of orders",
-            "  … compat \(shop)orders-compat.json: scanning pf_",
+            "  … compat \(shop)orders-compat.json: scanning a copy of \(database).orders after the migrations",
             "  … after the migrations: at least minOrders orders were placed (live-orders.json)",
             "  … after the migrations: every order has a status (live-orders.json)",
-        ].map { String($0.prefix(60)) }, terminal.output)
+        ].map { ProgressLine.fitted($0, columns: columns - 1) }, terminal.output)
         XCTAssertTrue(drawn.allSatisfy { $0.count <= columns - 1 }, "\(drawn.filter { $0.count >= columns })")
         XCTAssertTrue(drawn.contains { $0.hasSuffix("…") }, "a long stage is clipped: \(drawn)")
 
@@ -86,6 +90,20 @@ final class ProgressLineTests: ScratchServerTestCase {
         let quiet = try onTerminal(arguments + ["--quiet"], columns: columns)
         XCTAssertEqual(quiet.status, 0, quiet.output)
         XCTAssertFalse(quiet.output.contains("\u{1B}"), quiet.output)
+        // A terminal that cannot move its cursor (Emacs' shell) gets the results alone.
+        let dumb = try onTerminal(arguments, columns: columns, term: "dumb")
+        XCTAssertEqual(dumb.status, 0, dumb.output)
+        XCTAssertFalse(dumb.output.contains("\u{1B}") || dumb.output.contains("\r"), dumb.output)
+    }
+
+    /// On its own scratch server the gate first loads the snapshot, and says so.
+    func testTheGateSaysItLoadsTheSnapshot() throws {
+        let terminal = try onTerminal(["gate", GateFixtures.serverWarned, "--junit", folder.path + "/gate.xml"], columns: 100)
+        XCTAssertEqual(terminal.status, 0, terminal.output)
+        let (drawn, kept) = split(terminal.output)
+        XCTAssertEqual(drawn, ["  … loading the snapshot into shop on the scratch server"], terminal.output)
+        XCTAssertTrue(kept.contains("\n· scratch server loaded with the snapshot: orders 1 document"), kept)
+        XCTAssertFalse(kept.contains("  … "), kept)
     }
 
     func testARunCountsItsTestsOnATerminal() throws {
@@ -98,3 +116,5 @@ final class ProgressLineTests: ScratchServerTestCase {
         XCTAssertFalse(kept.contains("…"), kept)
     }
 }
+
+#endif

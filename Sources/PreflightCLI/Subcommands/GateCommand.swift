@@ -138,8 +138,7 @@ struct GateCommand: ParsableCommand {
         defer { server.close() }
         let onScratch = server.scratch != nil
         let console = GateConsole(verbose: reportOptions.verbose, quiet: reportOptions.quiet)
-        let progress = GateProgress(ProgressLine(
-            enabled: ConsoleReport.isTerminal && !reportOptions.quiet, color: ConsoleReport.wantsColor(noColorFlag: reportOptions.noColor)))
+        let progress = GateProgress(reportOptions.progressLine())
         if let source = selection.source, realDatabase != loaded.checklist.database, !reportOptions.quiet {
             ConsoleReport.standardOutput("· checking the database \(realDatabase) (from \(source); the checklist names \(loaded.checklist.database))")
         }
@@ -147,24 +146,21 @@ struct GateCommand: ParsableCommand {
             progress.stage("loading the snapshot into \(realDatabase) on the scratch server")
             do {
                 let loadedLines = try SnapshotLoader.load(loaded.checklist, into: realDatabase, run: server.run)
-                progress.line.clear()
                 if !reportOptions.quiet {
                     ConsoleReport.standardOutput("· scratch server loaded with the snapshot: " + loadedLines.joined(separator: ", "))
                 }
             } catch {
-                progress.line.clear()
                 let message = "The snapshot did not load: \(error)"
                 report.write([.problem("environment: nothing was checked", tests: [("snapshot", TestProblem(type: "environment", message: message))])])
                 throw CommandFailure.exit(message, .environment)
             }
         }
 
+        // Whatever the console prints next erases the progress line (`StandardStream`).
         let gate = Gate(loaded, run: server.run, database: realDatabase, uri: server.uri, onScratch: onScratch, progress: progress) {
-            progress.line.clear()
             console.item($0)
         }
         let result = gate.check()
-        progress.line.clear()
         KeptUntilExit.keep(loaded, gate, result, server)
         var changes: BaselineChanges?
         if let changesPath {

@@ -46,8 +46,13 @@ struct ReportOptions: ParsableArguments {
     var verbosity: ConsoleReport.Verbosity { quiet ? .quiet : (verbose ? .verbose : .normal) }
 
     /// The console report these options ask for.
-    /// - Parameter progress: a transient progress line, on a terminal only.
-    func console(progress: Bool = ConsoleReport.isTerminal) -> ConsoleReport {
-        ConsoleReport(verbosity: verbosity, color: ConsoleReport.wantsColor(noColorFlag: noColor), progress: progress)
+    /// - Parameter progress: whether a running test is shown on the progress line.
+    func console(progress: Bool = true) -> ConsoleReport {
+        ConsoleReport(verbosity: verbosity, color: ConsoleReport.wantsColor(noColorFlag: noColor), progress: progress ? progressLine() : nil)
+    }
+
+    /// The progress line: drawn on a terminal that can take it, never with --quiet.
+    func progressLine() -> ProgressLine {
+        ProgressLine(enabled: ProgressLine.wanted(quiet: quiet), color: ConsoleReport.wantsColor(noColorFlag: noColor))
     }
 }

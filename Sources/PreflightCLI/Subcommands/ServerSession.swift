@@ -33,6 +33,8 @@ final class ServerSession: @unchecked Sendable {
     ) throws -> ServerSession {
         // Installed before the scratch server starts, so no signal finds it unguarded.
         ScratchRegistry.shared.handleSignals { signalNumber in
+            // The lanes still running would draw over what follows.
+            ProgressLine.stopDrawing()
             Console.standardError("\nInterrupted: writing the report, dropping the sandbox databases and stopping.")
             if let session = current.value { session.interrupted(by: signalNumber) }
             ScratchRegistry.shared.stopAll()

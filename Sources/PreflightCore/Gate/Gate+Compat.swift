@@ -31,7 +31,7 @@ extension Gate {
             return item
         }
         var item: GateItem
-        progress.stage("compat \(spec.file): scanning \(database).\(spec.collection)" + (today ? "" : " after the migrations"))
+        progress.stage("compat \(spec.file): scanning " + (today ? "\(database).\(spec.collection)" : "a copy of \(self.database).\(spec.collection) after the migrations"))
         do {
             let report = try run.pool.withClient { try CompatScan.run(spec, database: database, client: $0) }
             item = GateItem(section: .compat, name: name, outcome: report.passed ? .passed : .failed, reason: Self.compatReason(report), file: spec.file)

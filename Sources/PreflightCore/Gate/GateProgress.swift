@@ -3,10 +3,10 @@ import Foundation
 /// What the gate is checking now, on the terminal's progress line. The gate prints its
 /// items only once the pending migrations have said which failures they fix, so without
 /// this line it would sit silent for as long as its scenarios and copies take.
-public final class GateProgress: RunObserver, @unchecked Sendable {
-    // @unchecked: the counts change only in the scenario run's observer calls, which come
-    // one at a time (`OrderedObserver`), and in `begin`, before that run starts.
-    public let line: ProgressLine
+public final class GateProgress: RunObserver {
+    // Its counts change only in `begin`, before the scenario run starts, and in that run's
+    // observer calls, which come one at a time (`OrderedObserver`).
+    private let line: ProgressLine
     private var total = 0
     private var started = 0
 

@@ -22,19 +22,17 @@ public final class ConsoleReport: RunObserver {
     /// - Parameters:
     ///   - color: ANSI colour; the caller decides (a terminal, and no `NO_COLOR`).
     ///   - write: where lines go; standard output by default.
-    ///   - progress: draw a "running …" line while a test runs (a terminal only).
+    ///   - progress: where to show the test that runs (`ProgressLine.wanted` says whether
+    ///     the terminal can take it); none by default.
     public init(
-        verbosity: Verbosity = .normal, color: Bool = false, progress: Bool = false,
+        verbosity: Verbosity = .normal, color: Bool = false, progress: ProgressLine? = nil,
         write: @escaping (String) -> Void = ConsoleReport.standardOutput
     ) {
         self.verbosity = verbosity
         self.color = color
-        self.progress = ProgressLine(enabled: progress && verbosity != .quiet, color: color)
+        self.progress = progress ?? ProgressLine(enabled: false)
         self.write = write
     }
-
-    /// Whether standard output is a terminal, where a progress line can be erased.
-    public static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 
     /// The number of tests the run will report, for the progress line's `[n/total]`.
     public func begin(total: Int) {

@@ -13,12 +13,20 @@ import Mongo
 /// Every console line passes here, so known secret values (`SecretValues`) are masked
 /// here too: the last line of defence for a message no redaction upstream knew to clean.
 public enum StandardStream {
+    /// Erases the progress line first, if one is drawn: whatever is written stays.
     public static func output(_ text: String) {
+        ProgressLine.clearDrawn()
         write(SecretValues.shared.mask(text), to: STDOUT_FILENO)
     }
 
     public static func error(_ text: String) {
+        ProgressLine.clearDrawn()
         write(SecretValues.shared.mask(text), to: STDERR_FILENO)
+    }
+
+    /// A drawing of the progress line, which must not erase itself.
+    public static func outputDrawing(_ text: String) {
+        write(SecretValues.shared.mask(text), to: STDOUT_FILENO)
     }
 
     private static func write(_ text: String, to descriptor: Int32) {
