@@ -40,6 +40,41 @@ final class GateAfterMigrationsTests: ScratchServerTestCase {
         XCTAssertEqual(evidence.item("migrations", "0002 status length: up succeeds")?["outcome"] as? String, "passed", "alone it passes")
     }
 
+    /// The real collection's unique index is in every copy the gate makes: a migration that
+    /// gives two orders the same code fails "up succeeds" as it would in production (its
+    /// copy had no index, and passed), and the failure the migration was to fix says why no
+    /// fix is credited.
+    func testAUniqueIndexOfTheRealCollectionActsOnEachCopy() throws {
+        try withClient { client in
+            let orders = client.collection("orders", in: database)
+            _ = try orders.insertMany([["_id": 1, "status": "new"], ["_id": 2, "status": "new"]])
+            _ = try orders.createIndex(["code": 1], options: ["unique": true, "partialFilterExpression": ["code": ["$exists": true]]])
+        }
+        // A long name makes a reason the console must clip.
+        let name = "orders have a code, which the checkout service prints on the receipt and the warehouse reads to pick the parcel, so every order carries one before 2.4 ships"
+        try folder.write("spec.json", #"{"preflight": 1, "compat": ""# + name + #"", "collection": "orders", "fields": {"code": {"type": "string", "required": true}}}"#)
+        try folder.write("0001.json", #"""
+            {"preflight": 1, "migration": "0001 give a code", "database": "shop", "changes": {"orders": {"adds": ["code"]}},
+             "up": [{"updateMany": "orders", "filter": {"code": {"$exists": false}}, "update": {"$set": {"code": "X"}}}],
+             "down": [{"updateMany": "orders", "filter": {"code": "X"}, "update": {"$unset": {"code": ""}}}]}
+            """#)
+        let checklist = try folder.write("checklist.json", #"{"preflight": 1, "checklist": "codes", "database": "shop", "compat": ["spec.json"], "migrations": ["0001.json"]}"#)
+        let (run, evidence) = try gate(checklist)
+        XCTAssertEqual(run.status, 1, run.transcript)
+        let up = try XCTUnwrap(evidence.item("migrations", "0001 give a code: up succeeds"), run.transcript)
+        XCTAssertEqual(up["outcome"] as? String, "failed", run.transcript)
+        XCTAssertTrue((up["reason"] as? String ?? "").contains("E11000"), "\(up)")
+        XCTAssertEqual(evidence.item("migrations", "the pending migrations, applied in order")?["outcome"] as? String, "failed", run.transcript)
+        let compat = try XCTUnwrap(evidence.item("compat", folder.path + "/spec.json"), run.transcript)
+        XCTAssertEqual(compat["outcome"] as? String, "failed", run.transcript)
+        XCTAssertNil(compat["fixedBy"] as? String, "\(compat)")
+        XCTAssertTrue((compat["reason"] as? String ?? "").hasSuffix(
+            #" — whether 0001 give a code would fix it is not known: they could not be held to a copy (see "the pending migrations, applied in order")"#), "\(compat)")
+        // The console keeps a long reason's end, where that is said.
+        let line = try XCTUnwrap(run.lines.first { $0.hasPrefix("✗ compat ") }, run.transcript)
+        XCTAssertTrue(line.contains(" … ") && line.hasSuffix("(see \"the pending migrations, applied in order\")"), line)
+    }
+
     /// A database with no orders: each `up` succeeds on the empty copy, which proves
     /// nothing, so the sequence fails as every other check over no document does, even
     /// beside a full collection the migration does not touch (copied for a compat spec).

@@ -6,9 +6,10 @@ import XCTest
 
 /// `--sample-from` and `--copy-from`: documents drawn from a second database on the
 /// scratch server into the sandbox, the source only read — its documents unchanged,
-/// nothing created there, no command sent but find, aggregate and their getMores.
+/// nothing created there, no command sent but find, aggregate, their getMores, and
+/// listCollections and listIndexes for the collections' options and indexes.
 final class MigrationSourceTests: ScratchServerTestCase {
-    static let readCommands: Set<String> = ["find", "aggregate", "getMore", "killCursors"]
+    static let readCommands: Set<String> = ["find", "aggregate", "getMore", "killCursors", "listCollections", "listIndexes"]
 
     override func setUpWithError() throws {
         try super.setUpWithError()

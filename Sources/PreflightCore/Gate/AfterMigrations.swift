@@ -44,7 +44,9 @@ struct AfterMigrations {
                 var copied: [String: Int] = [:]
                 for collection in collections {
                     let target = client.collection(collection, in: sandbox)
-                    try Self.recreate(collection, from: gate.database, as: target, client: client)
+                    // With the live one's options and indexes, so unique indexes and validators
+                    // act on the migrations as they will in production.
+                    try CollectionShape.read(collection, in: gate.database, client: client)?.create(target)
                     if (counts[collection] ?? 0) <= limit {
                         copied[collection] = try reader.copyAll(collection, in: gate.database, into: target)
                     } else {
@@ -66,23 +68,6 @@ struct AfterMigrations {
             return .failure(Failure(message: failure.problem.message))
         } catch {
             return .failure(Failure(message: String(describing: error)))
-        }
-    }
-
-    /// The collection created in the sandbox with the live one's options and indexes
-    /// (read with `listCollections` and `listIndexes`), so unique indexes and validators
-    /// act on the migrations as they will in production.
-    static func recreate(_ collection: String, from database: String, as target: MongoCollection, client: MongoClient) throws {
-        let reply = try client.runCommand(["listCollections": 1, "filter": ["name": .string(collection)]], on: database)
-        let entry = reply["cursor"]?.documentValue?["firstBatch"]?.arrayValue?.first?.documentValue
-        guard let entry else { return }  // no such collection: nothing to copy
-        var options = entry["options"]?.documentValue ?? [:]
-        options["uuid"] = nil
-        try target.create(options: options)
-        for index in try client.collection(collection, in: database).listIndexes() where index["name"]?.stringValue != "_id_" {
-            var indexOptions = index
-            for key in ["key", "v", "ns"] { indexOptions[key] = nil }
-            try target.createIndex(index["key"]?.documentValue ?? [:], options: indexOptions)
         }
     }
 }

@@ -25,6 +25,10 @@ extension Gate {
                 compatItems[index].outcome = .unknown
                 compatItems[index].reason = "holds today, but could not be held to the data after \(names): \(why)"
             }
+            // What fails today stays failed, and says why no fix is credited.
+            let unverified = " — whether \(names) would fix it is not known: they could not be held to a copy (see \"\(Self.sequenceName)\")"
+            for index in compatItems.indices where compatItems[index].outcome == .failed { compatItems[index].reason += unverified }
+            for entry in scenarios.liveTests where scenarioItems[entry.index].outcome == .failed { scenarioItems[entry.index].reason += unverified }
             var sequence = GateItem(section: .migrations, name: Self.sequenceName, outcome: .unknown, reason: why)
             sequence.policy = loaded.checklist.migrations.first?.policy ?? ItemPolicy()
             return (compatItems, scenarioItems, sequence)

@@ -14,12 +14,21 @@ public struct GateConsole: Sendable {
     public func item(_ item: GateItem) {
         guard !quiet || item.blocks else { return }
         var line = "\(GateResult.mark(item)) \(item.section.rawValue) \(item.name)"
-        if item.outcome != .passed || verbose { line += ": " + (verbose ? item.reason : item.reason.clipped(to: 400)) }
+        if item.outcome != .passed || verbose { line += ": " + (verbose ? item.reason : Self.clipped(item.reason)) }
         if let fixedBy = item.fixedBy { line += " — fixed by " + fixedBy }
         ConsoleReport.standardOutput(ConsoleReport.printable(Redaction.redactText(line)))
         if verbose && !item.details.isEmpty {
             ConsoleReport.standardOutput(ConsoleReport.printable(Redaction.redactText(item.details)).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
         }
+    }
+
+    /// A long reason's head and tail: what is wrong comes first, and what the pending
+    /// migrations make of it (`— the same after 0007 …`, `— whether 0007 would fix it …`)
+    /// is appended last.
+    static func clipped(_ reason: String, to limit: Int = 400) -> String {
+        guard reason.count > limit else { return reason }
+        let tail = limit * 2 / 5
+        return String(reason.prefix(limit - tail - 3)) + " … " + String(reason.suffix(tail).drop { $0 == " " })
     }
 
     public func verdict(_ result: GateResult, changes: BaselineChanges?) {

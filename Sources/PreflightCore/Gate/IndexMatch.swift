@@ -51,7 +51,7 @@ enum IndexMatch {
     /// Same fields in the same order, directions equal as numbers (`1` and `1.0`) or as names.
     /// A text index is listed as `{_fts: "text", _ftsx: 1}` with its fields in `weights`:
     /// its text fields are compared as a set, the other fields in order.
-    private static func sameKey(_ expected: BSONDocument, _ actual: BSONDocument, weights: BSONDocument?) -> Bool {
+    static func sameKey(_ expected: BSONDocument, _ actual: BSONDocument, weights: BSONDocument?) -> Bool {
         if actual["_fts"] != nil {
             let expectedText = Set(expected.filter { $0.value.stringValue == "text" }.map(\.key))
             guard expectedText == Set(weights?.keys ?? []) else { return false }

@@ -27,8 +27,10 @@ extension MigrationVerification {
     }
 
     /// The collections `changes` names come from the source, created first with the
-    /// options and indexes the migration's fixture for them declares (a source is only
-    /// read, so its own indexes are not); the other fixtures load as they are.
+    /// source's options and indexes (so a unique index refuses in the copy what it would
+    /// refuse in production), and the indexes the migration's fixture for them declares
+    /// on other keys; a collection the source lacks takes the fixture's. The other
+    /// fixtures load as they are.
     private func loadFromSource(
         _ reader: SourceReader, scope: VariableScope, what: String, _ read: (String, String, MongoCollection) throws -> Int
     ) throws -> String {
@@ -40,13 +42,11 @@ extension MigrationVerification {
         var total = 0
         for collection in sourced {
             let target = client.collection(collection, in: sandbox)
-            if let fixture = migration.fixtures.first(where: { $0.collection == collection }) {
-                try target.create(options: fixture.options)
-                for index in fixture.indexes {
-                    var options = index
-                    options["key"] = nil
-                    try target.createIndex(index["key"]?.documentValue ?? [:], options: options)
-                }
+            let fixture = migration.fixtures.first { $0.collection == collection }
+            if let shape = try reader.shape(of: collection, in: database) {
+                try shape.create(target, adding: fixture?.indexes ?? [])
+            } else if let fixture {
+                try CollectionShape(options: fixture.options, indexes: []).create(target, adding: fixture.indexes)
             }
             let written = try read(collection, database, target)
             total += written

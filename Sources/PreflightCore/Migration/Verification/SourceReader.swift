@@ -2,8 +2,9 @@ import Foundation
 import Mongo
 
 /// A live server documents are drawn from, read-only by construction: it sends `find` and
-/// `aggregate` (and the `getMore`s of their cursors), never a write, never a pipeline
-/// stage that writes, never a command of any other kind.
+/// `aggregate` (and the `getMore`s of their cursors), and `listCollections` and
+/// `listIndexes` for a collection's shape; never a write, never a pipeline stage that
+/// writes, never a command of any other kind.
 public final class SourceReader: @unchecked Sendable {
     // @unchecked: the pool is thread-safe and `sent` is guarded.
     private let pool: ConnectionPool
@@ -73,6 +74,12 @@ public final class SourceReader: @unchecked Sendable {
                 return copy.written
             }
         }
+    }
+
+    /// `collection`'s options and indexes, for a copy that refuses what it would refuse;
+    /// nil when the source has no such collection.
+    func shape(of collection: String, in database: String) throws -> CollectionShape? {
+        try pool.withClient { client in try CollectionShape.read(collection, in: database, client: client) }
     }
 
     /// The commands sent so far, by name: `aggregate ×2, getMore ×5`.
