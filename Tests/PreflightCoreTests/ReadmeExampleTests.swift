@@ -9,7 +9,8 @@ import XCTest
 /// says what it is:
 /// - `<!-- readme-example: PATH -->`: saved at PATH in a copy of the repository's layout
 ///   (its `examples/`, `scenarios/` and `.venv` linked in), checked with `preflight check`,
-///   and run on the class's scratch server when it is a sandbox scenario; the listing a
+///   and run on the class's scratch server when it is a sandbox scenario (a migration:
+///   `migrate verify`); the listing a
 ///   ```` ``` ```` block right after it shows for `preflight check` must be what it prints.
 /// - `<!-- readme-file: PATH -->`: a data file such an example needs, saved as written.
 /// - `<!-- readme-same-as: FILE -->`: the same JSON as FILE of the repository (which the
@@ -132,6 +133,11 @@ final class ReadmeExampleTests: ScratchServerTestCase {
                 XCTAssertEqual(Array(check.lines.prefix(block.listing.count)), block.listing, "\(block.source): \(check.transcript)")
             }
             let document = try ExtendedJSON.parseDocument(block.text)
+            if document["migration"] != nil {
+                let verify = try runBinary(["migrate", "verify", path, "--uri", try serverURI, "--junit", root + "/junit.xml"], in: root)
+                XCTAssertEqual(verify.status, 0, "\(block.source): \(verify.transcript)")
+                continue
+            }
             guard document["tests"] != nil, document["mode"]?.stringValue != "live" else { continue }
             let run = try runBinary(["run", path, "--uri", try serverURI, "--fail-on-skip", "--junit", root + "/junit.xml"], in: root)
             XCTAssertEqual(run.status, 0, "\(block.source): \(run.transcript)")
