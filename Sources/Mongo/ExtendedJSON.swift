@@ -186,7 +186,9 @@ public enum ExtendedJSON {
             // libbson quotes the token: `"x"`, and a quote mark as `"""`.
             let token = message[..<range.lowerBound].dropFirst("Got parse error at ".count).dropLast(2)
                 .dropFirst().dropLast()
-            message = token == "\"" ? "unexpected '\"': \(hint)" : "unexpected \"\(token)\": \(hint)"
+            // A stray comma has no value before it: a missing comma is not the likely slip.
+            let said = token == "," && code == "STRAY_TOKEN" ? "no value comes before it (a comma too many, or a value missing?)" : hint
+            message = token == "\"" ? "unexpected '\"': \(said)" : "unexpected \"\(token)\": \(said)"
         } else {
             message = hint
         }

@@ -15,12 +15,10 @@ enum CommandFailure {
     }
 
     /// Invalid input (exit 2): every problem on its own line, then how many in how many
-    /// files, and that `nothing` happened ("was run", "was read", "was checked").
-    static func invalid(_ errors: [PreflightCore.ValidationError], nothing: String) -> ExitCode {
+    /// files, and `then`: that nothing happened ("nothing was run", "nothing was read").
+    static func invalid(_ errors: [PreflightCore.ValidationError], then: String) -> ExitCode {
         for error in errors { Console.standardError(error.description) }
         let files = Set(errors.map(\.file)).count
-        return exit(
-            "\(errors.count) problem\(errors.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"); nothing \(nothing).",
-            .invalidInput)
+        return exit("\(errors.count) problem\(errors.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s"); \(then).", .invalidInput)
     }
 }

@@ -26,7 +26,9 @@ final class ExtendedJSONErrorTests: XCTestCase {
         Row(name: "missing value before }", input: #"{"a": }"#,
             line: 1, columns: 7...7, message: #"unexpected "}""#),
         Row(name: "missing value before ,", input: #"{"a": , "b": 1}"#,
-            line: 1, columns: 7...7, message: #"unexpected ",""#),
+            line: 1, columns: 7...7, message: #"unexpected ",": no value comes before it (a comma too many, or a value missing?)"#),
+        Row(name: "two commas", input: #"{"a": 1,, "b": 2}"#,
+            line: 1, columns: 9...9, message: #"unexpected ",": no value comes before it (a comma too many, or a value missing?)"#),
         // The string opens at column 7 and runs to the end of input (column 11).
         Row(name: "unclosed string", input: #"{"a": "abc"#,
             line: 1, columns: 7...11, message: "end of input"),

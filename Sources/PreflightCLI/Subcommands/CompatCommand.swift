@@ -85,7 +85,7 @@ struct CompatCommand: ParsableCommand {
         let loaded = CompatLoader.loadAll(specs)
         guard loaded.errors.isEmpty else {
             report.write([.invalidInput(loaded.errors)])
-            throw CommandFailure.invalid(loaded.errors, nothing: "was read")
+            throw CommandFailure.invalid(loaded.errors, then: "nothing was read")
         }
         guard !loaded.specs.isEmpty else {
             let message = "No compat specs in \(specs.joined(separator: ", ")); nothing was read."

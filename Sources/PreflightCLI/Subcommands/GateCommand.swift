@@ -99,7 +99,7 @@ struct GateCommand: ParsableCommand {
         } catch {
             // Typed: the loader throws only ValidationFailure.
             report.write([.invalidInput(error.errors)])
-            throw CommandFailure.invalid(error.errors, nothing: "was checked")
+            throw CommandFailure.invalid(error.errors, then: "nothing was checked")
         }
         let declared = loaded.scenarios.reduce(into: Set(loaded.checklist.declaredVars)) { $0.formUnion($1.declaredVars) }
         if let problem = VariableOverrides.problem(overrides.variableNames, declared: declared) {

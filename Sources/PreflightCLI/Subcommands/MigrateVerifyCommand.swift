@@ -90,7 +90,7 @@ struct MigrateVerifyCommand: ParsableCommand {
         let (migrations, errors) = MigrationLoader().loadAll(paths)
         guard errors.isEmpty else {
             report.write([.invalidInput(errors)])
-            throw CommandFailure.invalid(errors, nothing: "was run")
+            throw CommandFailure.invalid(errors, then: "nothing was run")
         }
         guard !migrations.isEmpty else {
             let message = "No migration files in \(paths.joined(separator: ", ")); nothing was run."

@@ -106,7 +106,8 @@ struct ScenarioOptions: ParsableArguments {
     }
 
     /// Prints every problem of an invalid catalog; the exit code to throw (2).
-    static func invalid(_ catalog: ScenarioCatalog) -> ExitCode {
-        CommandFailure.invalid(catalog.errors, nothing: "was run")
+    /// - Parameter then: what it means: `run` ran nothing; `check` says what comes next.
+    static func invalid(_ catalog: ScenarioCatalog, then: String = "nothing was run") -> ExitCode {
+        CommandFailure.invalid(catalog.errors, then: then)
     }
 }
