@@ -137,7 +137,8 @@ struct GateCommand: ParsableCommand {
         }
         defer { server.close() }
         let onScratch = server.scratch != nil
-        let console = GateConsole(verbose: reportOptions.verbose, quiet: reportOptions.quiet)
+        let console = GateConsole(
+            verbose: reportOptions.verbose, quiet: reportOptions.quiet, color: ConsoleReport.wantsColor(noColorFlag: reportOptions.noColor))
         let progress = GateProgress(reportOptions.progressLine())
         if let source = selection.source, realDatabase != loaded.checklist.database, !reportOptions.quiet {
             ConsoleReport.standardOutput("· checking the database \(realDatabase) (from \(source); the checklist names \(loaded.checklist.database))")

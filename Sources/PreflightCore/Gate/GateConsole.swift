@@ -5,18 +5,22 @@ import Foundation
 public struct GateConsole: Sendable {
     public var verbose: Bool
     public var quiet: Bool
+    /// ANSI colour for the marks and the verdict; the caller decides (a terminal, and no
+    /// `NO_COLOR` or `--no-color`).
+    public var color: Bool
 
-    public init(verbose: Bool, quiet: Bool) {
+    public init(verbose: Bool, quiet: Bool, color: Bool = false) {
         self.verbose = verbose
         self.quiet = quiet
+        self.color = color
     }
 
     public func item(_ item: GateItem) {
         guard !quiet || item.blocks else { return }
-        var line = "\(GateResult.mark(item)) \(item.section.rawValue) \(item.name)"
+        var line = "\(item.section.rawValue) \(item.name)"
         if item.outcome != .passed || verbose { line += ": " + (verbose ? item.reason : Self.clipped(item.reason)) }
         if let fixedBy = item.fixedBy { line += " — fixed by " + fixedBy }
-        ConsoleReport.standardOutput(ConsoleReport.printable(Redaction.redactText(line)))
+        ConsoleReport.standardOutput(marked(GateResult.mark(item), line))
         if verbose && !item.details.isEmpty {
             ConsoleReport.standardOutput(ConsoleReport.printable(Redaction.redactText(item.details)).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
         }
@@ -32,19 +36,41 @@ public struct GateConsole: Sendable {
     }
 
     public func verdict(_ result: GateResult, changes: BaselineChanges?) {
-        var lines = ["", result.verdictLine]
+        let verdict = paint(clean(result.verdictLine), result.go ? "1;32" : "1;31")
+        var lines = ["", verdict]
         if !result.reasons.isEmpty {
             // Each blocking item under the mark it had above (`?` for an unknown); a reason
             // that is no item's (the gate checked nothing that held) is a failure.
-            let blocking = result.blocking.map { "  \(GateResult.mark($0)) " + $0.line }
-            lines += ["Blocking:"] + result.reasons.dropLast(blocking.count).map { "  ✗ " + $0 } + blocking
+            let blocking = result.blocking.map { "  " + marked(GateResult.mark($0), $0.line) }
+            lines += ["Blocking:"] + result.reasons.dropLast(blocking.count).map { "  " + marked("✗", $0) } + blocking
         }
-        if !result.warnings.isEmpty { lines += ["Not blocking:"] + result.warnings.map { "  ⚠ " + $0.line } }
-        if !result.fixed.isEmpty { lines += ["Fixed by the pending migrations:"] + result.fixed.map { "  ↻ " + $0.fixedLine.clipped(to: 600) } }
+        if !result.warnings.isEmpty { lines += ["Not blocking:"] + result.warnings.map { "  " + marked("⚠", $0.line) } }
+        if !result.fixed.isEmpty { lines += ["Fixed by the pending migrations:"] + result.fixed.map { "  " + marked("↻", $0.fixedLine.clipped(to: 600)) } }
         if let changes, !changes.lines.isEmpty {
-            lines += ["Since \(changes.baselineFile) (\(changes.baselineVerdict)):"] + changes.lines.map { "  " + $0 }
+            lines += [clean("Since \(changes.baselineFile) (\(changes.baselineVerdict)):")] + changes.lines.map { "  " + clean($0) }
         }
-        lines.append(result.verdictLine)
-        for line in lines { ConsoleReport.standardOutput(ConsoleReport.printable(Redaction.redactText(line))) }
+        lines.append(verdict)
+        for line in lines { ConsoleReport.standardOutput(line) }
+    }
+
+    /// `text` as printed: redacted, control characters shown, never an escape of its own.
+    private func clean(_ text: String) -> String {
+        ConsoleReport.printable(Redaction.redactText(text))
+    }
+
+    /// `mark text`, the mark in its colour: passed green, blocking red, warning yellow,
+    /// fixed by the migrations cyan.
+    private func marked(_ mark: String, _ text: String) -> String {
+        let code = switch mark {
+        case "✓": "32"
+        case "⚠": "33"
+        case "↻": "36"
+        default: "31"
+        }
+        return paint(mark, code) + " " + clean(text)
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 }

@@ -6,22 +6,22 @@ import XCTest
 // The terminal is made by util-linux's `script -c`, which macOS's `script` does not take.
 #if os(Linux)
 
-/// The transient line that says what runs now: on a terminal (here a pseudo-terminal made
-/// by `script`), drawn over itself, clipped to the width, gone from what stays; never in
-/// a pipe, never with --quiet.
-final class ProgressLineTests: ScratchServerTestCase {
+/// What a terminal (here a pseudo-terminal made by `script`) gets that a pipe does not: the
+/// transient line that says what runs now, drawn over itself, clipped to the width, gone
+/// from what stays, never with --quiet; and colour, never with NO_COLOR or --no-color.
+final class TerminalTests: ScratchServerTestCase {
     private static let erase = "\r\u{1B}[K"
 
     /// What a terminal of `columns` columns received from `preflight arguments…`, with
     /// the terminal's `\r\n` read as `\n` (util-linux's `script` makes the terminal).
-    private func onTerminal(_ arguments: [String], columns: Int, term: String = "xterm") throws -> (status: Int32, output: String) {
+    private func onTerminal(_ arguments: [String], columns: Int, term: String = "xterm", color: Bool = false) throws -> (status: Int32, output: String) {
         let quoted = ([try ScratchCommandRun.preflightExecutable()] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-q", "-e", "-c", "stty cols \(columns) rows 24 && exec " + quoted.joined(separator: " "), "/dev/null"]
         process.currentDirectoryURL = URL(fileURLWithPath: Self.packageRoot)
         var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
+        environment["NO_COLOR"] = color ? nil : "1"
         environment["TERM"] = term
         process.environment = environment
         let pipe = Pipe()
@@ -114,6 +114,21 @@ final class ProgressLineTests: ScratchServerTestCase {
         XCTAssertEqual(drawn, ["  … [1/1] an order is marked delivered"], terminal.output)
         XCTAssertTrue(kept.contains("  ✓ an order is marked delivered ("), kept)
         XCTAssertFalse(kept.contains("…"), kept)
+    }
+
+    /// The gate's marks and verdict in colour on a terminal, as `run`'s are; plain with
+    /// --no-color.
+    func testTheGateColoursItsMarksAndVerdict() throws {
+        try withClient { try GateShop.seed(database, using: $0) }
+        let arguments = ["gate", GateFixtures.release, "--uri", try serverURI(naming: database), "--junit", folder.path + "/gate.xml"]
+        let colored = try onTerminal(arguments, columns: 200, color: true)
+        XCTAssertEqual(colored.status, 0, colored.output)
+        XCTAssertTrue(colored.output.contains("\n\u{1B}[32m✓\u{1B}[0m server minVersion\n"), colored.output)
+        XCTAssertTrue(colored.output.contains("\n\u{1B}[31m?\u{1B}[0m server indexBuilds: ") || colored.output.contains("\n\u{1B}[33m⚠\u{1B}[0m server indexBuilds: "), colored.output)
+        XCTAssertTrue(colored.output.contains("\n\u{1B}[1;32mGO — Shop release 2.4: "), colored.output)
+        let plain = try onTerminal(arguments + ["--no-color"], columns: 200, color: true)
+        XCTAssertEqual(plain.status, 0, plain.output)
+        XCTAssertFalse(plain.output.contains("\u{1B}[3") || plain.output.contains("\u{1B}[1;"), plain.output)
     }
 }
 
