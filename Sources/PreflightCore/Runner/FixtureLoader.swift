@@ -3,6 +3,17 @@ import Mongo
 /// Loads a scenario's fixtures into a fresh sandbox before every test and every `repeat`
 /// iteration: the whole sandbox is dropped first, so nothing one test wrote is seen by the next.
 enum FixtureLoader {
+    /// Names the fixture, its file, and the document refused (a duplicate `_id`, a unique
+    /// index, a validator): `failed at document 12 of 42 (_id "l-12")`.
+    private static func failure(_ fixture: Fixture, _ error: MongoError, document: (index: Int, value: BSONDocument, count: Int)?) -> RunFailure {
+        var message = "loading the fixture \"\(fixture.collection)\"" + (fixture.file.map { " (\($0))" } ?? "") + " failed"
+        if let document {
+            message += " at document \(document.index + 1) of \(document.count)" + (document.value["_id"].map { " (_id \($0.extendedJSON(.relaxed)))" } ?? "")
+        }
+        return RunFailure.errored(TestProblem(
+            type: "fixture", message: message + ": \(error.message)", details: Failures.unexpected("fixtures.\(fixture.collection)", error).details))
+    }
+
     static func load(_ fixtures: [Fixture], into database: String, client: MongoClient, scope: VariableScope) throws {
         do {
             try client.dropDatabase(database)
@@ -26,13 +37,17 @@ enum FixtureLoader {
                 var start = 0
                 while start < documents.count {
                     let end = min(start + 1_000, documents.count)
-                    try collection.insertMany(Array(documents[start..<end]))
+                    do {
+                        try collection.insertMany(Array(documents[start..<end]))
+                    } catch {
+                        // `writeErrors[0].index` is the refused document's place in the batch.
+                        let index = error.reply?["writeErrors"]?.arrayValue?.first?.documentValue?["index"]?.integerValue.map { start + Int($0) }
+                        throw failure(fixture, error, document: index.flatMap { documents.indices.contains($0) ? ($0, documents[$0], documents.count) : nil })
+                    }
                     start = end
                 }
             } catch let error as MongoError {
-                throw RunFailure.errored(TestProblem(
-                    type: "fixture", message: "loading the fixture \"\(fixture.collection)\" failed: \(error.message)",
-                    details: Failures.unexpected("fixtures.\(fixture.collection)", error).details))
+                throw failure(fixture, error, document: nil)
             }
         }
     }

@@ -10,4 +10,6 @@ public struct Fixture: Sendable {
     public var options: BSONDocument
     /// Whether documents hold `$$now`, `$$newObjectId` or `$$var`, replaced before each test.
     public var substitutes: Bool
+    /// The file the documents were read from (`"file": …`), for a message about one of them.
+    public var file: String? = nil
 }

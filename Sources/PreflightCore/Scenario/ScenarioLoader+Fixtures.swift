@@ -36,6 +36,7 @@ extension ScenarioLoader {
                     } else {
                         do {
                             fixture.documents = try InputText.documents(filePath)
+                            fixture.file = filePath
                         } catch {
                             // A file that could not be read at all is said where it is named.
                             for problem in error.errors {
