@@ -13,7 +13,7 @@ final class GateChecklistValidationTests: XCTestCase {
     /// Each invalid checklist and the one message it must produce.
     static let expected: [(file: String, message: String)] = [
         ("misspelt-key.json", "5:3: scenaros: unknown key `scenaros`; did you mean `scenarios`?"),
-        ("glob-matches-nothing.json", #"5:48: scenarios[1]: "../shopp/*.json" matches no file (paths are relative to this checklist)"#),
+        ("glob-matches-nothing.json", #"5:48: scenarios[1]: "../shopp/*.json" matches no file (paths are relative to this checklist); did you mean "../shop/*.json"?"#),
         ("warn-without-reason.json", #"5:14: compat[0]: an item that only warns needs a "reason": the report says why it may not block"#),
         ("index-direction.json", #"5:59: server.indexes.orders[0].key.billed: expected 1, -1, "text", "2dsphere", "2d" or "hashed", got 2 (int)"#),
         ("allow-skipped-key.json", #"6:20: allowSkipped["../shop/live-orders.json"]: expected "path/file.json::test name", got "../shop/live-orders.json""#),

@@ -151,7 +151,8 @@ public struct ChecklistLoader: Sendable {
             guard let (written, policy, at) = entry(value, at: path, diagnostics) else { continue }
             let files = ChecklistPaths.expand(written, relativeTo: directory, kind: key)
             if files.isEmpty {
-                diagnostics.error(at, "\"\(written)\" matches no file (paths are relative to this checklist)")
+                let near = ChecklistPaths.nearest(written, relativeTo: directory).map { "; did you mean \"\($0)\"?" } ?? ""
+                diagnostics.error(at, "\"\(written)\" matches no file (paths are relative to this checklist)\(near)")
             }
             for file in files where !entries.contains(where: { $0.file == file }) { entries.append((file, policy)) }
         }

@@ -33,6 +33,28 @@ enum ChecklistPaths {
         return files.map(ScenarioLoader.displayPath).sorted()
     }
 
+    /// `written` with its first component that names nothing replaced by the nearest name
+    /// in its folder (`../scenario/*.json` → `../scenarios/*.json`); nil when every folder
+    /// on the way exists, or nothing is near. A pattern component is never replaced.
+    static func nearest(_ written: String, relativeTo directory: URL) -> String? {
+        var components = written.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        var folder = written.hasPrefix("/") ? URL(fileURLWithPath: "/") : directory
+        for (index, component) in components.enumerated() where !component.isEmpty {
+            let next = folder.appendingPathComponent(component)
+            if component == "." || component == ".." || FileManager.default.fileExists(atPath: next.path) {
+                folder = next
+                continue
+            }
+            guard !component.contains(where: { "*?[".contains($0) }),
+                let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path).filter({ !$0.hasPrefix(".") }),
+                let near = NearestName.suggestion(for: component, among: names.sorted())
+            else { return nil }
+            components[index] = near
+            return components.joined(separator: "/")
+        }
+        return nil
+    }
+
     /// `written` as an absolute, standardized path.
     static func absolute(_ written: String, relativeTo directory: URL) -> String {
         let url = written.hasPrefix("/") ? URL(fileURLWithPath: written) : directory.appendingPathComponent(written)
