@@ -64,20 +64,25 @@ final class TerminalTests: ScratchServerTestCase {
         let (drawn, kept) = split(terminal.output)
 
         // Each stage in its turn, the scenario tests counted (the check that a live file's
-        // collections hold documents is the file's own, not a test that starts), then the
-        // copy after the migrations, its compat scan and the live tests held to it.
+        // collections hold documents is the file's own, not a test that starts), the
+        // migration's data and each of its checks, then the copy after the migrations, its
+        // compat scan and the live tests held to it.
         let shop = GateFixtures.root + "/shop/"
-        XCTAssertEqual(drawn, [
+        let checks = (["loading the data"] + MigrationCheck.allCases.map(\.name)).map {
+            "  … migrations 0001 default billed: \($0), on a whole copy of orders (3 documents)"
+        }
+        let expected = [
             "  … compat \(shop)orders-compat.json: scanning \(database).orders",
             "  … scenarios [1/3] an order is marked delivered (mark-delivered.json)",
             "  … scenarios [2/3] at least minOrders orders were placed (live-orders.json)",
             "  … scenarios [3/3] every order has a status (live-orders.json)",
-            "  … migrations 0001 default billed: verifying on a whole copy of orders (3 documents)",
+        ] + checks + [
             "  … after the migrations: 0001 default billed on a copy of orders",
             "  … compat \(shop)orders-compat.json: scanning a copy of \(database).orders after the migrations",
             "  … after the migrations: at least minOrders orders were placed (live-orders.json)",
             "  … after the migrations: every order has a status (live-orders.json)",
-        ].map { ProgressLine.fitted($0, columns: columns - 1) }, terminal.output)
+        ]
+        XCTAssertEqual(drawn, expected.map { ProgressLine.fitted($0, columns: columns - 1) }, terminal.output)
         XCTAssertTrue(drawn.allSatisfy { $0.count <= columns - 1 }, "\(drawn.filter { $0.count >= columns })")
         XCTAssertTrue(drawn.contains { $0.hasSuffix("…") }, "a long stage is clipped: \(drawn)")
 
@@ -114,6 +119,17 @@ final class TerminalTests: ScratchServerTestCase {
         XCTAssertEqual(drawn, ["  … [1/1] an order is marked delivered"], terminal.output)
         XCTAssertTrue(kept.contains("  ✓ an order is marked delivered ("), kept)
         XCTAssertFalse(kept.contains("…"), kept)
+    }
+
+    /// `migrate verify` says which of a migration's checks runs, as `run` says which test.
+    func testMigrateVerifySaysWhichCheckRuns() throws {
+        let migration = GateFixtures.root + "/shop/0001-default-billed.json"
+        let terminal = try onTerminal(["migrate", "verify", migration, "--uri", try serverURI, "--junit", folder.path + "/m.xml"], columns: 120)
+        XCTAssertEqual(terminal.status, 0, terminal.output)
+        let (drawn, kept) = split(terminal.output)
+        XCTAssertEqual(drawn, (["loading the data"] + MigrationCheck.allCases.map(\.name)).map { "  … " + $0 }, terminal.output)
+        XCTAssertTrue(kept.contains("  ✓ down restores the snapshot exactly ("), kept)
+        XCTAssertFalse(kept.contains("  … "), kept)
     }
 
     /// The gate's marks and verdict in colour on a terminal, as `run`'s are; plain with

@@ -119,7 +119,9 @@ struct MigrateVerifyCommand: ParsableCommand {
 
         let console = reportOptions.console()
         let source: MigrationSource = if let reader, let sample { .sample(reader, size: sample) } else if let reader { .copy(reader) } else { .fixtures }
-        let suites = MigrationVerifier(run: server.run, source: source).verify(migrations, observer: console)
+        let verifier = MigrationVerifier(run: server.run, source: source)
+        verifier.stage = { _, what in console.running(what) }
+        let suites = verifier.verify(migrations, observer: console)
 
         try report.finish(suites, console: console)
         if let lost = server.environmentFailure() {

@@ -36,8 +36,9 @@ extension Gate {
             let source: MigrationSource = whole ? .copy(reader) : .sample(reader, size: pending.copyLimit)
             let copy = Self.describe(counts, whole: whole, limit: pending.copyLimit)
             notes.append("migration \(migration.name): verified on \(copy)")
-            progress.stage("migrations \(migration.name): verifying on \(copy)")
-            let suite = MigrationVerifier(run: run, source: source).verify([migration], observer: nil).first
+            let verifier = MigrationVerifier(run: run, source: source)
+            verifier.stage = { [progress] name, what in progress.stage("migrations \(name): \(what), on \(copy)") }
+            let suite = verifier.verify([migration], observer: nil).first
             for result in suite?.tests ?? [] {
                 var item: GateItem
                 let name = "\(migration.name): \(result.name)"

@@ -44,6 +44,11 @@ public final class ConsoleReport: RunObserver {
         progress.show("[\(started)/\(total)] \(test.name)" + (test.repeatCount > 1 ? " (×\(test.repeatCount))" : ""))
     }
 
+    /// Shows what runs now that is not a test of a scenario (a migration's check).
+    public func running(_ text: String) {
+        progress.show(text)
+    }
+
     public static func standardOutput(_ line: String) {
         StandardStream.output(line + "\n")
     }

@@ -13,6 +13,8 @@ final class MigrationVerification {
     let steps: MigrationSteps
     /// Lines for the suite's `system-out`: where the data came from, how much there was.
     private(set) var notes: [String] = []
+    /// Hears what starts (the data loading, each check), for a progress line.
+    var stage: (String) -> Void = { _ in }
 
     init(
         migration: Migration, source: MigrationSource, pool: ConnectionPool, client: MongoClient, commandLog: CommandLog,
@@ -26,7 +28,8 @@ final class MigrationVerification {
         steps = MigrationSteps(pool: pool, client: client, commandLog: commandLog, scenario: migration.scenario, database: sandbox)
     }
 
-    /// Runs every check, calling `report` once per check in `MigrationCheck` order.
+    /// Runs every check, calling `report` once per check in `MigrationCheck` order (and
+    /// `stage` with what starts, for a progress line).
     func run(report: (MigrationCheck, TestResult) -> Void) {
         var pending = MigrationCheck.allCases[...]
         func send(_ result: TestResult) {
@@ -40,6 +43,7 @@ final class MigrationVerification {
         // Without the data and its snapshot no check can run.
         let before: Snapshot
         do {
+            stage("loading the data")
             notes.append(try loadData())
             before = try Snapshot.take(of: sandbox, into: snapshots, number: 0, client: client)
         } catch {
@@ -81,6 +85,7 @@ final class MigrationVerification {
 
     /// Runs one check's body, timing it and turning what it throws into an error.
     private func check(_ check: MigrationCheck, _ body: (TestLog) throws -> TestResult.Outcome) -> TestResult {
+        stage(check.name)
         let started = Date()
         let log = TestLog()
         let outcome: TestResult.Outcome

@@ -7,6 +7,9 @@ import Mongo
 public final class MigrationVerifier {
     let run: ScenarioRun
     let source: MigrationSource
+    /// Hears what starts in a migration (its data loading, each check): the migration's
+    /// name and the stage, for a progress line.
+    public var stage: (_ migration: String, _ what: String) -> Void = { _, _ in }
 
     public init(run: ScenarioRun, source: MigrationSource) {
         self.run = run
@@ -58,6 +61,7 @@ public final class MigrationVerifier {
                 let verification = MigrationVerification(
                     migration: migration, source: source, pool: run.pool, client: client, commandLog: run.commandLog,
                     sandbox: sandbox, snapshots: snapshots)
+                verification.stage = { [stage] in stage(migration.name, $0) }
                 verification.run(report: report)
                 suite.systemOut += verification.notes.map { $0 + "\n" }.joined()
             }
