@@ -132,6 +132,17 @@ final class TerminalTests: ScratchServerTestCase {
         XCTAssertFalse(kept.contains("  … "), kept)
     }
 
+    /// `compat` says which collection it scans; the spec's checks print when the scan ends.
+    func testCompatSaysWhatItScans() throws {
+        try withClient { try GateShop.seed(database, using: $0) }
+        let terminal = try onTerminal(
+            ["compat", GateFixtures.compatSpec, "--uri", try serverURI(naming: database), "--junit", folder.path + "/c.xml"], columns: 200)
+        XCTAssertEqual(terminal.status, 0, terminal.output)
+        let (drawn, kept) = split(terminal.output)
+        XCTAssertEqual(drawn, ["  … \(GateFixtures.compatSpec): scanning \(database).orders"], terminal.output)
+        XCTAssertFalse(kept.contains("  … "), kept)
+    }
+
     /// The gate's marks and verdict in colour on a terminal, as `run`'s are; plain with
     /// --no-color.
     func testTheGateColoursItsMarksAndVerdict() throws {

@@ -111,14 +111,16 @@ struct CompatCommand: ParsableCommand {
         }
         defer { run.close() }
 
-        // No progress line: a spec's checks are reported together, when its scan is done.
-        let console = reportOptions.console(progress: false)
+        // A spec's checks are reported together, when its scan is done; until then the
+        // progress line says which collection is being scanned.
+        let console = reportOptions.console()
         var suites: [SuiteResult] = []
         var refused = false
         for spec in loaded.specs {
             if let database, let source = selection.source, let own = spec.database, own != database {
                 ConsoleReport.standardOutput("· \(spec.file): reads the database \(database) (from \(source); the spec names \(own))")
             }
+            console.running("\(spec.file): scanning \(database ?? spec.database ?? "").\(spec.collection)")
             let result = run.scan(spec, database: database ?? spec.database ?? "")
             if let error = result.error, error.isUnreachable, suites.isEmpty {
                 // Nothing could be read at all: the environment failed, not the data.
