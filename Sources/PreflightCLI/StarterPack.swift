@@ -15,6 +15,7 @@ enum StarterPack {
             compat/jobs.json            the contract every stored job is held to (preflight compat)
             migrations/0001-….json      a migration, verified up, down and idempotent (preflight migrate verify)
             checklists/release.json     all of it as one go / no-go (preflight gate)
+            snapshot/jobs.ndjson        production-like jobs the gate checks on a scratch server
             schema/                     JSON Schemas, named by each file's "$schema" for editors
             ```
 
@@ -26,13 +27,16 @@ enum StarterPack {
             preflight run .                                      # on a scratch server (live files are skipped)
             preflight run "sandbox/claims.json::a worker claims the oldest queued job"
             preflight migrate verify migrations/0001-add-priority.json
+            preflight gate checklists/release.json               # the release decision, on the snapshot
             preflight run --uri "$URI" monitoring                # the live file, against a real server
-            preflight gate checklists/release.json --uri "$URI"  # the release decision
+            preflight gate checklists/release.json --uri "$URI"  # the release decision, on real data
             ```
 
-            The live file, the compat spec and the gate read the `app` database at `$URI`
-            (`--database` names another). Where it holds no jobs they fail with "nothing was
-            checked", and the gate is NO-GO: a pass over no documents would prove nothing.
+            Without `--uri` the gate starts a scratch server, loads `snapshot/` into it, and
+            says its verdict is against the snapshot. With `--uri`, the live file, the compat
+            spec and the gate read the `app` database there (`--database` names another).
+            Where it holds no jobs they fail with "nothing was checked", and the gate is
+            NO-GO: a pass over no documents would prove nothing.
 
             Then change `jobs` into your own collections, one test at a time.
             """#),
@@ -166,12 +170,20 @@ enum StarterPack {
               "$schema": "../schema/checklist.schema.json",
               "preflight": 1,
               "checklist": "Release checklist",
-              "description": "One go / no-go for a release: preflight gate checklists/release.json --uri …. Without --uri the gate needs a \"snapshot\" of production-like data to load into a scratch server; add one to run it there.",
+              "description": "One go / no-go for a release: preflight gate checklists/release.json --uri … against a real database; without --uri, against the snapshot, loaded into a scratch server.",
               "database": "app",
               "scenarios": ["../sandbox/*.json", "../monitoring/*.json"],
               "compat": ["../compat/jobs.json"],
-              "migrations": [{"file": "../migrations/0001-add-priority.json"}]
+              "migrations": [{"file": "../migrations/0001-add-priority.json"}],
+              "snapshot": {"jobs": {"file": "../snapshot/jobs.ndjson"}}
             }
+            """#),
+        ("snapshot/jobs.ndjson", #"""
+            {"_id": 101, "status": "done", "worker": "w-1"}
+            {"_id": 102, "status": "done", "worker": "w-2", "priority": 1}
+            {"_id": 103, "status": "running", "worker": "w-1", "priority": 5}
+            {"_id": 104, "status": "queued", "worker": null}
+            {"_id": 105, "status": "queued"}
             """#),
     ]
 }

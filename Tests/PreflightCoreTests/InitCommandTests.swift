@@ -11,7 +11,8 @@ final class InitCommandTests: ScratchServerTestCase {
         let initial = try PreflightProcess.run(["init", pack])
         XCTAssertEqual(initial.status, 0, initial.transcript)
         for file in ["README.md", "lib/jobs.json", "sandbox/claims.json", "monitoring/jobs-live.json", "compat/jobs.json",
-                     "migrations/0001-add-priority.json", "checklists/release.json", "schema/scenario.schema.json", "schema/checklist.schema.json"] {
+                     "migrations/0001-add-priority.json", "checklists/release.json", "snapshot/jobs.ndjson", "schema/scenario.schema.json",
+                     "schema/checklist.schema.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: pack + "/" + file), "\(file) was not written")
         }
         let check = try PreflightProcess.run(["check", pack])
@@ -26,6 +27,11 @@ final class InitCommandTests: ScratchServerTestCase {
             "migrate", "verify", pack + "/migrations/0001-add-priority.json", "--uri", try XCTUnwrap(Self.server).uri, "--junit", folder.path + "/m.xml",
         ])
         XCTAssertEqual(migration.status, 0, migration.transcript)
+        // The gate runs as the pack's README says, on its snapshot, without a server given.
+        let gate = try PreflightProcess.run(["gate", pack + "/checklists/release.json", "--junit", folder.path + "/g.xml"])
+        XCTAssertEqual(gate.status, 0, gate.transcript)
+        XCTAssertTrue(gate.standardOutput.contains("· scratch server loaded with the snapshot: jobs 5 documents"), gate.transcript)
+        XCTAssertTrue(gate.standardOutput.contains("\nGO — Release checklist: 12 passed, 0 failed, 0 unknown"), gate.transcript)
         let schema = try PreflightProcess.run(["run", "--list", pack + "/sandbox"])
         XCTAssertTrue(schema.standardOutput.contains("claims.json::two workers racing claim every job exactly once  [jobs]"), schema.transcript)
 

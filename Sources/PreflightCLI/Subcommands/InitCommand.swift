@@ -5,7 +5,7 @@ import PreflightCore
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Write a starter pack into a folder: a library, a sandbox scenario with a race, a live monitoring file, a compat spec, a migration, a checklist, editor schemas and a README.",
+        abstract: "Write a starter pack into a folder: a library, a sandbox scenario with a race, a live monitoring file, a compat spec, a migration, a checklist with a snapshot of production-like data, editor schemas and a README.",
         discussion: """
             The pack is for a small job queue; every file passes `preflight check` as \
             written, and `preflight run DIR` runs it on a scratch server (the live file is \
