@@ -21,7 +21,7 @@ final class GateChecklistValidationTests: XCTestCase {
         ("snapshot-index-direction.json", #"6:75: snapshot.orders.indexes[0].key.status: expected 1, -1, "text", "2dsphere", "2d" or "hashed", got "asc" (string)"#),
         ("misspelt-migrations.json", "6:3: migration: unknown key `migration`; did you mean `migrations`?"),
         // `floor` is no scenario's, but `minOrders` refers to it: only the misspelt one is refused.
-        ("misspelt-var.json", "6:12: vars.minOrder: no scenario this checklist lists declares `minOrder` in its vars (did you mean `minOrders`?): the checklist's vars set the variables its scenarios declare"),
+        ("misspelt-var.json", "6:12: vars.minOrder: no scenario this checklist lists declares or uses `minOrder` (did you mean `minOrders`?): the checklist's vars are for the variables its scenarios use"),
         ("checks-nothing.json", "1:1: the checklist checks nothing (no server, scenarios, compat or migrations): a gate with no items would say GO having checked nothing"),
     ]
 
@@ -51,6 +51,20 @@ final class GateChecklistValidationTests: XCTestCase {
         let run = try PreflightProcess.run(["gate", checklist, "--uri", Self.unreachable, "--junit", folder.path + "/junit.xml"], timeout: 60)
         XCTAssertEqual(run.status, 2, run.transcript)
         XCTAssertTrue(run.standardError.hasPrefix("\(spec):1:79: fields.billed.type: unknown type `bol`; did you mean `bool`?\n"), run.transcript)
+    }
+
+    /// A checklist var a scenario uses without declaring it (in its steps, or in a library
+    /// it includes) is given to it, so it is not refused as unused.
+    func testAChecklistVarAScenarioOnlyUsesIsValid() throws {
+        let folder = try ScenarioFolder()
+        try folder.write("lib.json", #"{"preflight": 1, "library": "lib", "procedures": {"few": {"steps": [{"count": "orders", "expect": {"$$lte": {"$$var": "most"}}}]}}}"#)
+        try folder.write("s.json", #"""
+            {"preflight": 1, "name": "s", "include": ["lib.json"], "tests": [{"name": "t", "steps": [
+             {"count": "orders", "expect": {"$$gte": {"$$var": "least"}}}, {"run": "lib.few"}]}]}
+            """#)
+        let checklist = try folder.write("checklist.json", #"{"preflight": 1, "checklist": "c", "database": "shop", "scenarios": ["s.json"], "vars": {"least": 0, "most": 9}}"#)
+        let run = try PreflightProcess.run(["check", checklist], timeout: 60)
+        XCTAssertEqual(run.status, 0, run.transcript)
     }
 
     /// `preflight check` validates checklists with every file they name.

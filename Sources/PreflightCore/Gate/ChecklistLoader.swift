@@ -104,22 +104,36 @@ public struct ChecklistLoader: Sendable {
             for (written, key, _) in writtenSkips where !listed.contains(key) {
                 diagnostics.error(JSONPath.root.key("allowSkipped").key(written), "names no test of the scenarios this checklist lists (\"path::test name\", the path relative to this checklist)")
             }
-            // The checklist's vars set what its scenarios declare: one that none declares
-            // would be ignored, and a misspelt threshold would leave the file's own default
-            // to pass in silence. One that another of the checklist's vars refers to is used.
+            // The checklist's vars are given to its scenarios: one that no scenario declares
+            // or refers to (nor another of the checklist's vars) would be ignored, and a
+            // misspelt threshold would leave the file's own default to pass in silence.
             let declared = scenarios.reduce(into: Set<String>()) { $0.formUnion($1.declaredVars) }
             var referenced: Set<String> = []
             for value in writtenVars.values { Self.referencedRoots(in: value, into: &referenced) }
+            var read: Set<String> = []
+            for scenario in scenarios { Self.referencedRoots(inFile: scenario.file, into: &referenced, read: &read) }
             for name in declaredVars where !declared.contains(name) && !referenced.contains(name) {
                 let nearest = NearestName.suggestion(for: name, among: declared.sorted()).map { " (did you mean `\($0)`?)" } ?? ""
                 diagnostics.error(
                     JSONPath.root.key("vars").key(name),
-                    "no scenario this checklist lists declares `\(name)` in its vars\(nearest): the checklist's vars set the variables its scenarios declare")
+                    "no scenario this checklist lists declares or uses `\(name)`\(nearest): the checklist's vars are for the variables its scenarios use")
             }
         }
         errors = diagnostics.errors + errors
         if !errors.isEmpty { throw ValidationFailure(errors) }
         return Loaded(checklist: checklist, scenarios: scenarios, specs: specs, migrations: loadedMigrations)
+    }
+
+    /// The variables a scenario file and the libraries it includes refer to, read from
+    /// their JSON as written (each file once).
+    static func referencedRoots(inFile file: String, into roots: inout Set<String>, read: inout Set<String>) {
+        guard read.insert(file).inserted, let value = try? InputText.read(file).value else { return }
+        referencedRoots(in: value, into: &roots)
+        let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
+        for include in value.documentValue?["include"]?.arrayValue ?? [] {
+            guard let path = include.stringValue else { continue }
+            referencedRoots(inFile: directory.appendingPathComponent(path).standardized.path, into: &roots, read: &read)
+        }
     }
 
     /// The variables `{"$$var": "name.path"}` inside `value` refer to, by their first name.
