@@ -67,6 +67,27 @@ final class GateChecklistValidationTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.transcript)
     }
 
+    /// A migration's, a compat spec's and a checklist's name holding a password is refused
+    /// where it is written, as a scenario's is: names are printed as written everywhere.
+    func testANameHoldingAPasswordIsRefusedInEveryKindOfFile() throws {
+        let folder = try ScenarioFolder()
+        let uri = "mongodb://admin:Hunter2Secret@db.example.com/shop"
+        try folder.write("spec.json", #"{"preflight": 1, "compat": "orders at \#(uri)", "collection": "orders", "fields": {"status": {"type": "string"}}}"#)
+        try folder.write("m.json", #"""
+            {"preflight": 1, "migration": "copy from \#(uri)", "database": "shop", "fixtures": {"orders": [{"_id": 1}]},
+             "changes": {"orders": {"adds": ["x"]}}, "up": [{"updateMany": "orders", "filter": {}, "update": {"$set": {"x": 1}}}],
+             "down": [{"updateMany": "orders", "filter": {}, "update": {"$unset": {"x": ""}}}]}
+            """#)
+        try folder.write("checklist.json", #"{"preflight": 1, "checklist": "release on \#(uri)", "database": "shop", "compat": ["spec.json"]}"#)
+        let run = try PreflightProcess.run(["check", folder.path], timeout: 60)
+        XCTAssertEqual(run.status, 2, run.transcript)
+        XCTAssertFalse(run.standardError.contains("Hunter2Secret"), run.transcript)
+        for (file, key) in [("spec.json", "compat"), ("m.json", "migration"), ("checklist.json", "checklist")] {
+            XCTAssertTrue(run.standardError.contains("\(folder.path)/\(file):1:"), "\(file): \(run.transcript)")
+            XCTAssertTrue(run.standardError.contains(": \(key): a name is printed in every report and must not hold a password: it reads "), "\(key): \(run.transcript)")
+        }
+    }
+
     /// `preflight check` validates checklists with every file they name.
     func testCheckRejectsAFolderHoldingAnInvalidChecklist() throws {
         let invalid = try PreflightProcess.run(["check", GateFixtures.invalid], timeout: 60)

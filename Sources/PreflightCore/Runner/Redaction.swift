@@ -41,14 +41,18 @@ public enum Redaction {
         }
     }
 
-    /// Why a scenario's or a test's name may not be used as written: a name is printed as
-    /// it is in every report, the console, `--list` and the names `run FILE::name` selects
-    /// by, so one that holds a password cannot be masked in all of them. Refused at load,
-    /// not rewritten; nil for a name that holds none.
+    /// Why a name (a scenario's, a test's, a migration's, a compat spec's, a checklist's)
+    /// may not be used as written: a name is printed as it is in every report, the console,
+    /// `--list` and the `FILE::name` that selects a test, so a connection string with a
+    /// password in it cannot be masked in all of them. Refused at load, not rewritten; nil
+    /// for a name that holds none. Only connection strings are looked for: a name may well
+    /// say `password: empty is refused`, and secrets learnt from other files must not make
+    /// a name valid or not by the order files are read in.
     static func problem(inName name: String) -> String? {
-        let redacted = redactText(name)
+        guard name.contains("mongodb") else { return nil }
+        let redacted = redactConnectionStrings(in: name)
         guard redacted != name else { return nil }
-        return "a name is printed in every report and must not hold a password or secret: it reads \"\(redacted)\" with it masked; name it without one"
+        return "a name is printed in every report and must not hold a password: it reads \"\(redacted)\" with it masked; name it without one"
     }
 
     /// Free text, such as a failure message: any connection string loses its password,
