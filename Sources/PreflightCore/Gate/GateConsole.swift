@@ -17,13 +17,21 @@ public struct GateConsole: Sendable {
 
     public func item(_ item: GateItem) {
         guard !quiet || item.blocks else { return }
-        var line = "\(item.section.rawValue) \(item.name)"
-        if item.outcome != .passed || verbose { line += ": " + (verbose ? item.reason : Self.clipped(item.reason)) }
-        if let fixedBy = item.fixedBy { line += " — fixed by " + fixedBy }
-        ConsoleReport.standardOutput(marked(GateResult.mark(item), line))
+        ConsoleReport.standardOutput(line(for: item))
         if verbose && !item.details.isEmpty {
             ConsoleReport.standardOutput(ConsoleReport.printable(Redaction.redactText(item.details)).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
         }
+    }
+
+    /// The item's line as printed: its mark, section, name, and (failed, or `--verbose`)
+    /// its reason.
+    func line(for item: GateItem) -> String {
+        var line = "\(item.section.rawValue) \(item.name)"
+        // Redacted before it is cut: a cut through a key (`apiT|oken: "…"`) would hide it
+        // from the redaction and leave its value.
+        if item.outcome != .passed || verbose { line += ": " + (verbose ? item.reason : Self.clipped(Redaction.redactText(item.reason))) }
+        if let fixedBy = item.fixedBy { line += " — fixed by " + fixedBy }
+        return marked(GateResult.mark(item), line)
     }
 
     /// A long reason's head and tail: what is wrong comes first, and what the pending
@@ -45,7 +53,7 @@ public struct GateConsole: Sendable {
             lines += ["Blocking:"] + result.reasons.dropLast(blocking.count).map { "  " + marked("✗", $0) } + blocking
         }
         if !result.warnings.isEmpty { lines += ["Not blocking:"] + result.warnings.map { "  " + marked("⚠", $0.line) } }
-        if !result.fixed.isEmpty { lines += ["Fixed by the pending migrations:"] + result.fixed.map { "  " + marked("↻", $0.fixedLine.clipped(to: 600)) } }
+        if !result.fixed.isEmpty { lines += ["Fixed by the pending migrations:"] + result.fixed.map { "  " + marked("↻", Redaction.redactText($0.fixedLine).clipped(to: 600)) } }
         if let changes, !changes.lines.isEmpty {
             lines += [clean("Since \(changes.baselineFile) (\(changes.baselineVerdict)):")] + changes.lines.map { "  " + clean($0) }
         }
