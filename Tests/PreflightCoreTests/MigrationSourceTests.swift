@@ -88,6 +88,64 @@ final class MigrationSourceTests: ScratchServerTestCase {
         XCTAssertTrue(suite.systemOut.contains("(orders 2500)"), suite.systemOut)
     }
 
+    /// The copy is shaped as the source is: its unique index refuses in the sandbox what
+    /// it refuses there; its validator is applied after the documents written before it
+    /// are in; a TTL index comes without its expiry (documents must not vanish mid-check);
+    /// a fixture index under a name the source uses stands aside; an index this server
+    /// cannot build (text, on SecantusDB) is left out and said.
+    func testTheCopyHasTheSourcesIndexesAndValidator() throws {
+        try withClient { client in
+            let tickets = client.collection("tickets", in: database)
+            _ = try tickets.insertMany([["_id": 1, "at": .datetime(0)], ["_id": 2, "at": .datetime(0)]])
+            _ = try tickets.createIndex(["seat": 1], options: ["unique": true, "partialFilterExpression": ["seat": ["$exists": true]]])
+            _ = try tickets.createIndex(["at": 1], options: ["expireAfterSeconds": 3600])
+            // Added after the two tickets, which lack a seat: they stay as they were written.
+            _ = try client.runCommand(["collMod": "tickets", "validator": ["$jsonSchema": ["required": ["seat"]]]], on: database)
+        }
+        defer { try? withClient { _ = try $0.runCommand(["drop": "tickets"], on: database) } }
+        let reader = try SourceReader(uri: try XCTUnwrap(Self.server).uri, databaseOverride: nil)
+        defer { reader.close() }
+        let text = """
+            {"preflight": 1, "migration": "seat everyone", "database": "\(database)",
+             "fixtures": {"tickets": {"documents": [], "indexes": [{"key": {"code": 1}, "name": "seat_1"}, {"key": {"note": "text"}}]}},
+             "changes": {"tickets": {"adds": ["seat"]}},
+             "up": [{"updateMany": "tickets", "filter": {"seat": {"$exists": false}}, "update": {"$set": {"seat": "A1"}}}],
+             "down": [{"updateMany": "tickets", "filter": {"seat": "A1"}, "update": {"$unset": {"seat": ""}}}]}
+            """
+        let suite = try verify(try migration(text, in: folder), source: .copy(reader), keepDatabases: true)
+        let kept = try runDatabasesOnServer().sorted()
+        defer { for name in kept + [SandboxRegistry.database] { try? withClient { try $0.dropDatabase(name) } } }
+
+        XCTAssertTrue(suite.checkOutcomes[Checks.up]?.contains("E11000") ?? false, "\(suite.checkOutcomes)")
+        XCTAssertTrue(suite.systemOut.contains(#"the index {"note":"text"} on tickets could not be built on this server"#), suite.systemOut)
+        XCTAssertFalse(suite.systemOut.contains("seat_1"), "the fixture's seat_1 is not even tried: \(suite.systemOut)")
+        let sandbox = try XCTUnwrap(kept.first)
+        let indexes = try withClient { try $0.collection("tickets", in: sandbox).listIndexes() }
+        let byName = Dictionary(indexes.compactMap { index in index["name"]?.stringValue.map { ($0, index) } }, uniquingKeysWith: { first, _ in first })
+        XCTAssertEqual(Set(byName.keys), ["_id_", "seat_1", "at_1"], "\(indexes)")
+        XCTAssertEqual(byName["seat_1"]?["unique"]?.boolValue, true)
+        XCTAssertEqual(byName["seat_1"]?["key"]?.documentValue?.keys, ["seat"], "the source's seat_1 stands")
+        XCTAssertNil(byName["at_1"]?["expireAfterSeconds"], "\(indexes)")
+        let listed = try withClient { try $0.runCommand(["listCollections": 1, "filter": ["name": "tickets"]], on: sandbox) }
+        let options = listed["cursor"]?.documentValue?["firstBatch"]?.arrayValue?.first?.documentValue?["options"]?.documentValue
+        XCTAssertNotNil(options?["validator"], "\(listed)")
+        XCTAssertTrue(Set(reader.commandsSent.keys).isSubset(of: Self.readCommands), "\(reader.commandsSent)")
+    }
+
+    /// A unique index the copy cannot have would let it accept what production refuses:
+    /// the data does not load, and every check says why, rather than passing on a copy
+    /// that is not shaped like production.
+    func testAUniqueIndexTheServerCannotBuildStopsTheVerification() throws {
+        let reader = try SourceReader(uri: try XCTUnwrap(Self.server).uri, databaseOverride: nil)
+        defer { reader.close() }
+        let text = migrationText(database: database).replacingOccurrences(
+            of: #""indexes": [{"key": {"n": 1}, "unique": true}]"#, with: #""indexes": [{"key": {"note": "text"}, "unique": true}]"#)
+        XCTAssertNotEqual(text, migrationText(database: database))
+        let suite = try verify(try migration(text, in: folder), source: .copy(reader))
+        XCTAssertTrue(suite.checkOutcomes[Checks.up]?.hasPrefix("errored: loading the data: ") ?? false, "\(suite.checkOutcomes)")
+        XCTAssertTrue(suite.checkOutcomes[Checks.up]?.contains("text indexes are not supported") ?? false, "\(suite.checkOutcomes)")
+    }
+
     func testCopyFromStreamsWholeCollectionsInBatchesAndOnlyReadsTheSource() throws {
         let before = try sourceContents()
         let reader = try SourceReader(uri: try XCTUnwrap(Self.server).uri, databaseOverride: nil)

@@ -46,12 +46,14 @@ struct AfterMigrations {
                     let target = client.collection(collection, in: sandbox)
                     // With the live one's options and indexes, so unique indexes and validators
                     // act on the migrations as they will in production.
-                    try CollectionShape.read(collection, in: gate.database, client: client)?.create(target)
+                    let shape = try CollectionShape.read(collection, in: gate.database, client: client)
+                    gate.notes += try shape?.create(target).map { "after the migrations: " + $0 } ?? []
                     if (counts[collection] ?? 0) <= limit {
                         copied[collection] = try reader.copyAll(collection, in: gate.database, into: target)
                     } else {
                         copied[collection] = try reader.sample(collection, in: gate.database, size: limit, into: target)
                     }
+                    try shape?.validate(target, client: client)
                 }
                 for migration in gate.loaded.migrations {
                     let steps = MigrationSteps(pool: run.pool, client: client, commandLog: run.commandLog, scenario: migration.scenario, database: sandbox)

@@ -4,39 +4,78 @@ import Mongo
 /// `listIndexes`), to create a copy that acts as the original does: a unique index or a
 /// validator refuses in the copy what it would refuse in production.
 struct CollectionShape {
-    /// As `listCollections` gives them, without the collection's `uuid`.
+    /// As `listCollections` gives them, without the collection's `uuid` and without its
+    /// validation, which `validate` applies once the documents are in.
     var options: BSONDocument
-    /// As `listIndexes` gives them, without `_id_`, which every collection has.
+    /// `validator`, `validationLevel`, `validationAction`.
+    var validation: BSONDocument
+    /// As `listIndexes` gives them, without the `_id` index every collection has.
     var indexes: [BSONDocument]
+
+    static let validationKeys = ["validator", "validationLevel", "validationAction"]
+
+    init(options: BSONDocument, indexes: [BSONDocument]) {
+        var options = options
+        options["uuid"] = nil
+        var validation = BSONDocument()
+        for key in Self.validationKeys {
+            if let value = options[key] { validation[key] = value }
+            options[key] = nil
+        }
+        self.options = options
+        self.validation = validation
+        // A clustered collection lists its `_id` index under a name of its own.
+        self.indexes = indexes.filter { index in
+            index["name"]?.stringValue != "_id_" && index["clustered"]?.boolValue != true
+        }
+    }
 
     /// The shape of `collection` in `database`; nil when there is no such collection.
     static func read(_ collection: String, in database: String, client: MongoClient) throws(MongoError) -> CollectionShape? {
         let reply = try client.runCommand(["listCollections": 1, "filter": ["name": .string(collection)]], on: database)
         guard let entry = reply["cursor"]?.documentValue?["firstBatch"]?.arrayValue?.first?.documentValue else { return nil }
-        var options = entry["options"]?.documentValue ?? [:]
-        options["uuid"] = nil
-        let indexes = try client.collection(collection, in: database).listIndexes().filter { $0["name"]?.stringValue != "_id_" }
-        return CollectionShape(options: options, indexes: indexes)
+        let indexes = try client.collection(collection, in: database).listIndexes()
+        return CollectionShape(options: entry["options"]?.documentValue ?? [:], indexes: indexes)
     }
 
     /// Creates `target` with these options and indexes, then each of `declared` (written
-    /// as a fixture's `indexes`: `key` and options) on a key none of them has.
-    func create(_ target: MongoCollection, adding declared: [BSONDocument] = []) throws(MongoError) {
+    /// as a fixture's `indexes`: `key` and options) on a key and a name none of them has.
+    /// A TTL index is built without its expiry: documents deleted in the middle of the
+    /// checks would read as the migration's doing. An index the server cannot build (a
+    /// text or hashed index on SecantusDB) is left out and said, unless it is unique: then
+    /// the copy could not refuse what production refuses, and it throws.
+    /// - Returns: a line for each index left out.
+    func create(_ target: MongoCollection, adding declared: [BSONDocument] = []) throws(MongoError) -> [String] {
         try target.create(options: options)
-        for index in indexes {
+        var skipped: [String] = []
+        func build(_ index: BSONDocument, dropping: [String]) throws(MongoError) {
             var indexOptions = index
-            for key in ["key", "v", "ns"] { indexOptions[key] = nil }
-            try target.createIndex(index["key"]?.documentValue ?? [:], options: indexOptions)
+            for key in dropping { indexOptions[key] = nil }
+            do {
+                try target.createIndex(index["key"]?.documentValue ?? [:], options: indexOptions)
+            } catch where index["unique"]?.boolValue != true {
+                let name = index["name"]?.stringValue ?? (index["key"]?.extendedJSON(.relaxed) ?? "?")
+                skipped.append("the index \(name) on \(target.name) could not be built on this server (\(error.message)); the copy has none")
+            }
         }
+        for index in indexes { try build(index, dropping: ["key", "v", "ns", "expireAfterSeconds"]) }
+        let names = Set(indexes.compactMap { $0["name"]?.stringValue })
         for index in declared {
             let key = index["key"]?.documentValue ?? [:]
-            // On a key the collection already has, the server's own index stands.
-            guard !indexes.contains(where: { IndexMatch.sameKey(key, $0["key"]?.documentValue ?? [:], weights: $0["weights"]?.documentValue) }) else {
-                continue
-            }
-            var indexOptions = index
-            indexOptions["key"] = nil
-            try target.createIndex(key, options: indexOptions)
+            // On a key, or under a name, the collection already has, the server's own index stands.
+            let taken = indexes.contains { IndexMatch.sameKey(key, $0["key"]?.documentValue ?? [:], weights: $0["weights"]?.documentValue) }
+                || (index["name"]?.stringValue).map(names.contains) == true
+            if !taken { try build(index, dropping: ["key"]) }
         }
+        return skipped
+    }
+
+    /// Applies the validation to `target` once its documents are in: production does not
+    /// re-validate what was written before its validator, and neither must the copy.
+    func validate(_ target: MongoCollection, client: MongoClient) throws(MongoError) {
+        guard !validation.isEmpty else { return }
+        var command: BSONDocument = ["collMod": .string(target.name)]
+        for (key, value) in validation { command[key] = value }
+        _ = try client.runCommand(command, on: target.database)
     }
 }
