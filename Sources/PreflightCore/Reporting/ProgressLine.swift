@@ -72,19 +72,21 @@ public final class ProgressLine: @unchecked Sendable {
         }
     }
 
-    /// Erases whatever line is drawn, so the next output starts on a clean row.
-    static func clearDrawn() {
+    /// Erases whatever line is drawn, then runs `output`, with no drawing in between: so
+    /// what is written starts on a clean row and stays there.
+    static func clearDrawn(then output: () -> Void = {}) {
         lock.withLock {
-            guard let line = drawn else { return }
-            line.write("\r\u{1B}[K")
-            drawn = nil
+            if let line = drawn {
+                line.write("\r\u{1B}[K")
+                drawn = nil
+            }
+            output()
         }
     }
 
     /// Erases the line and draws none from now on: the process is stopping.
     public static func stopDrawing() {
-        clearDrawn()
-        lock.withLock { stopped = true }
+        clearDrawn { stopped = true }
     }
 
     /// `text` on one row: every control character, tab and line or paragraph separator a

@@ -15,13 +15,13 @@ import Mongo
 public enum StandardStream {
     /// Erases the progress line first, if one is drawn: whatever is written stays.
     public static func output(_ text: String) {
-        ProgressLine.clearDrawn()
-        write(SecretValues.shared.mask(text), to: STDOUT_FILENO)
+        let masked = SecretValues.shared.mask(text)
+        ProgressLine.clearDrawn { write(masked, to: STDOUT_FILENO) }
     }
 
     public static func error(_ text: String) {
-        ProgressLine.clearDrawn()
-        write(SecretValues.shared.mask(text), to: STDERR_FILENO)
+        let masked = SecretValues.shared.mask(text)
+        ProgressLine.clearDrawn { write(masked, to: STDERR_FILENO) }
     }
 
     /// A drawing of the progress line, which must not erase itself.
