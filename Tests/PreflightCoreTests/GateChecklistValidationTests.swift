@@ -65,6 +65,16 @@ final class GateChecklistValidationTests: XCTestCase {
         let checklist = try folder.write("checklist.json", #"{"preflight": 1, "checklist": "c", "database": "shop", "scenarios": ["s.json"], "vars": {"least": 0, "most": 9}}"#)
         let run = try PreflightProcess.run(["check", checklist], timeout: 60)
         XCTAssertEqual(run.status, 0, run.transcript)
+
+        // EarlyBird's layout (`"include": ["../lib/…"]`), checked by a relative path from
+        // the folder above and from the scenario's own: the library is found from each.
+        try folder.write("v/lib/lib.json", #"{"preflight": 1, "library": "lib", "procedures": {"few": {"steps": [{"count": "orders", "expect": {"$$lte": {"$$var": "most"}}}]}}}"#)
+        try folder.write("v/s/s.json", #"{"preflight": 1, "name": "s", "include": ["../lib/lib.json"], "tests": [{"name": "t", "steps": [{"run": "lib.few"}]}]}"#)
+        try folder.write("v/c/checklist.json", #"{"preflight": 1, "checklist": "c", "database": "shop", "scenarios": ["../s/s.json"], "vars": {"most": 9}}"#)
+        for (directory, path) in [(folder.path + "/v", "c/checklist.json"), (folder.path + "/v/s", "../c/checklist.json")] {
+            let nested = try PreflightProcess.run(["check", path], in: directory, timeout: 60)
+            XCTAssertEqual(nested.status, 0, "from \(directory): \(nested.transcript)")
+        }
     }
 
     /// A migration's, a compat spec's and a checklist's name holding a password is refused

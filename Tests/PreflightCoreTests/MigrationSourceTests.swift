@@ -143,7 +143,43 @@ final class MigrationSourceTests: ScratchServerTestCase {
         XCTAssertNotEqual(text, migrationText(database: database))
         let suite = try verify(try migration(text, in: folder), source: .copy(reader))
         XCTAssertTrue(suite.checkOutcomes[Checks.up]?.hasPrefix("errored: loading the data: ") ?? false, "\(suite.checkOutcomes)")
+        XCTAssertTrue(suite.checkOutcomes[Checks.up]?.contains(
+            "the unique index {\"note\":\"text\"} on orders could not be built on this server, so the copy would accept what production refuses: ") ?? false,
+            "\(suite.checkOutcomes)")
         XCTAssertTrue(suite.checkOutcomes[Checks.up]?.contains("text indexes are not supported") ?? false, "\(suite.checkOutcomes)")
+    }
+
+    /// Documents written before the source's validator are kept through every snapshot
+    /// restore, as production keeps them: a second up that changes data is judged, and
+    /// down after it too, instead of both erring on the validator.
+    func testDocumentsThatPredateTheValidatorSurviveEveryRestore() throws {
+        try withClient { client in
+            _ = try client.collection("tickets", in: database).insertMany([["_id": 1, "n": 1], ["_id": 2, "n": 2, "seat": "A2"]])
+            _ = try client.runCommand(
+                ["collMod": "tickets", "validator": ["$jsonSchema": ["required": ["seat"]]], "validationLevel": "moderate"], on: database)
+        }
+        defer { try? withClient { _ = try $0.runCommand(["drop": "tickets"], on: database) } }
+        let reader = try SourceReader(uri: try XCTUnwrap(Self.server).uri, databaseOverride: nil)
+        defer { reader.close() }
+        let text = """
+            {"preflight": 1, "migration": "count up", "database": "\(database)", "changes": {"tickets": {"changes": ["n"]}},
+             "up": [{"updateMany": "tickets", "filter": {}, "update": {"$inc": {"n": 1}}}],
+             "down": [{"updateMany": "tickets", "filter": {}, "update": {"$inc": {"n": -1}}}]}
+            """
+        let suite = try verify(try migration(text, in: folder), source: .copy(reader))
+        XCTAssertEqual(suite.checkOutcomes[Checks.up], "passed", "\(suite.checkOutcomes)")
+        XCTAssertTrue(suite.checkOutcomes[Checks.idempotent]?.hasPrefix("failed") ?? false, "\(suite.checkOutcomes)")
+        XCTAssertEqual(suite.checkOutcomes[Checks.down], "passed", "\(suite.checkOutcomes)")
+    }
+
+    /// A view is copied as the documents it shows, as before shapes were read: made a view
+    /// in the sandbox, it would show the sandbox's data instead.
+    func testAViewHasNoShapeToCopy() throws {
+        try withClient { client in
+            _ = try client.runCommand(["create": "open_orders", "viewOn": "orders", "pipeline": [["$match": ["n": ["$lt": 10]]]]], on: database)
+            XCTAssertNil(try CollectionShape.read("open_orders", in: database, client: client))
+            XCTAssertNotNil(try CollectionShape.read("orders", in: database, client: client))
+        }
     }
 
     func testCopyFromStreamsWholeCollectionsInBatchesAndOnlyReadsTheSource() throws {

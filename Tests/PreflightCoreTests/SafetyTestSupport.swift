@@ -68,9 +68,10 @@ final class PreflightProcess {
 
     /// Runs to the end; a run that outlives `timeout` fails the test.
     static func run(
-        _ arguments: [String], timeout: TimeInterval = 300, file: StaticString = #filePath, line: UInt = #line
+        _ arguments: [String], in directory: String = ScratchServerTestCase.packageRoot, timeout: TimeInterval = 300,
+        file: StaticString = #filePath, line: UInt = #line
     ) throws -> PreflightProcess {
-        let run = try PreflightProcess(arguments)
+        let run = try PreflightProcess(arguments, in: directory)
         if !run.waitForExit(timeout: timeout) {
             XCTFail("preflight did not exit within \(Int(timeout)) s (it hangs):\n\(run.transcript)", file: file, line: line)
         }

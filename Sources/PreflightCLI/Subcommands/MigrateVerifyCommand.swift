@@ -20,9 +20,10 @@ struct MigrateVerifyCommand: ParsableCommand {
             collection `changes` names, in --source-database (default: the database the URI \
             names, else the migration's `database`);
               - --copy-from URI: every document of those collections, streamed in batches.
-            The source is only read: find and aggregate, nothing else. Collections the \
-            migration's fixtures declare get their options and indexes from the fixture; the \
-            other fixtures load as they are.
+            The source is only read: find and aggregate, and listCollections and listIndexes \
+            for each collection's options and indexes, which the copy gets (its validator once \
+            the documents are in, TTL indexes without their expiry), with the indexes its \
+            fixture declares on other keys; the other fixtures load as they are.
 
             Each migration is one suite in the reports, a test case per check:
               up succeeds;

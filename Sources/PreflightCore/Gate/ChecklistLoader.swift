@@ -130,7 +130,9 @@ public struct ChecklistLoader: Sendable {
     static func referencedRoots(inFile file: String, into roots: inout Set<String>, read: inout Set<String>) {
         guard read.insert(file).inserted, let value = try? InputText.read(file).value else { return }
         referencedRoots(in: value, into: &roots)
-        let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
+        // Absolute first: corelibs Foundation drops a leading `..` when it standardizes a
+        // relative URL, and `../lib/x.json` from a relative path would name another file.
+        let directory = URL(fileURLWithPath: file).absoluteURL.deletingLastPathComponent()
         for include in value.documentValue?["include"]?.arrayValue ?? [] {
             guard let path = include.stringValue else { continue }
             referencedRoots(inFile: directory.appendingPathComponent(path).standardized.path, into: &roots, read: &read)

@@ -32,7 +32,9 @@ public final class ProgressLine: @unchecked Sendable {
     ///   - enabled: draw at all; `wanted(quiet:)` says whether the terminal can take it.
     ///   - color: dim the line (never with `NO_COLOR`).
     ///   - columns: the terminal's width, asked at each drawing (it may be resized).
-    ///   - write: where drawings go, unprocessed: standard output by default.
+    ///   - write: where drawings go, unprocessed: standard output by default. It is called
+    ///     under the drawing lock, so it must not be `StandardStream.output` or `error`,
+    ///     which take that lock to erase the line (`NSLock` does not nest).
     public init(
         enabled: Bool, color: Bool = false, columns: @escaping () -> Int = ProgressLine.terminalColumns,
         write: @escaping (String) -> Void = StandardStream.outputDrawing

@@ -17,6 +17,9 @@ struct CollectionShape {
     init(options: BSONDocument, indexes: [BSONDocument]) {
         var options = options
         options["uuid"] = nil
+        // A clustered or time-series collection's own expiry: documents must not vanish
+        // between the checks, as with a TTL index.
+        options["expireAfterSeconds"] = nil
         var validation = BSONDocument()
         for key in Self.validationKeys {
             if let value = options[key] { validation[key] = value }
@@ -33,7 +36,11 @@ struct CollectionShape {
     /// The shape of `collection` in `database`; nil when there is no such collection.
     static func read(_ collection: String, in database: String, client: MongoClient) throws(MongoError) -> CollectionShape? {
         let reply = try client.runCommand(["listCollections": 1, "filter": ["name": .string(collection)]], on: database)
-        guard let entry = reply["cursor"]?.documentValue?["firstBatch"]?.arrayValue?.first?.documentValue else { return nil }
+        // A view is copied as a collection of the documents it shows, as it always was: made
+        // a view in the sandbox, it would show the sandbox's data, not its own.
+        guard let entry = reply["cursor"]?.documentValue?["firstBatch"]?.arrayValue?.first?.documentValue,
+            entry["type"]?.stringValue != "view"
+        else { return nil }
         let indexes = try client.collection(collection, in: database).listIndexes()
         return CollectionShape(options: entry["options"]?.documentValue ?? [:], indexes: indexes)
     }
@@ -51,11 +58,16 @@ struct CollectionShape {
         func build(_ index: BSONDocument, dropping: [String]) throws(MongoError) {
             var indexOptions = index
             for key in dropping { indexOptions[key] = nil }
+            let name = index["name"]?.stringValue ?? (index["key"]?.extendedJSON(.relaxed) ?? "?")
             do {
                 try target.createIndex(index["key"]?.documentValue ?? [:], options: indexOptions)
-            } catch where index["unique"]?.boolValue != true {
-                let name = index["name"]?.stringValue ?? (index["key"]?.extendedJSON(.relaxed) ?? "?")
+            } catch where error.kind == .server && !Self.isUnique(index) {
+                // The server refused this kind of index (a lost connection is not that).
                 skipped.append("the index \(name) on \(target.name) could not be built on this server (\(error.message)); the copy has none")
+            } catch {
+                var said = error
+                said.message = "the unique index \(name) on \(target.name) could not be built on this server, so the copy would accept what production refuses: \(error.message)"
+                throw said
             }
         }
         for index in indexes { try build(index, dropping: ["key", "v", "ns", "expireAfterSeconds"]) }
@@ -68,6 +80,12 @@ struct CollectionShape {
             if !taken { try build(index, dropping: ["key"]) }
         }
         return skipped
+    }
+
+    /// Whether an index is unique however its `unique` is written (`true`, `1`).
+    static func isUnique(_ index: BSONDocument) -> Bool {
+        guard let unique = index["unique"] else { return false }
+        return unique.boolValue ?? unique.integerValue.map { $0 != 0 } ?? false
     }
 
     /// Applies the validation to `target` once its documents are in: production does not

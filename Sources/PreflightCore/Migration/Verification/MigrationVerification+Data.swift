@@ -48,9 +48,11 @@ extension MigrationVerification {
             var shape: CollectionShape?
             do {
                 shape = try reader.shape(of: collection, in: database)
-            } catch let error as MongoError where error.code == 13 {
-                // A role that may only find: the copy is made as it was before shapes were read.
-                said.append("\(collection): the source's options and indexes could not be read (\(error.message)); the copy has its fixture's, if any")
+            } catch let error as MongoError where error.code == 13 || error.code == 8000 {
+                // A role that may only find (13 Unauthorized; 8000 on Atlas's shared tiers):
+                // the copy is made as it was before shapes were read. The server's message
+                // quotes the whole refused command; its code says enough.
+                said.append("\(collection): the source's user may not list its options and indexes (code \(error.code ?? 0)); the copy has its fixture's, if any")
             }
             shape = shape ?? fixture.map { CollectionShape(options: $0.options, indexes: []) }
             said += try shape?.create(target, adding: fixture?.indexes ?? []) ?? []
