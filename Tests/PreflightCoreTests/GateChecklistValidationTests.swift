@@ -22,6 +22,7 @@ final class GateChecklistValidationTests: XCTestCase {
         ("misspelt-migrations.json", "6:3: migration: unknown key `migration`; did you mean `migrations`?"),
         // `floor` is no scenario's, but `minOrders` refers to it: only the misspelt one is refused.
         ("misspelt-var.json", "6:12: vars.minOrder: no scenario this checklist lists declares or uses `minOrder` (did you mean `minOrders`?): the checklist's vars are for the variables its scenarios use"),
+        ("migration-path-typo.json", #"5:18: migrations[0]: "../shop/0001-default-biled.json" matches no migration file (paths are relative to this checklist); did you mean "../shop/0001-default-billed.json"?"#),
         ("checks-nothing.json", "1:1: the checklist checks nothing (no server, scenarios, compat or migrations): a gate with no items would say GO having checked nothing"),
     ]
 
@@ -82,7 +83,10 @@ final class GateChecklistValidationTests: XCTestCase {
     func testANameHoldingAPasswordIsRefusedInEveryKindOfFile() throws {
         let folder = try ScenarioFolder()
         let uri = "mongodb://admin:Hunter2Secret@db.example.com/shop"
-        try folder.write("spec.json", #"{"preflight": 1, "compat": "orders at \#(uri)", "collection": "orders", "fields": {"status": {"type": "string"}}}"#)
+        try folder.write("spec.json", #"""
+            {"preflight": 1, "compat": "orders at \#(uri)", "collection": "orders", "fields": {"status": {"type": "string"}},
+             "reachability": [{"name": "seen from \#(uri)", "population": {"status": "new"}, "query": {"status": "new"}}]}
+            """#)
         try folder.write("m.json", #"""
             {"preflight": 1, "migration": "copy from \#(uri)", "database": "shop", "fixtures": {"orders": [{"_id": 1}]},
              "changes": {"orders": {"adds": ["x"]}}, "up": [{"updateMany": "orders", "filter": {}, "update": {"$set": {"x": 1}}}],
@@ -92,6 +96,8 @@ final class GateChecklistValidationTests: XCTestCase {
         let run = try PreflightProcess.run(["check", folder.path], timeout: 60)
         XCTAssertEqual(run.status, 2, run.transcript)
         XCTAssertFalse(run.standardError.contains("Hunter2Secret"), run.transcript)
+        XCTAssertTrue(run.standardError.contains("\(folder.path)/spec.json:2:"), run.transcript)
+        XCTAssertTrue(run.standardError.contains(": reachability[0].name: a name is printed in every report"), run.transcript)
         for (file, key) in [("spec.json", "compat"), ("m.json", "migration"), ("checklist.json", "checklist")] {
             XCTAssertTrue(run.standardError.contains("\(folder.path)/\(file):1:"), "\(file): \(run.transcript)")
             XCTAssertTrue(run.standardError.contains(": \(key): a name is printed in every report and must not hold a password: it reads "), "\(key): \(run.transcript)")

@@ -32,6 +32,13 @@ final class InitCommandTests: ScratchServerTestCase {
         XCTAssertEqual(gate.status, 0, gate.transcript)
         XCTAssertTrue(gate.standardOutput.contains("· scratch server loaded with the snapshot: jobs 5 documents"), gate.transcript)
         XCTAssertTrue(gate.standardOutput.contains("\nGO — Release checklist: 12 passed, 0 failed, 0 unknown"), gate.transcript)
+        // Nothing blocks, warns or is fixed: the verdict is said once, under a blank line;
+        // with --quiet, whose items are the blocking ones, it is the first line.
+        let verdicts = gate.standardOutput.components(separatedBy: "\n").filter { $0.hasPrefix("GO — ") }
+        XCTAssertEqual(verdicts.count, 1, gate.transcript)
+        let quiet = try PreflightProcess.run(["gate", pack + "/checklists/release.json", "--quiet", "--junit", folder.path + "/g.xml"])
+        XCTAssertEqual(quiet.status, 0, quiet.transcript)
+        XCTAssertTrue(quiet.standardOutput.hasPrefix("GO — Release checklist: "), quiet.transcript)
         let schema = try PreflightProcess.run(["run", "--list", pack + "/sandbox"])
         XCTAssertTrue(schema.standardOutput.contains("claims.json::two workers racing claim every job exactly once  [jobs]"), schema.transcript)
 

@@ -327,7 +327,7 @@ final class RunCommandTests: ScratchServerTestCase {
         for file in ScenarioCatalog.jsonFiles(under: ScenarioFixtures.invalid) {
             let result = try preflight(["check", file])
             XCTAssertEqual(result.status, 2, "\(file): \(result.transcript)")
-            XCTAssertTrue(result.standardError.hasSuffix("; run refuses these files until they are fixed.\n"), result.standardError)
+            XCTAssertTrue(result.standardError.hasSuffix("; Preflight refuses these files until they are fixed.\n"), result.standardError)
         }
     }
 

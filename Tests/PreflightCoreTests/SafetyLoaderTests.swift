@@ -277,7 +277,7 @@ final class SafetyLoaderTests: LoaderCorpusTestCase {
     /// selects its test: one holding a password is refused where it stands, not masked in
     /// some places and printed in others. A connection string without one is a name.
     func testANameHoldingAPasswordIsRefused() throws {
-        let masked = #"a name is printed in every report and must not hold a password: it reads "%@" with it masked; name it without one"#
+        let masked = #"a name is printed in every report and must not hold a password: it reads "%@" with it masked; write it without one"#
         assertCorpus([
             Broken(
                 name: "a password in names",
@@ -285,6 +285,15 @@ final class SafetyLoaderTests: LoaderCorpusTestCase {
                 errors: [
                     "scenario.json:1:18: name: " + masked.replacingOccurrences(of: "%@", with: "shop at mongodb://app:***@db/shop"),
                     "scenario.json:1:77: tests[0].name: " + masked.replacingOccurrences(of: "%@", with: "as mongodb+srv://u:***@h"),
+                ]),
+            // A step's label and a tag are printed as written too (`--json`, `--list`).
+            Broken(
+                name: "a password in a label and in tags",
+                text: #"{"preflight": 1, "name": "s", "tags": ["mongodb://t:T4g@h"], "tests": [{"name": "t", "tags": ["ok", "mongodb://u:U5@h"], "steps": [{"name": "at mongodb://l:L6@h", "find": "o"}]}]}"#,
+                errors: [
+                    "scenario.json:1:40: tags[0]: a tag is printed in every report and must not hold a password: it reads \"mongodb://t:***@h\" with it masked; write it without one",
+                    "scenario.json:1:133: tests[0].steps[0].name: " + masked.replacingOccurrences(of: "%@", with: "at mongodb://l:***@h"),
+                    "scenario.json:1:101: tests[0].tags[1]: a tag is printed in every report and must not hold a password: it reads \"mongodb://u:***@h\" with it masked; write it without one",
                 ]),
         ])
         // A connection string without a password is a name, and so are words about secrets.

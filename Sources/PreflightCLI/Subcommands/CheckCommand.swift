@@ -31,7 +31,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let catalog = try scenarioOptions.catalog()
         KeptUntilExit.keep(catalog)
-        guard catalog.errors.isEmpty else { throw ScenarioOptions.invalid(catalog, then: "run refuses these files until they are fixed") }
+        guard catalog.errors.isEmpty else { throw ScenarioOptions.invalid(catalog, then: "Preflight refuses these files until they are fixed") }
         let declared = catalog.scenarios.reduce(into: Set<String>()) { $0.formUnion($1.declaredVars) }
         if let problem = VariableOverrides.problem(scenarioOptions.variableNames, declared: declared) {
             throw CommandFailure.exit(problem, .usage)

@@ -14,6 +14,7 @@ extension CompatLoader {
             let rulePath = reader.path
             reader.allowOnly(ruleKeys, context: " for a reachability rule")
             let name = reader.string("name", required: true)
+            Redaction.checkPrinted(name, at: rulePath.key("name"), diagnostics)
             if let name, !names.insert(name).inserted {
                 diagnostics.error(rulePath.key("name"), "another reachability rule is already named \"\(name)\"; each is a test case, and names must be unique")
             } else if let name, fieldNames.contains(name) {

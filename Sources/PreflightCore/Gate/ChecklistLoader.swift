@@ -239,6 +239,7 @@ public struct ChecklistLoader: Sendable {
             if files.count != 1 {
                 diagnostics.error(at, files.isEmpty
                     ? "\"\(written)\" matches no migration file (paths are relative to this checklist)"
+                        + (ChecklistPaths.nearest(written, relativeTo: directory).map { "; did you mean \"\($0)\"?" } ?? "")
                     : "\"\(written)\" names \(files.count) files; a pending migration is one file, listed in the order they apply")
                 continue
             }

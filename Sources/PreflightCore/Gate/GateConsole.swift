@@ -45,7 +45,10 @@ public struct GateConsole: Sendable {
 
     public func verdict(_ result: GateResult, changes: BaselineChanges?) {
         let verdict = paint(clean(result.verdictLine), result.go ? "1;32" : "1;31")
-        var lines = ["", verdict]
+        // A blank line parts the verdict from the items above; with --quiet and nothing
+        // blocking, none were printed.
+        var lines = quiet && result.blocking.isEmpty ? [verdict] : ["", verdict]
+        let head = lines.count
         if !result.reasons.isEmpty {
             // Each blocking item under the mark it had above (`?` for an unknown); a reason
             // that is no item's (the gate checked nothing that held) is a failure.
@@ -57,7 +60,8 @@ public struct GateConsole: Sendable {
         if let changes, !changes.lines.isEmpty {
             lines += [clean("Since \(changes.baselineFile) (\(changes.baselineVerdict)):")] + changes.lines.map { "  " + clean($0) }
         }
-        lines.append(verdict)
+        // Said again below what it stands over; with nothing between, once is enough.
+        if lines.count > head { lines.append(verdict) }
         for line in lines { ConsoleReport.standardOutput(line) }
     }
 

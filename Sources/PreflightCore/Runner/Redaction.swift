@@ -48,11 +48,18 @@ public enum Redaction {
     /// for a name that holds none. Only connection strings are looked for: a name may well
     /// say `password: empty is refused`, and secrets learnt from other files must not make
     /// a name valid or not by the order files are read in.
-    static func problem(inName name: String) -> String? {
+    /// - Parameter what: what the text is, for the message: `a name`, `a tag`.
+    static func problem(inName name: String, as what: String = "a name") -> String? {
         guard name.contains("mongodb") else { return nil }
         let redacted = redactConnectionStrings(in: name)
         guard redacted != name else { return nil }
-        return "a name is printed in every report and must not hold a password: it reads \"\(redacted)\" with it masked; name it without one"
+        return "\(what) is printed in every report and must not hold a password: it reads \"\(redacted)\" with it masked; write it without one"
+    }
+
+    /// Reports `text` where it is written when it holds a password (see `problem(inName:)`):
+    /// for the labels, tags and rule names that reports print as written, as names are.
+    static func checkPrinted(_ text: String?, as what: String = "a name", at path: JSONPath, _ diagnostics: Diagnostics) {
+        if let text, let problem = problem(inName: text, as: what) { diagnostics.error(path, problem) }
     }
 
     /// Free text, such as a failure message: any connection string loses its password,

@@ -53,8 +53,10 @@ extension ScenarioLoader {
             for (position, check) in testChecks.enumerated() where !checks.contains(check) {
                 diagnostics.error(testPath.key("checks").index(position), Diagnostics.unknown("check", check, among: checks.sorted()))
             }
+            let tags = test.strings("tags") ?? []
+            for (index, tag) in tags.enumerated() { Redaction.checkPrinted(tag, as: "a tag", at: testPath.key("tags").index(index), diagnostics) }
             out.append(ScenarioTest(
-                name: name, description: test.string("description"), tags: test.strings("tags") ?? [],
+                name: name, description: test.string("description"), tags: tags,
                 skip: test.string("skip"), repeatCount: test.integer("repeat", in: 1...1_000_000) ?? 1, steps: steps,
                 expectCollections: expectCollections, checks: testChecks, line: diagnostics.line(of: testPath),
                 path: testPath))

@@ -63,6 +63,7 @@ public struct ScenarioLoader: Sendable {
         }
         let description = reader.string("description", nonEmpty: false)
         let tags = reader.strings("tags") ?? []
+        for (index, tag) in tags.enumerated() { Redaction.checkPrinted(tag, as: "a tag", at: JSONPath.root.key("tags").index(index), diagnostics) }
 
         // Includes first: their procedures and checks are needed to validate the steps.
         // Absolute first: corelibs Foundation drops a leading `..` when standardizing a

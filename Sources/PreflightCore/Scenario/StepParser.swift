@@ -104,6 +104,7 @@ final class StepParser {
         let reader = FieldReader(document, at: path, diagnostics)
         let nameIsIndex = if case .operation(let operation) = actionKind { !operation.nameIsLabel } else { false }
         let label = nameIsIndex ? nil : reader.string("name")
+        Redaction.checkPrinted(label, at: path.key("name"), diagnostics)
         let kind: Step.Kind?
         if case .operation(let operation) = actionKind {
             kind = self.operation(operation, reader, scope: &scope).map { .operation($0) }
