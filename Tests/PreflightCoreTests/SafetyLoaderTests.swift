@@ -271,6 +271,26 @@ final class SafetyLoaderTests: LoaderCorpusTestCase {
         XCTAssertEqual(catalog.otherFiles.map(\.kind), ["JSON Schema"])
     }
 
+    // MARK: - fixtures
+
+    /// Two fixture documents with one `_id` (numbers by value, as the server's index
+    /// compares them) are refused before anything is sent, where the second stands: in the
+    /// file by its line (blank lines counted), inline by its path. One still to be
+    /// substituted is not known yet, and is left to the server.
+    func testAFixtureThatRepeatsAnIDIsRefusedWhereTheSecondStands() throws {
+        let again = "is also the _id of the document"
+        assertCorpus([
+            Broken(
+                name: "repeated _id",
+                text: #"{"preflight": 1, "name": "s", "fixtures": {"a": [{"_id": 1}, {"_id": 1.0}], "b": {"file": "b.ndjson"}, "c": [{"_id": {"$$newObjectId": {}}}, {"_id": {"$$newObjectId": {}}}]}, "tests": [{"name": "t", "steps": [{"find": "a"}]}]}"#,
+                files: ["b.ndjson": "{\"_id\": \"x\"}\n\n{\"_id\": \"y\"}\n{\"_id\": \"x\"}\n"],
+                errors: [
+                    #"scenario.json:1:62: fixtures.a[1]: _id 1.0 \#(again) at [0]: the server would refuse this one; give each document its own _id"#,
+                    #"b.ndjson:4:1: _id "x" \#(again) on line 1: the server would refuse this one; give each document its own _id"#,
+                ]),
+        ])
+    }
+
     // MARK: - names
 
     /// A name is printed as written in every report, the console and `--list`, and

@@ -398,19 +398,21 @@ final class ScenarioRunIntegrationTests: ScratchServerTestCase {
             "\(errors.map(\.description))")
     }
 
-    /// A fixture document the server refuses is named: the file, its place (past the first
-    /// batch of 1,000), its `_id`.
+    /// A fixture document the server refuses (here under the fixture's unique index) is
+    /// named: the file, its place (past the first batch of 1,000), its `_id`.
     func testARefusedFixtureDocumentIsNamedWithItsFileAndPlace() throws {
         let dir = try TemporaryDirectory()
-        let lines = (1...1_003).map { #"{"_id": \#($0 == 1_002 ? 5 : $0)}"# }
+        let lines = (1...1_003).map { #"{"_id": \#($0), "code": \#($0 == 1_002 ? 5 : $0)}"# }
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: dir.path + "/orders.ndjson"))
         let scenario = dir.path + "/s.json"
-        try Data(#"{"preflight": 1, "name": "s", "fixtures": {"orders": {"file": "orders.ndjson"}}, "tests": [{"name": "t", "steps": [{"count": "orders", "expect": 1003}]}]}"#.utf8)
-            .write(to: URL(fileURLWithPath: scenario))
+        try Data(#"""
+            {"preflight": 1, "name": "s", "fixtures": {"orders": {"file": "orders.ndjson", "indexes": [{"key": {"code": 1}, "unique": true}]}},
+             "tests": [{"name": "t", "steps": [{"count": "orders", "expect": 1003}]}]}
+            """#.utf8).write(to: URL(fileURLWithPath: scenario))
         let run = try runBinary(["run", scenario, "--uri", try serverURI, "--junit", dir.path + "/junit.xml"])
         XCTAssertEqual(run.status, 1, run.transcript)
         XCTAssertTrue(
-            run.standardOutput.contains(#"loading the fixture "orders" (\#(dir.path)/orders.ndjson) failed at document 1002 of 1003 (_id 5): E11000"#),
+            run.standardOutput.contains(#"loading the fixture "orders" (\#(dir.path)/orders.ndjson) failed at document 1002 of 1003 (_id 1002): E11000"#),
             run.transcript)
     }
 

@@ -72,6 +72,11 @@ struct InputText {
 
     /// Documents from a fixture file: a JSON array of documents, or NDJSON with one
     /// document per line — `mongoexport`'s two output shapes.
+    /// Why a document whose `_id` an earlier one has is refused.
+    static func repeated(_ id: BSON, earlier: String) -> String {
+        "_id \(id.extendedJSON(.relaxed)) is also the _id of the document \(earlier): the server would refuse this one; give each document its own _id"
+    }
+
     static func documents(_ file: String) throws(ValidationFailure) -> [BSONDocument] {
         let bytes: [UInt8]
         do { bytes = try readBytes(file) } catch { throw ValidationFailure([error]) }
@@ -91,10 +96,14 @@ struct InputText {
                     diagnostics.error(JSONPath.root.index(index), "expected a document, got \(Diagnostics.describe(element))")
                 }
             }
+            for (index, earlier, id) in DuplicateIDs.find(in: documents) {
+                diagnostics.error(JSONPath.root.index(index), Self.repeated(id, earlier: "at [\(earlier)]"))
+            }
             if !diagnostics.errors.isEmpty { throw ValidationFailure(diagnostics.errors) }
             return documents
         }
         var documents: [BSONDocument] = []
+        var lines: [Int] = []
         var errors: [ValidationError] = []
         var lineNumber = 0
         for line in bytes[start...].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
@@ -102,10 +111,14 @@ struct InputText {
             guard line.contains(where: { !JSONBytes.isWhitespace($0) }) else { continue }
             do {
                 documents.append(try ExtendedJSON.parseDocument(Array(line)))
+                lines.append(lineNumber)
             } catch {
                 errors.append(ValidationError(file: file, line: lineNumber, column: error.column, message: error.message + " (NDJSON: one document per line)"))
                 if errors.count >= 20 { break }
             }
+        }
+        for (index, earlier, id) in DuplicateIDs.find(in: documents) {
+            errors.append(ValidationError(file: file, line: lines[index], column: 1, message: Self.repeated(id, earlier: "on line \(lines[earlier])")))
         }
         if !errors.isEmpty { throw ValidationFailure(errors) }
         return documents

@@ -66,6 +66,12 @@ extension ScenarioLoader {
                 continue
             }
             FieldReader.eachObject(in: documents, at: fixturePath, diagnostics, expected: "a document") { fixture.documents.append($0.document) }
+            if fixture.file == nil {
+                let written = value.documentValue?["documents"] != nil ? fixturePath.key("documents") : fixturePath
+                for (index, earlier, id) in DuplicateIDs.find(in: fixture.documents) {
+                    diagnostics.error(written.index(index), InputText.repeated(id, earlier: "at [\(earlier)]"))
+                }
+            }
             // `$$now`, `$$newObjectId` and the file's variables may appear in fixtures too;
             // the runner substitutes them before every test, so dates stay relative to it.
             for (index, document) in fixture.documents.enumerated() where Self.mentionsOperator(.document(document)) {
