@@ -282,7 +282,7 @@ final class SafetyLoaderTests: LoaderCorpusTestCase {
         assertCorpus([
             Broken(
                 name: "repeated _id",
-                text: #"{"preflight": 1, "name": "s", "fixtures": {"a": [{"_id": 1}, {"_id": 1.0}], "b": {"file": "b.ndjson"}, "c": [{"_id": {"$$newObjectId": {}}}, {"_id": {"$$newObjectId": {}}}]}, "tests": [{"name": "t", "steps": [{"find": "a"}]}]}"#,
+                text: #"{"preflight": 1, "name": "s", "fixtures": {"a": [{"_id": 1}, {"_id": 1.0}], "b": {"file": "b.ndjson"}, "c": [{"_id": {"$$newObjectId": {}}}, {"_id": {"$$newObjectId": {}}}], "d": [{"_id": "\u00e9"}, {"_id": "e\u0301"}]}, "tests": [{"name": "t", "steps": [{"find": "a"}]}]}"#,
                 files: ["b.ndjson": "{\"_id\": \"x\"}\n\n{\"_id\": \"y\"}\n{\"_id\": \"x\"}\n"],
                 errors: [
                     #"scenario.json:1:62: fixtures.a[1]: _id 1.0 \#(again) at [0]: the server would refuse this one; give each document its own _id"#,

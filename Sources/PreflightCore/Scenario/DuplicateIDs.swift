@@ -7,11 +7,13 @@ enum DuplicateIDs {
     /// An `_id` still to be substituted (`$$var`, `$$newObjectId`) is not known yet, and
     /// numbers are compared by value, as the server's `_id` index does (`1` is `1.0`).
     static func find(in documents: [BSONDocument]) -> [(index: Int, earlier: Int, id: BSON)] {
-        var seen: [String: Int] = [:]
+        // Keyed by bytes: Swift's `==` on strings finds "é" and "e\u{301}" equal, the
+        // server's index does not.
+        var seen: [[UInt8]: Int] = [:]
         var found: [(index: Int, earlier: Int, id: BSON)] = []
         for (index, document) in documents.enumerated() {
             guard let id = document["_id"], !ScenarioLoader.mentionsOperator(id) else { continue }
-            let key = Self.key(id)
+            let key = Array(Self.key(id).utf8)
             if let earlier = seen[key] {
                 found.append((index, earlier, id))
             } else {
