@@ -114,6 +114,15 @@ enum JUnitReportFile {
         var key: String { classname + " / " + name }
     }
 
+    /// The text of the failure (or error) of the test case named `test`: its details and log.
+    static func failureText(_ path: String, test: String) throws -> String {
+        let document = try XMLDocument(contentsOf: URL(fileURLWithPath: path), options: [])
+        let cases = try document.nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
+        let element = cases.first { $0.attribute(forName: "name")?.stringValue == test }
+        let child = (element?.children ?? []).compactMap { $0 as? XMLElement }.first { $0.name == "failure" || $0.name == "error" }
+        return child?.stringValue ?? ""
+    }
+
     static func read(_ path: String) throws -> [Suite] {
         let document = try XMLDocument(contentsOf: URL(fileURLWithPath: path), options: [])
         return try document.nodes(forXPath: "/testsuites/testsuite").compactMap { $0 as? XMLElement }.map { suite in
