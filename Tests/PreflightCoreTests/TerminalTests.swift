@@ -156,6 +156,10 @@ final class TerminalTests: ScratchServerTestCase {
         let plain = try onTerminal(arguments + ["--no-color"], columns: 200, color: true)
         XCTAssertEqual(plain.status, 0, plain.output)
         XCTAssertFalse(plain.output.contains("\u{1B}[3") || plain.output.contains("\u{1B}[1;"), plain.output)
+        // A terminal that shows escapes as text gets none, colour included.
+        let dumb = try onTerminal(arguments, columns: 200, term: "dumb", color: true)
+        XCTAssertEqual(dumb.status, 0, dumb.output)
+        XCTAssertFalse(dumb.output.contains("\u{1B}"), dumb.output)
     }
 }
 

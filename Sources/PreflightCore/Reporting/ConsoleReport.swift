@@ -54,8 +54,10 @@ public final class ConsoleReport: RunObserver {
     }
 
     /// Colour only on a terminal, never with `NO_COLOR` (https://no-color.org) set.
+    /// Nor where `TERM` is `dumb` (Emacs' shell), which shows escapes as text.
     public static func wantsColor(noColorFlag: Bool) -> Bool {
-        !noColorFlag && isatty(STDOUT_FILENO) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let environment = ProcessInfo.processInfo.environment
+        return !noColorFlag && isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
     }
 
     public func suiteStarted(_ scenario: Scenario) {
