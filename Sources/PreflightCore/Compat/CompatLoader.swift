@@ -47,7 +47,7 @@ public enum CompatLoader {
         reader.allowOnly(topLevelKeys)
         ScenarioLoader.checkVersion(reader)
         let name = reader.string("compat", required: true) ?? ""
-        if let problem = Redaction.problem(inName: name) { diagnostics.error(JSONPath.root.key("compat"), problem) }
+        Redaction.checkPrinted(name, at: JSONPath.root.key("compat"), diagnostics)
         let collection = reader.string("collection", required: true) ?? ""
         if let problem = document["collection"]?.stringValue.flatMap(CollectionName.problem) {
             diagnostics.error(JSONPath.root.key("collection"), problem)

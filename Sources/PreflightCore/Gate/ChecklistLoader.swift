@@ -40,7 +40,7 @@ public struct ChecklistLoader: Sendable {
         reader.allowOnly(Self.topLevelKeys)
         ScenarioLoader.checkVersion(reader)
         let name = reader.string("checklist", required: true) ?? ""
-        if let problem = Redaction.problem(inName: name) { diagnostics.error(JSONPath.root.key("checklist"), problem) }
+        Redaction.checkPrinted(name, at: JSONPath.root.key("checklist"), diagnostics)
         let database = reader.string("database", required: true) ?? "preflight"
         if document["database"]?.stringValue?.isEmpty == false, let problem = DatabaseName.problem(database) {
             diagnostics.error(JSONPath.root.key("database"), problem)

@@ -38,7 +38,7 @@ public struct MigrationLoader: Sendable {
         reader.allowOnly(Self.topLevelKeys)
         ScenarioLoader.checkVersion(reader)
         let name = reader.string("migration", required: true) ?? ""
-        if let problem = Redaction.problem(inName: name) { diagnostics.error(JSONPath.root.key("migration"), problem) }
+        Redaction.checkPrinted(name, at: JSONPath.root.key("migration"), diagnostics)
         let database = reader.string("database", required: true) ?? "preflight"
         if document["database"]?.stringValue?.isEmpty == false, let problem = DatabaseName.problem(database) {
             diagnostics.error(JSONPath.root.key("database"), problem)

@@ -49,7 +49,7 @@ public enum Redaction {
     /// say `password: empty is refused`, and secrets learnt from other files must not make
     /// a name valid or not by the order files are read in.
     /// - Parameter what: what the text is, for the message: `a name`, `a tag`.
-    static func problem(inName name: String, as what: String = "a name") -> String? {
+    private static func problem(inName name: String, as what: String) -> String? {
         guard name.contains("mongodb") else { return nil }
         let redacted = redactConnectionStrings(in: name)
         guard redacted != name else { return nil }
@@ -57,7 +57,7 @@ public enum Redaction {
     }
 
     /// Reports `text` where it is written when it holds a password (see `problem(inName:)`):
-    /// for the labels, tags and rule names that reports print as written, as names are.
+    /// names, and the labels, tags and rule names that reports print as written too.
     static func checkPrinted(_ text: String?, as what: String = "a name", at path: JSONPath, _ diagnostics: Diagnostics) {
         if let text, let problem = problem(inName: text, as: what) { diagnostics.error(path, problem) }
     }

@@ -14,7 +14,7 @@ extension ScenarioLoader {
             let testPath = test.path, document = test.document
             test.allowOnly(testKeys)
             let name = test.string("name", required: true) ?? ""
-            if let problem = Redaction.problem(inName: name) { diagnostics.error(testPath.key("name"), problem) }
+            Redaction.checkPrinted(name, at: testPath.key("name"), diagnostics)
             if !name.isEmpty && !names.insert(name).inserted {
                 diagnostics.error(testPath.key("name"), "another test in this file is already named \"\(name)\"; test names must be unique")
             }

@@ -33,7 +33,7 @@ public struct ScenarioLoader: Sendable {
         reader.allowOnly(Self.topLevelKeys)
         Self.checkVersion(reader)
         let name = reader.string("name", required: true) ?? ""
-        if let problem = Redaction.problem(inName: name) { diagnostics.error(JSONPath.root.key("name"), problem) }
+        Redaction.checkPrinted(name, at: JSONPath.root.key("name"), diagnostics)
         let mode: Scenario.Mode
         switch reader.string("mode") ?? "sandbox" {
         case "live": mode = .live
