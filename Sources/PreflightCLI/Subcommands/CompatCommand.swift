@@ -120,8 +120,9 @@ struct CompatCommand: ParsableCommand {
             if let database, let source = selection.source, let own = spec.database, own != database {
                 ConsoleReport.standardOutput("· \(spec.file): reads the database \(database) (from \(source); the spec names \(own))")
             }
-            console.running("\(spec.file): scanning \(database ?? spec.database ?? "").\(spec.collection)")
-            let result = run.scan(spec, database: database ?? spec.database ?? "")
+            let scanned = database ?? spec.database ?? ""
+            console.running("\(spec.file): scanning \(scanned).\(spec.collection)")
+            let result = run.scan(spec, database: scanned)
             if let error = result.error, error.isUnreachable, suites.isEmpty {
                 // Nothing could be read at all: the environment failed, not the data.
                 let message = "Cannot reach the server at \(run.pool.redactedURI): \(error.localizedDescription)"

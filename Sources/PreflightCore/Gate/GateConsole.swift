@@ -19,7 +19,7 @@ public struct GateConsole: Sendable {
         guard !quiet || item.blocks else { return }
         ConsoleReport.standardOutput(line(for: item))
         if verbose && !item.details.isEmpty {
-            ConsoleReport.standardOutput(ConsoleReport.printable(Redaction.redactText(item.details)).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+            ConsoleReport.standardOutput(clean(item.details).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
         }
     }
 
@@ -44,7 +44,7 @@ public struct GateConsole: Sendable {
     }
 
     public func verdict(_ result: GateResult, changes: BaselineChanges?) {
-        let verdict = paint(clean(result.verdictLine), result.go ? "1;32" : "1;31")
+        let verdict = (result.go ? ANSIStyle.boldGreen : .boldRed).paint(clean(result.verdictLine), when: color)
         // A blank line parts the verdict from the items above; with --quiet and nothing
         // blocking, none were printed.
         var lines = quiet && result.blocking.isEmpty ? [verdict] : ["", verdict]
@@ -73,16 +73,12 @@ public struct GateConsole: Sendable {
     /// `mark text`, the mark in its colour: passed green, blocking red, warning yellow,
     /// fixed by the migrations cyan.
     private func marked(_ mark: String, _ text: String) -> String {
-        let code = switch mark {
-        case "✓": "32"
-        case "⚠": "33"
-        case "↻": "36"
-        default: "31"
+        let style: ANSIStyle = switch mark {
+        case "✓": .green
+        case "⚠": .yellow
+        case "↻": .cyan
+        default: .red
         }
-        return paint(mark, code) + " " + clean(text)
-    }
-
-    private func paint(_ text: String, _ code: String) -> String {
-        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+        return style.paint(mark, when: color) + " " + clean(text)
     }
 }

@@ -133,12 +133,8 @@ public final class ConsoleReport: RunObserver {
         }))
     }
 
-    private enum Style: String {
-        case bold = "1", green = "32", red = "31", yellow = "33", dim = "2"
-    }
-
-    private func paint(_ text: String, _ style: Style) -> String {
-        color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    private func paint(_ text: String, _ style: ANSIStyle) -> String {
+        style.paint(text, when: color)
     }
 
     private func indent(_ text: String, by spaces: Int) -> String {

@@ -60,7 +60,7 @@ public final class ProgressLine: @unchecked Sendable {
         let line = Self.fitted("  … " + Self.oneLine(Redaction.redactText(text)), columns: width - 1)
         Self.lock.withLock {
             guard !Self.stopped else { return }
-            write("\r\u{1B}[K" + (color ? "\u{1B}[2m\(line)\u{1B}[0m" : line))
+            write("\r\u{1B}[K" + ANSIStyle.dim.paint(line, when: color))
             Self.drawn = self
         }
     }
