@@ -33,6 +33,18 @@ final class TerminalTests: ScratchServerTestCase {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"))
     }
 
+    /// What a passing command drew on a terminal of `columns` columns, and what stayed, with
+    /// no drawing left in it.
+    private func drawings(
+        of arguments: [String], columns: Int, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> (drawn: [String], kept: String, output: String) {
+        let terminal = try onTerminal(arguments, columns: columns)
+        XCTAssertEqual(terminal.status, 0, terminal.output, file: file, line: line)
+        let (drawn, kept) = split(terminal.output)
+        XCTAssertFalse(kept.contains("  … "), kept, file: file, line: line)
+        return (drawn, kept, terminal.output)
+    }
+
     /// The drawings of the progress line (each erase, then what was drawn up to the next
     /// erase or line end), and the text with them taken out.
     private func split(_ output: String) -> (drawn: [String], kept: String) {
@@ -103,20 +115,15 @@ final class TerminalTests: ScratchServerTestCase {
 
     /// On its own scratch server the gate first loads the snapshot, and says so.
     func testTheGateSaysItLoadsTheSnapshot() throws {
-        let terminal = try onTerminal(["gate", GateFixtures.serverWarned, "--junit", folder.path + "/gate.xml"], columns: 100)
-        XCTAssertEqual(terminal.status, 0, terminal.output)
-        let (drawn, kept) = split(terminal.output)
-        XCTAssertEqual(drawn, ["  … loading the snapshot into shop on the scratch server"], terminal.output)
+        let (drawn, kept, output) = try drawings(of: ["gate", GateFixtures.serverWarned, "--junit", folder.path + "/gate.xml"], columns: 100)
+        XCTAssertEqual(drawn, ["  … loading the snapshot into shop on the scratch server"], output)
         XCTAssertTrue(kept.contains("\n· scratch server loaded with the snapshot: orders 1 document"), kept)
-        XCTAssertFalse(kept.contains("  … "), kept)
     }
 
     func testARunCountsItsTestsOnATerminal() throws {
         let file = GateFixtures.root + "/shop/mark-delivered.json"
-        let terminal = try onTerminal(["run", file, "--uri", try serverURI, "--junit", folder.path + "/run.xml"], columns: 100)
-        XCTAssertEqual(terminal.status, 0, terminal.output)
-        let (drawn, kept) = split(terminal.output)
-        XCTAssertEqual(drawn, ["  … [1/1] an order is marked delivered"], terminal.output)
+        let (drawn, kept, output) = try drawings(of: ["run", file, "--uri", try serverURI, "--junit", folder.path + "/run.xml"], columns: 100)
+        XCTAssertEqual(drawn, ["  … [1/1] an order is marked delivered"], output)
         XCTAssertTrue(kept.contains("  ✓ an order is marked delivered ("), kept)
         XCTAssertFalse(kept.contains("…"), kept)
     }
@@ -124,23 +131,18 @@ final class TerminalTests: ScratchServerTestCase {
     /// `migrate verify` says which of a migration's checks runs, as `run` says which test.
     func testMigrateVerifySaysWhichCheckRuns() throws {
         let migration = GateFixtures.root + "/shop/0001-default-billed.json"
-        let terminal = try onTerminal(["migrate", "verify", migration, "--uri", try serverURI, "--junit", folder.path + "/m.xml"], columns: 120)
-        XCTAssertEqual(terminal.status, 0, terminal.output)
-        let (drawn, kept) = split(terminal.output)
-        XCTAssertEqual(drawn, (["loading the data"] + MigrationCheck.allCases.map(\.name)).map { "  … " + $0 }, terminal.output)
+        let (drawn, kept, output) = try drawings(
+            of: ["migrate", "verify", migration, "--uri", try serverURI, "--junit", folder.path + "/m.xml"], columns: 120)
+        XCTAssertEqual(drawn, (["loading the data"] + MigrationCheck.allCases.map(\.name)).map { "  … " + $0 }, output)
         XCTAssertTrue(kept.contains("  ✓ down restores the snapshot exactly ("), kept)
-        XCTAssertFalse(kept.contains("  … "), kept)
     }
 
     /// `compat` says which collection it scans; the spec's checks print when the scan ends.
     func testCompatSaysWhatItScans() throws {
         try withClient { try GateShop.seed(database, using: $0) }
-        let terminal = try onTerminal(
-            ["compat", GateFixtures.compatSpec, "--uri", try serverURI(naming: database), "--junit", folder.path + "/c.xml"], columns: 200)
-        XCTAssertEqual(terminal.status, 0, terminal.output)
-        let (drawn, kept) = split(terminal.output)
-        XCTAssertEqual(drawn, ["  … \(GateFixtures.compatSpec): scanning \(database).orders"], terminal.output)
-        XCTAssertFalse(kept.contains("  … "), kept)
+        let (drawn, _, output) = try drawings(
+            of: ["compat", GateFixtures.compatSpec, "--uri", try serverURI(naming: database), "--junit", folder.path + "/c.xml"], columns: 200)
+        XCTAssertEqual(drawn, ["  … \(GateFixtures.compatSpec): scanning \(database).orders"], output)
     }
 
     /// The gate's marks and verdict in colour on a terminal, as `run`'s are; plain with
