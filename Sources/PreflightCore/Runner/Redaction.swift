@@ -58,8 +58,9 @@ public enum Redaction {
 
     /// Reports `text` where it is written when it holds a password (see `problem(inName:)`):
     /// names, and the labels, tags and rule names that reports print as written too.
-    static func checkPrinted(_ text: String?, as what: String = "a name", at path: JSONPath, _ diagnostics: Diagnostics) {
-        if let text, let problem = problem(inName: text, as: what) { diagnostics.error(path, problem) }
+    /// The path is made only for a message: a step's label is checked for every step.
+    static func checkPrinted(_ text: String?, as what: String = "a name", at path: @autoclosure () -> JSONPath, _ diagnostics: Diagnostics) {
+        if let text, let problem = problem(inName: text, as: what) { diagnostics.error(path(), problem) }
     }
 
     /// Free text, such as a failure message: any connection string loses its password,
